@@ -1,0 +1,49 @@
+# Linli: `make demo` runs a demo town, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+ECHARTS := linli/static/vendor/echarts.min.js
+
+.PHONY: install demo test test-sqlite test-postgres lint bench clean
+
+install: $(VENV)/.installed $(ECHARTS)
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "需要 Python 3.11 (need Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+demo: install
+	mkdir -p var
+	$(BIN)/linli migrate --no-input -v 0
+	$(BIN)/linli demo --serve
+
+test: install test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest -n 2 -q
+
+# Runs when TEST_DATABASE_URL is set (as .ci/run does), e.g. postgres://postgres@127.0.0.1:5432/linli
+test-postgres:
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2 -q; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+lint: install
+	$(BIN)/ruff check linli bench conftest.py
+	$(BIN)/ruff format --check linli bench conftest.py
+	$(BIN)/mypy linli
+
+bench: install
+	$(BIN)/python bench/import_roster.py
+
+clean:
+	rm -rf $(VENV) node_modules var/static

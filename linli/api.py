@@ -1,0 +1,71 @@
+"""The REST API under /api/v1/: one NinjaAPI, one router per app, bearer-token auth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from linli.accounts.models import ApiToken, hash_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs/",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> Any:
+    return api.create_response(
+        request, {"detail": "请求参数无效 (invalid input)", "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
+    return api.create_response(
+        request, {"detail": "需要登录令牌 (a valid bearer token is required)"}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from linli.accounts.api import router as accounts_router
+    from linli.care.api import router as care_router
+    from linli.duty.api import router as duty_router
+    from linli.places.api import router as places_router
+
+    api.add_router("/auth/", accounts_router)
+    api.add_router("/", places_router)
+    api.add_router("/", duty_router)
+    api.add_router("/", care_router)
+
+
+_register_routers()

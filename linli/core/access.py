@@ -1,0 +1,122 @@
+"""The one access gate. Every read of people's data goes through `visible_to(user)`.
+
+A user's scope is a set of place ids at each level of the registry (town, committee, compound,
+building, household) plus individual residents. Roles give the coarse levels (town staff a
+town, committee staff a committee); apps add finer scope through providers registered in their
+`AppConfig.ready()` (the duty app: buildings a leader answers for, residents a volunteer is
+paired with). The scope is computed once per request and never cached across requests, so a
+change of duty takes effect on the next request.
+
+Each model holding people's data uses `ScopedQuerySet` and declares, in `scope_paths`, how to
+reach each level's id from its rows.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.accounts.models import User
+
+LEVELS = ("town", "committee", "compound", "building", "household", "resident")
+
+
+class FieldAccess(enum.IntEnum):
+    """How a sensitive value (ID number, phone number) is shown to a user."""
+
+    MASKED = 0  # masked, cannot be revealed
+    REVEALABLE = 1  # masked, one value can be revealed (audited)
+    FULL = 2  # shown in full
+
+
+@dataclass
+class Scope:
+    """What one user may see: place ids per level, and how sensitive fields are shown."""
+
+    ids: dict[str, set[int]] = field(default_factory=lambda: {lvl: set() for lvl in LEVELS})
+    id_number: FieldAccess = FieldAccess.MASKED
+    phone: FieldAccess = FieldAccess.MASKED
+    all_towns: bool = False
+
+    def add(self, level: str, ids: Iterable[int]) -> None:
+        self.ids[level].update(ids)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.all_towns and not any(self.ids.values())
+
+    def widen(self, *, id_number: FieldAccess | None = None, phone: FieldAccess | None = None) -> None:
+        """Raise field access to at least the given levels (scope providers only widen)."""
+        if id_number is not None:
+            self.id_number = max(self.id_number, id_number)
+        if phone is not None:
+            self.phone = max(self.phone, phone)
+
+
+ScopeProvider = Callable[["User", Scope], None]
+_providers: list[ScopeProvider] = []
+
+
+def register_scope_provider(provider: ScopeProvider) -> None:
+    """Let an app add to users' scopes (called from AppConfig.ready)."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def scope_for(user: User | AnonymousUser | None) -> Scope:
+    """The user's scope for this request (memoised on the user object, which lives one request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_linli_scope", None)
+    if cached is not None:
+        return cached
+    scope = Scope()
+    if user.is_superuser:
+        scope.all_towns = True
+        scope.widen(id_number=FieldAccess.REVEALABLE, phone=FieldAccess.REVEALABLE)
+    role_scope = getattr(user, "role_scope", None)
+    if role_scope is not None:
+        role_scope(scope)
+    for provider in _providers:
+        provider(user, scope)  # type: ignore[arg-type]
+    user._linli_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop a memoised scope (after a service changed this user's duties within a request)."""
+    if hasattr(user, "_linli_scope"):
+        del user._linli_scope
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """A queryset for a model holding people's data; `scope_paths` maps level → id lookup."""
+
+    scope_paths: ClassVar[dict[str, str]] = {}
+
+    def visible_to(self, user: User | AnonymousUser | None) -> Self:
+        scope = scope_for(user)
+        if scope.all_towns:
+            return self.all()
+        condition = Q(pk__in=[])
+        for level, ids in scope.ids.items():
+            path = self.scope_paths.get(level)
+            if ids and path:
+                condition |= Q(**{f"{path}__in": sorted(ids)})
+        return self.filter(condition)
+
+
+def scoped_queryset(paths: dict[str, str]) -> type[ScopedQuerySet[Any]]:
+    """A ScopedQuerySet subclass with the given level → lookup paths."""
+    return type("ScopedQuerySet", (ScopedQuerySet,), {"scope_paths": paths})

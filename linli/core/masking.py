@@ -1,0 +1,51 @@
+"""Masking of ID and phone numbers, by the viewer's scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from linli.core.access import FieldAccess, scope_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.accounts.models import User
+
+SENSITIVE_FIELDS = ("id_number", "phone")
+
+
+def mask_id_number(value: str) -> str:
+    """310***********1234: region prefix and last four kept."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """138****5678."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def field_access(user: User | AnonymousUser | None, field: str) -> FieldAccess:
+    scope = scope_for(user)
+    return getattr(scope, field)  # type: ignore[no-any-return]
+
+
+def shown(user: User | AnonymousUser | None, field: str, value: str) -> str:
+    """The value as this user may see it in a list, a page, the API or an export."""
+    if field_access(user, field) is FieldAccess.FULL:
+        return value
+    return MASKERS[field](value)
+
+
+def shown_fields(user: User | AnonymousUser | None, obj: Any) -> dict[str, str]:
+    return {f: shown(user, f, getattr(obj, f) or "") for f in SENSITIVE_FIELDS}

@@ -1,0 +1,63 @@
+"""Cross-cutting models: the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEntry(models.Model):
+    """One audited event (审计记录): a write, reveal, export, import or login. Append-only."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        REVEAL = "reveal", _("查看完整信息")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    town = models.ForeignKey("places.Town", null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    target_type = models.CharField(max_length=50, blank=True)
+    target_id = models.CharField(max_length=50, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.summary}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")

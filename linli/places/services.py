@@ -1,0 +1,147 @@
+"""Writes to the place registry. Keyword-only, transactional, audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from linli.core.audit import audit
+from linli.core.models import AuditEntry
+from linli.core.pinyin import initials
+from linli.core.validators import parse_id_number
+from linli.places.models import CareTag, Household, Resident, ResidentChange
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from linli.accounts.models import User
+
+# The same list is seeded by migration places 0002.
+BUILTIN_CARE_TAGS = [
+    ("living_alone", "独居老人"),
+    ("aged_80_plus", "高龄老人"),
+    ("disabled", "残疾人"),
+    ("chronic_illness", "慢性病"),
+    ("dialysis", "血透"),
+    ("pregnant", "孕产妇"),
+    ("serious_illness", "重病"),
+    ("mental_disorder", "精神障碍"),
+    ("low_income", "低保"),
+]
+
+
+def care_tags_for_town(town_id: int) -> dict[str, CareTag]:
+    """Built-in and the town's own care tags, by name."""
+    tags = CareTag.objects.filter(town_id=None) | CareTag.objects.filter(town_id=town_id)
+    return {t.name: t for t in tags}
+
+
+def care_tag_ensure(*, town_id: int, name: str) -> CareTag:
+    """The care tag with this name: built-in, or the town's own (created when new)."""
+    existing = care_tags_for_town(town_id).get(name)
+    if existing is not None:
+        return existing
+    return CareTag.objects.create(town_id=town_id, name=name)
+
+
+@transaction.atomic
+def resident_create(
+    *,
+    user: User | None,
+    household: Household,
+    name: str,
+    id_number: str | None = None,
+    phone: str = "",
+    gender: str = "",
+    birth_date: object = None,
+    care_tags: Iterable[CareTag] = (),
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> Resident:
+    if id_number:
+        info = parse_id_number(id_number)
+        id_number, gender, birth_date = info.number, info.gender, info.birth_date
+    resident = Resident.objects.create(
+        town_id=household.town_id,
+        household=household,
+        name=name,
+        name_initials=initials(name),
+        id_number=id_number or None,
+        phone=phone,
+        gender=gender,
+        birth_date=birth_date,
+        notes=notes,
+    )
+    resident.care_tags.set(list(care_tags))
+    audit(user=user, action=AuditEntry.Action.CREATE, target=resident, summary=name, request=request)
+    return resident
+
+
+@transaction.atomic
+def resident_move(
+    *,
+    user: User | None,
+    resident: Resident,
+    to_household: Household,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> ResidentChange:
+    """Move a resident to another household, keeping the old address in history."""
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    change = ResidentChange.objects.create(
+        town_id=locked.town_id,
+        resident=locked,
+        changed_by=user,
+        from_household_id=locked.household_id,
+        to_household=to_household,
+        note=note,
+    )
+    locked.household = to_household
+    locked.save(update_fields=["household", "updated_at"])
+    resident.household = to_household
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        target=locked,
+        summary="move",
+        detail={"from_household": change.from_household_id, "to_household": to_household.pk},
+        request=request,
+    )
+    return change
+
+
+@transaction.atomic
+def resident_set_status(
+    *,
+    user: User | None,
+    resident: Resident,
+    status: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> ResidentChange:
+    """Change a resident's status (present, away, moved out, deceased), keeping history."""
+    if status not in Resident.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    change = ResidentChange.objects.create(
+        town_id=locked.town_id,
+        resident=locked,
+        changed_by=user,
+        from_status=locked.status,
+        to_status=status,
+        note=note,
+    )
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    resident.status = status
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        target=locked,
+        summary="status",
+        detail={"from": change.from_status, "to": status},
+        request=request,
+    )
+    return change
