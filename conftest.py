@@ -34,3 +34,41 @@ def client_for(scenario):
         return client
 
     return make
+
+
+@pytest.fixture
+def browser_page(live_server, transactional_db):
+    """A phone-width (360 px) page in Debian's headless chromium, with `page.base` the server URL.
+
+    Playwright's sync API runs an event loop in this thread; the Django ORM calls that tests make
+    around it are still synchronous, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="zh-CN", device_scale_factor=2
+        )
+        page = context.new_page()
+        page.base = live_server.url  # type: ignore[attr-defined]
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
