@@ -1,3 +1,5 @@
+from linli.places.import_urls import urlpatterns as import_urlpatterns
+
 app_name = "places"
 
-urlpatterns: list = []
+urlpatterns: list = [*import_urlpatterns]
