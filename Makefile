@@ -3,10 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 ECHARTS := linli/static/vendor/echarts.min.js
+DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: install demo test test-sqlite test-postgres lint bench clean
+.PHONY: install static demo test test-sqlite test-postgres lint bench clean
 
-install: $(VENV)/.installed $(ECHARTS)
+# Idempotent: each step runs only when its inputs changed (collectstatic skips unchanged files).
+install: $(VENV)/.installed $(ECHARTS) static
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "需要 Python 3.11 (need Python 3.11)"; exit 1; }
@@ -20,10 +22,16 @@ $(ECHARTS): package.json package-lock.json
 	mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js $@
 
+# Compiled translations, and the hashed, compressed static files served with DEBUG off.
+static: $(VENV)/.installed $(ECHARTS)
+	@if command -v msgfmt >/dev/null; then \
+		$(BIN)/linli compilemessages -v0 --ignore '.venv' --ignore 'node_modules'; \
+	else echo "gettext (msgfmt) not installed: translations not compiled"; fi
+	$(BIN)/linli collectstatic --noinput -v0
+
+# Migrates var/linli.sqlite3 (or DATABASE_URL), builds the demo town once, prints the logins.
 demo: install
-	mkdir -p var
-	$(BIN)/linli migrate --no-input -v 0
-	$(BIN)/linli demo --serve
+	$(BIN)/linli demo --serve --addr $(DEMO_ADDR)
 
 test: install test-sqlite test-postgres
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -49,6 +49,11 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> Any:
     return api.create_response(
         request, {"detail": "需要登录令牌 (a valid bearer token is required)"}, status=401
     )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> Any:
+    return api.create_response(request, {"detail": "未找到 (not found)"}, status=404)
 
 
 @api.exception_handler(HttpError)

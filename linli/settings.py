@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -26,7 +28,12 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "linli-development-key-not-for-production-use-0123456789abcdef")
+# LINLI_HTTPS=1 marks a production deployment behind the TLS proxy of deploy/nginx.
+HTTPS = env_bool("LINLI_HTTPS", False)
+# The development key's prefix makes `linli check --deploy` flag it (security.W009).
+SECRET_KEY = env("SECRET_KEY", "django-insecure-linli-development-key-not-for-production-use")
+if HTTPS and SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured("LINLI_HTTPS=1 needs SECRET_KEY or SECRET_KEY_FILE")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -130,6 +137,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]  # linli.css and vendor/ (ECharts, built by make install)
+# WhiteNoise warns at start-up when STATIC_ROOT is missing (tests, a fresh clone).
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -154,14 +165,21 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and env_bool("LINLI_HTTPS", False):
+if HTTPS and not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over HTTPS, for this exact host, on path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the proxy every request comes from 127.0.0.1: lock out by the client's address,
+    # the last X-Forwarded-For hop (the one nginx appends, which a client cannot forge).
+    AXES_CLIENT_IP_CALLABLE = "linli.core.audit.client_ip"
 
 DJANGO_TABLES2_TEMPLATE = "linli/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5

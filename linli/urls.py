@@ -10,6 +10,7 @@ urlpatterns = [
     path("duty/", include("linli.duty.urls")),
     path("care/", include("linli.care.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", include("linli.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,31 @@
+from django.urls import path
+
+from linli.care import views, views_public, views_visits
+
 app_name = "care"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("buildings/", views.buildings, name="buildings"),
+    path("teams/<int:pk>/", views.team, name="team"),
+    path("committees/<int:pk>/", views.committee, name="committee"),
+    path("town/", views.town, name="town"),
+    path("export/<str:kind>/", views.export, name="export"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/transition/", views.transition, name="transition"),
+    path("requests/<int:pk>/assign/", views.assign, name="assign"),
+    path("requests/<int:pk>/link/", views.new_link, name="new_link"),
+    path("households/<int:pk>/request/", views.request_new_household, name="request_new_household"),
+    path("residents/<int:pk>/request/", views.request_new_resident, name="request_new_resident"),
+    path("visits/", views_visits.visits, name="visits"),
+    path("visits/coverage/", views_visits.coverage, name="coverage"),
+    path("households/<int:pk>/visit/", views_visits.visit_household, name="visit_household"),
+    path("residents/<int:pk>/visit/", views_visits.visit_resident, name="visit_resident"),
+    path("buildings/<int:pk>/poster.pdf", views_public.poster, name="poster"),
+    path(
+        "committees/<int:pk>/posters.pdf", views_public.committee_posters, name="committee_posters"
+    ),
+    path("ask/<str:token>/", views_public.ask, name="ask"),
+    path("status/<str:token>/", views_public.status, name="status"),
+]

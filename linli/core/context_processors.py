@@ -8,12 +8,21 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, who sees it: "staff" for town/committee staff, "all" for any login)
+# (url name, label, who sees it: "staff" for town/committee staff, "town" for town staff,
+# "volunteer" for volunteers' logins, "all" for any login)
 NAV_ITEMS: list[tuple[str, Any, str]] = [
     ("home", _("首页"), "all"),
     ("places:committees", _("居委"), "staff"),
     ("places:residents", _("居民"), "all"),
     ("places:import", _("导入"), "staff"),
+    ("core:audit_log", _("审计日志"), "town"),
+    ("duty:index", _("包干"), "staff"),
+    ("duty:coverage", _("覆盖"), "staff"),
+    ("duty:mine", _("我的包干"), "volunteer"),
+    ("duty:claim", _("认领"), "volunteer"),
+    ("care:tasks", _("我的任务"), "volunteer"),
+    ("care:index", _("诉求"), "all"),
+    ("care:visits", _("走访"), "all"),
 ]
 
 
@@ -24,6 +33,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for name, label, audience in NAV_ITEMS:
         if audience == "staff" and not user.is_staff_role:
+            continue
+        if audience == "town" and not (user.is_superuser or user.role == "town_staff"):
+            continue
+        if audience == "volunteer" and user.role != "volunteer":
             continue
         try:
             url = reverse(name)

@@ -1,12 +1,44 @@
-"""The home page: a dashboard whose figures depend on the user's scope."""
+"""The home page: the registry's figures and charts, as far as the user's scope reaches."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from linli.core.access import scope_for
+from linli.places.models import Town
+from linli.places.selectors import registry_figures, residents_per_committee
+
+
+def _town(request: HttpRequest) -> Town | None:
+    """The user's town; a superuser (no town of their own) picks one with ?town=ID."""
+    user: Any = request.user
+    if user.town_id:
+        return user.town  # type: ignore[no-any-return]
+    if user.is_superuser:
+        chosen = request.GET.get("town", "")
+        towns = Town.objects.all()
+        return (towns.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or towns.first()
+    return None
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboards/home.html", {})
+    town = _town(request)
+    context: dict[str, Any] = {"town": town}
+    if town is not None and not scope_for(request.user).is_empty:
+        figures = registry_figures(user=request.user, town=town)
+        per_committee = residents_per_committee(user=request.user, town=town)
+        context["figures"] = figures
+        context["chart"] = {
+            "committees": [name for name, _ in per_committee],
+            "residents": [n for _, n in per_committee],
+            "tags": list(figures["care_tags"]),
+            "tag_counts": list(figures["care_tags"].values()),
+        }
+        if request.user.is_superuser:  # type: ignore[union-attr]
+            context["towns"] = Town.objects.all()
+    return render(request, "dashboards/home.html", context)

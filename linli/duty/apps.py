@@ -4,3 +4,25 @@ from django.apps import AppConfig
 class DutyConfig(AppConfig):
     name = "linli.duty"
     label = "duty"
+    verbose_name = "包干"
+
+    def ready(self) -> None:
+        from linli.core.access import register_scope_provider
+        from linli.core.imports import register_importer
+        from linli.core.reports import register_report
+        from linli.duty.coverage import duty_coverage_report, report_rows
+        from linli.duty.demo import demo_grid_logins
+        from linli.duty.importers import IMPORTERS
+        from linli.duty.scope import duty_scope
+        from linli.places.demo_logins import register_demo_login_provider
+
+        register_scope_provider(duty_scope)
+        for importer in IMPORTERS:
+            register_importer(importer)
+        register_demo_login_provider(demo_grid_logins)
+        register_report(
+            "duty-coverage",
+            duty_coverage_report,
+            title="包干覆盖 (duty coverage)",
+            rows=report_rows,
+        )

@@ -1,3 +1,231 @@
-from ninja import Router
+"""The places API: committees, compounds, buildings, residents and registry reports.
 
-router = Router()
+Lists filter through the same FilterSets as the pages (linli/places/filters.py) and read
+through the same selectors, so the gate and the masking are the pages' own. Out of scope is a
+404; an invalid filter is a 400 naming the parameter.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from linli.core.masking import shown
+from linli.core.reports import build_report, report_kinds
+from linli.places import selectors
+from linli.places.filters import (
+    BuildingFilter,
+    CommitteeFilter,
+    CompoundFilter,
+    ResidentFilter,
+    StrictFilterSet,
+)
+from linli.places.models import Building, Committee, Compound, Resident, Town
+
+router = Router(tags=["places"])
+
+MAX_LIMIT = 200
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset; limit is at most 200 (larger values are cut to 200)."""
+
+    class Input(Schema):
+        limit: int = Field(
+            50, ge=1, description=f"每页条数，最多 {MAX_LIMIT} (at most {MAX_LIMIT})"
+        )
+        offset: int = Field(0, ge=0, le=2**31 - 1)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
+def _user(context: Any) -> Any:
+    return context["request"].user
+
+
+class CommitteeOut(Schema):
+    id: int
+    name: str
+    compounds: int = Field(..., alias="compounds_n")
+    buildings: int = Field(..., alias="buildings_n")
+    households: int = Field(..., alias="households_n")
+    residents: int = Field(..., alias="residents_n")
+    special_residents: int = Field(..., alias="special_n")
+
+
+class CompoundOut(Schema):
+    id: int
+    name: str
+    kind: str
+    committee_id: int
+    committee: str = Field(..., alias="committee.name")
+    buildings: int = Field(..., alias="buildings_n")
+    households: int = Field(..., alias="households_n")
+    residents: int = Field(..., alias="residents_n")
+
+
+class BuildingOut(Schema):
+    id: int
+    name: str
+    compound_id: int
+    compound: str = Field(..., alias="compound.name")
+    committee_id: int = Field(..., alias="compound.committee_id")
+    committee: str = Field(..., alias="compound.committee.name")
+    households: int = Field(..., alias="households_n")
+    residents: int = Field(..., alias="residents_n")
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    gender: str
+    birth_date: dt.date | None
+    id_number: str = Field(..., description="按权限脱敏 (masked unless the role needs it)")
+    phone: str = Field(..., description="按权限脱敏 (masked unless the role needs it)")
+    status: str
+    committee_id: int = Field(..., alias="household.building.compound.committee_id")
+    committee: str = Field(..., alias="household.building.compound.committee.name")
+    compound_id: int = Field(..., alias="household.building.compound_id")
+    compound: str = Field(..., alias="household.building.compound.name")
+    building_id: int = Field(..., alias="household.building_id")
+    building: str = Field(..., alias="household.building.name")
+    household_id: int
+    room: str = Field(..., alias="household.room")
+    care_tags: list[str]
+
+    @staticmethod
+    def resolve_id_number(obj: Resident, context: Any) -> str:
+        return shown(_user(context), "id_number", obj.id_number or "")
+
+    @staticmethod
+    def resolve_phone(obj: Resident, context: Any) -> str:
+        return shown(_user(context), "phone", obj.phone or "")
+
+    @staticmethod
+    def resolve_care_tags(obj: Resident) -> list[str]:
+        return [t.name for t in obj.care_tags.all()]
+
+
+class CareTagOut(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class PlaceQuery(Schema):
+    q: str | None = Field(None, description="名称 (name contains)")
+
+
+class CompoundQuery(PlaceQuery):
+    committee: int | None = None
+    kind: Compound.Kind | None = None
+
+
+class BuildingQuery(PlaceQuery):
+    committee: int | None = None
+    compound: int | None = None
+
+
+class ResidentQuery(Schema):
+    q: str | None = Field(
+        None,
+        description="姓名、拼音首字母、手机尾号(4位以上)、室号 (name, initials, phone tail, room)",
+    )
+    committee: int | None = None
+    compound: int | None = None
+    building: int | None = None
+    care_tag: int | None = Field(None, description="特殊人群标签 id (see /care-tags/)")
+    special: bool | None = Field(None, description="仅特殊人群 (only residents with a care tag)")
+    status: Resident.Status | None = None
+
+
+def _filter(
+    request: HttpRequest, filterset: type[StrictFilterSet], rows: QuerySet[Any], query: Schema
+) -> QuerySet[Any]:
+    data = {k: str(v) for k, v in query.dict().items() if v is not None}
+    result = filterset(data or None, queryset=rows, request=request)
+    if result.is_bound and not result.is_valid():
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in result.errors.items())
+        raise HttpError(400, f"筛选条件无效 (invalid filter): {reasons}")
+    return result.qs
+
+
+@router.get("/committees/", response=list[CommitteeOut], summary="居委 (committees)")
+@paginate(Pagination, counts="committee")
+def committee_list(request: HttpRequest, filters: Query[PlaceQuery]) -> Any:
+    rows = selectors.committees_for(request.user)
+    return _filter(request, CommitteeFilter, rows, filters)
+
+
+@router.get("/committees/{committee_id}/", response=CommitteeOut)
+def committee_detail(request: HttpRequest, committee_id: int) -> Any:
+    found = selectors.get_object_visible(Committee, request.user, pk=committee_id)
+    return selectors.attach_counts(request.user, "committee", [found])[0]
+
+
+@router.get("/compounds/", response=list[CompoundOut], summary="小区 (compounds)")
+@paginate(Pagination, counts="compound")
+def compound_list(request: HttpRequest, filters: Query[CompoundQuery]) -> Any:
+    rows = selectors.compounds_for(request.user)
+    return _filter(request, CompoundFilter, rows, filters)
+
+
+@router.get("/compounds/{compound_id}/", response=CompoundOut)
+def compound_detail(request: HttpRequest, compound_id: int) -> Any:
+    found = selectors.get_object_visible(Compound, request.user, pk=compound_id)
+    return selectors.attach_counts(request.user, "compound", [found])[0]
+
+
+@router.get("/buildings/", response=list[BuildingOut], summary="楼栋 (buildings)")
+@paginate(Pagination, counts="building")
+def building_list(request: HttpRequest, filters: Query[BuildingQuery]) -> Any:
+    rows = selectors.buildings_for(request.user)
+    return _filter(request, BuildingFilter, rows, filters)
+
+
+@router.get("/buildings/{building_id}/", response=BuildingOut)
+def building_detail(request: HttpRequest, building_id: int) -> Any:
+    found = selectors.get_object_visible(Building, request.user, pk=building_id)
+    return selectors.attach_counts(request.user, "building", [found])[0]
+
+
+@router.get("/residents/", response=list[ResidentOut], summary="居民 (residents)")
+@paginate(Pagination)
+def resident_list(request: HttpRequest, filters: Query[ResidentQuery]) -> Any:
+    rows = selectors.residents_for(request.user)
+    return _filter(request, ResidentFilter, rows, filters)
+
+
+@router.get("/residents/{resident_id}/", response=ResidentOut)
+def resident_detail(request: HttpRequest, resident_id: int) -> Any:
+    found = selectors.residents_for(request.user).filter(pk=resident_id).first()
+    if found is None:
+        raise HttpError(404, "未找到 (not found)")
+    return found
+
+
+@router.get("/care-tags/", response=list[CareTagOut], summary="特殊人群标签 (care tags)")
+def care_tag_list(request: HttpRequest) -> Any:
+    return selectors.care_tags_for(request.user)
+
+
+@router.get("/reports/{kind}/", response=dict[str, Any], summary="报表 (reports)")
+def report(request: HttpRequest, kind: str, town: str | None = None) -> Any:
+    """A report's figures for the caller's town, through the caller's scope (e.g. `registry`)."""
+    if kind not in report_kinds():
+        raise HttpError(404, f"未知的报表 (unknown report; known: {', '.join(report_kinds())})")
+    user: Any = request.user
+    if user.is_superuser and town:
+        found = Town.objects.filter(name=town).first()
+    elif town and town != getattr(user.town, "name", None):
+        found = None
+    else:
+        found = user.town
+    if found is None:
+        raise HttpError(404, "未找到该镇/街道 (no such town in your scope)")
+    return build_report(kind, town=found, user=user)

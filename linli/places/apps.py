@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PlacesConfig(AppConfig):
     name = "linli.places"
     label = "places"
+
+    def ready(self) -> None:
+        from linli.core.imports import register_importer
+        from linli.places.importers import PlacesImporter, ResidentsImporter
+
+        register_importer(PlacesImporter)
+        register_importer(ResidentsImporter)

@@ -1,3 +1,13 @@
 """URLs of the roster upload pages (included in places/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from linli.places import views_import
+
+urlpatterns: list = [
+    path("import/", views_import.import_upload, name="import"),
+    path("import/<int:pk>/", views_import.import_job, name="import_job"),
+    path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
+    path("import/<int:pk>/rejects/", views_import.import_rejects, name="import_rejects"),
+]

@@ -1,5 +1,23 @@
+from django.urls import path
+
+from linli.places import views
 from linli.places.import_urls import urlpatterns as import_urlpatterns
 
 app_name = "places"
 
-urlpatterns: list = [*import_urlpatterns]
+urlpatterns: list = [
+    *import_urlpatterns,
+    path("committees/", views.committees, name="committees"),
+    path("committees/<int:pk>/", views.committee, name="committee"),
+    path("compounds/", views.compounds, name="compounds"),
+    path("compounds/<int:pk>/", views.compound, name="compound"),
+    path("buildings/", views.buildings, name="buildings"),
+    path("buildings/<int:pk>/", views.building, name="building"),
+    path("residents/", views.residents, name="residents"),
+    path("residents/<int:pk>/", views.resident, name="resident"),
+    path("residents/<int:pk>/move/", views.resident_move, name="resident_move"),
+    path("residents/<int:pk>/status/", views.resident_status, name="resident_status"),
+    path("residents/<int:pk>/reveal/<str:field>/", views.resident_reveal, name="resident_reveal"),
+    path("households/options/", views.household_options, name="household_options"),
+    path("export/<str:kind>/", views.export, name="export"),
+]

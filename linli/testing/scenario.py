@@ -10,6 +10,7 @@ volunteers to it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from stdnum.cn.ric import calc_check_digit
 
@@ -39,6 +40,7 @@ class Scenario:
     households: dict[str, Household] = field(default_factory=dict)
     residents: dict[str, Resident] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    volunteers: dict[str, Any] = field(default_factory=dict)  # set by build_grid_scenario
 
 
 def build_scenario() -> Scenario:
@@ -60,6 +62,12 @@ def build_scenario() -> Scenario:
         ("lb1_301", lb1, "301"),
     ]:
         s.households[key] = Household.objects.create(town=town, building=building, room=room)
+    # Migration places 0002 seeds the built-in tags, but a transactional (browser) test's flush
+    # removes them for the next one.
+    from linli.places.services import BUILTIN_CARE_TAGS
+
+    for code, name in BUILTIN_CARE_TAGS:
+        CareTag.objects.get_or_create(town=None, name=name, defaults={"code": code})
     tags = {t.name: t for t in CareTag.objects.filter(town=None)}
     people = [
         # key, household, name, birth, seq, phone, tags
@@ -92,4 +100,51 @@ def build_scenario() -> Scenario:
         s.users[username] = User.objects.create_user(
             username=username, password=PASSWORD, role=role, town=town, committee=committee
         )
+    return s
+
+
+def build_grid_scenario(s: Scenario) -> Scenario:
+    """The responsibility grid on top of the base scenario (issue 3). Volunteers with logins:
+    alice leads 香樟苑 1号楼; bob is second secretary of compound 香樟苑; dave is paired with
+    陈国强 (丽水); erin keeps household 香樟苑 2号楼 201. Each login's username is their name,
+    `s.volunteers[name]` their volunteer record; charlie still has nothing."""
+    from linli.duty.models import Duty, Pairing, Volunteer
+
+    people = [
+        # key, committee, name, phone, source
+        ("alice", s.kaiwu, "艾丽丝", "13900000001", Volunteer.Source.REPORTED_PARTY_MEMBER),
+        ("bob", s.kaiwu, "鲍勃", "13900000002", Volunteer.Source.DISPATCHED_CADRE),
+        ("dave", s.lishui, "戴维", "13900000004", Volunteer.Source.REPORTED_PARTY_MEMBER),
+        ("erin", s.kaiwu, "艾琳", "13900000005", Volunteer.Source.RESIDENT_VOLUNTEER),
+    ]
+    volunteers = {}
+    for key, committee, name, phone, source in people:
+        user = User.objects.create_user(
+            username=key, password=PASSWORD, role=User.Role.VOLUNTEER, town=s.town
+        )
+        s.users[key] = user
+        volunteers[key] = Volunteer.objects.create(
+            town=s.town,
+            committee=committee,
+            user=user,
+            name=name,
+            name_initials=initials(name),
+            phone=phone,
+            is_party_member=source != Volunteer.Source.RESIDENT_VOLUNTEER,
+            source=source,
+        )
+    s.volunteers = volunteers
+    common = {"town": s.town, "committee": s.kaiwu, "compound": s.xiangzhang}
+    Duty.objects.create(
+        volunteer=volunteers["alice"], kind=Duty.Kind.BUILDING_LEADER, building=s.b1, **common
+    )
+    Duty.objects.create(volunteer=volunteers["bob"], kind=Duty.Kind.SECOND_SECRETARY, **common)
+    Duty.objects.create(
+        volunteer=volunteers["erin"],
+        kind=Duty.Kind.NEIGHBOUR_KEEPER,
+        building=s.b2,
+        household=s.households["b2_201"],
+        **common,
+    )
+    Pairing.objects.create(town=s.town, volunteer=volunteers["dave"], resident=s.residents["chen"])
     return s

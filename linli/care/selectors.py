@@ -1,0 +1,268 @@
+"""Reads of the care app. Every function takes the viewer and goes through the access gate.
+
+The queues: "my tasks" (what a volunteer or their team owns), the building queue (a building
+leader's buildings), a team's queue, a committee's queue and the town's queue (requests
+escalated to the town). Each level's list includes what has escalated to it; lists are sorted
+by escalation level, then by due time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from linli.care.models import HelpRequest, Visit
+from linli.care.workflow import escalation_expression, volunteer_of
+from linli.duty.models import Duty, Team, Volunteer, active_q
+from linli.places.models import Building, Committee, Household, Resident, Town
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.accounts.models import User
+
+    Viewer = User | AnonymousUser | None
+
+Escalation = HelpRequest.Escalation
+# Building duties whose holders work the building's queue (the "1+1+X" building team).
+BUILDING_DUTIES = (Duty.Kind.BUILDING_LEADER, Duty.Kind.BUILDING_TEAM_MEMBER)
+LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
+
+
+def requests_for(user: Viewer, now: dt.datetime | None = None) -> QuerySet[HelpRequest]:
+    """Every request the user may see, annotated with `escalation`, most pressing first."""
+    now = now or timezone.now()
+    return (
+        HelpRequest.objects.visible_to(user)
+        .select_related(
+            "household__building__compound__committee",
+            "resident",
+            "owner_volunteer",
+            "owner_team__committee",
+        )
+        .annotate(escalation=escalation_expression(now))
+        .order_by("-escalation", "due_at", "id")
+    )
+
+
+def _open(queryset: QuerySet[HelpRequest], open_only: bool) -> QuerySet[HelpRequest]:
+    return queryset.filter(status__in=HelpRequest.OPEN_STATUSES) if open_only else queryset
+
+
+def my_tasks(
+    user: Viewer, now: dt.datetime | None = None, open_only: bool = True
+) -> QuerySet[HelpRequest]:
+    """我的任务: requests the volunteer owns, or their team owns with nobody named yet."""
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        return requests_for(user, now).none()
+    teams = Team.objects.filter(Q(members=volunteer) | Q(leader=volunteer)).values("pk")
+    return _open(requests_for(user, now), open_only).filter(
+        Q(owner_volunteer=volunteer) | Q(owner_volunteer__isnull=True, owner_team_id__in=teams)
+    )
+
+
+def led_buildings(user: Viewer) -> QuerySet[Building]:
+    """Buildings the user answers for now as building leader or building-team member."""
+    if user is None or not user.is_authenticated:
+        return Building.objects.none()
+    duties = Duty.objects.filter(
+        active_q(),
+        kind__in=BUILDING_DUTIES,
+        volunteer__user_id=user.pk,
+        volunteer__status=Volunteer.Status.ACTIVE,
+    )
+    return Building.objects.filter(pk__in=duties.values("building_id")).select_related("compound")
+
+
+def building_queue(
+    user: Viewer, now: dt.datetime | None = None, open_only: bool = True
+) -> QuerySet[HelpRequest]:
+    """楼栋诉求: requests of the buildings the user leads (escalated ones first)."""
+    buildings = led_buildings(user).values("pk")
+    return _open(requests_for(user, now), open_only).filter(household__building__in=buildings)
+
+
+def my_teams(user: Viewer) -> QuerySet[Team]:
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        return Team.objects.none()
+    return Team.objects.filter(Q(members=volunteer) | Q(leader=volunteer)).distinct()
+
+
+def team_queue(
+    user: Viewer, team: Team, now: dt.datetime | None = None, open_only: bool = True
+) -> QuerySet[HelpRequest]:
+    """小组诉求: requests the team owns."""
+    return _open(requests_for(user, now), open_only).filter(owner_team=team)
+
+
+def committee_queue(
+    user: Viewer, committee: Committee, now: dt.datetime | None = None, open_only: bool = True
+) -> QuerySet[HelpRequest]:
+    """居委诉求: the committee's requests; those escalated to it come first."""
+    return _open(requests_for(user, now), open_only).filter(
+        household__building__compound__committee=committee
+    )
+
+
+def town_queue(
+    user: Viewer, town: Town, now: dt.datetime | None = None, open_only: bool = True
+) -> QuerySet[HelpRequest]:
+    """镇/街道督办: requests that escalated to the town (only open ones can be escalated)."""
+    escalated = requests_for(user, now).filter(town=town, escalation=Escalation.TOWN)  # type: ignore[misc]
+    return escalated
+
+
+@dataclass
+class QueueCount:
+    open: int
+    overdue: int
+
+
+def queue_counts(queryset: QuerySet[HelpRequest]) -> QueueCount:
+    """Open and overdue (escalated at all) requests of a queue, in one query."""
+    figures = queryset.order_by().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(escalation__gt=Escalation.OWNER))
+    )
+    return QueueCount(figures["open"] or 0, figures["overdue"] or 0)
+
+
+# Visits ---------------------------------------------------------------------------------------
+
+
+def _contact_visits() -> QuerySet[Visit]:
+    return Visit.objects.exclude(outcome=Visit.Outcome.NOBODY_HOME)
+
+
+def households_to_visit(user: Viewer) -> QuerySet[Household]:
+    """Households of the user's scope with their last visit (`last_visit`; a visit where nobody
+    answered does not count), never-visited first."""
+    last = (
+        _contact_visits()
+        .filter(household_id=OuterRef("pk"))
+        .order_by()
+        .values("household_id")
+        .annotate(at=Max("visited_at"))
+        .values("at")
+    )
+    return (
+        Household.objects.visible_to(user)
+        .select_related("building__compound")
+        .annotate(last_visit=Subquery(last))
+        .order_by(F("last_visit").asc(nulls_first=True), "building_id", "room")
+    )
+
+
+def special_residents_to_visit(user: Viewer) -> QuerySet[Resident]:
+    """Special-care residents of the user's scope with their last visit: one that names them,
+    or one of their household that names nobody."""
+    tagged = Resident.care_tags.through.objects.filter(resident_id=OuterRef("pk"))
+    last = (
+        _contact_visits()
+        .filter(
+            Q(resident_id=OuterRef("pk"))
+            | Q(household_id=OuterRef("household_id"), resident__isnull=True)
+        )
+        .order_by("-visited_at")
+        .values("visited_at")[:1]
+    )
+    return (
+        Resident.objects.visible_to(user)
+        .filter(Exists(tagged), status__in=LIVING)
+        .select_related("household__building__compound")
+        .prefetch_related("care_tags")
+        .annotate(last_visit=Subquery(last))
+        .order_by(F("last_visit").asc(nulls_first=True), "household__building_id", "id")
+    )
+
+
+@dataclass
+class BuildingCoverage:
+    building: Building
+    households: int
+    households_overdue: int
+    special: int
+    special_overdue: int
+
+
+def visit_coverage(
+    user: Viewer, town: Town, now: dt.datetime | None = None
+) -> list[BuildingCoverage]:
+    """Per building of the user's scope: households and special-care residents not visited
+    within the town's `visit_overdue_days`. Two grouped queries, whatever the size."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=town.visit_overdue_days)
+    homes = households_to_visit(user).filter(town=town)
+    house_rows = (
+        homes.order_by()
+        .values("building_id")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(last_visit__isnull=True) | Q(last_visit__lt=since)),
+        )
+    )
+    people = special_residents_to_visit(user).filter(town=town)
+    people_rows = (
+        people.order_by()
+        .values("household__building_id")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(last_visit__isnull=True) | Q(last_visit__lt=since)),
+        )
+    )
+    special = {r["household__building_id"]: r for r in people_rows}
+    houses = {r["building_id"]: r for r in house_rows}
+    buildings = Building.objects.filter(pk__in=houses.keys()).select_related("compound")
+    zero = {"n": 0, "overdue": 0}
+    result = [
+        BuildingCoverage(
+            b,
+            houses[b.pk]["n"],
+            houses[b.pk]["overdue"],
+            special.get(b.pk, zero)["n"],
+            special.get(b.pk, zero)["overdue"],
+        )
+        for b in buildings
+    ]
+    result.sort(key=lambda c: (-c.households_overdue - c.special_overdue, c.building.pk))
+    return result
+
+
+def visits_per_volunteer(user: Viewer, town: Town, since: dt.datetime) -> list[dict[str, Any]]:
+    """Visits since a time, per volunteer, of the visits the user may see."""
+    rows = (
+        Visit.objects.visible_to(user)
+        .filter(town=town, visited_at__gte=since, volunteer__isnull=False)
+        .order_by()
+        .values("volunteer_id", "volunteer__name")
+        .annotate(
+            visits=Count("pk"),
+            households=Count("household_id", distinct=True),
+            needs=Count("pk", filter=Q(outcome=Visit.Outcome.NEED_FOUND)),
+            last=Max("visited_at"),
+        )
+        .order_by("-visits", "volunteer__name")
+    )
+    return list(rows)
+
+
+def recent_visits(user: Viewer, household: Household, limit: int = 5) -> QuerySet[Visit]:
+    return (
+        Visit.objects.visible_to(user)
+        .filter(household=household)
+        .select_related("volunteer", "resident")[:limit]
+    )

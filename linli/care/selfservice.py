@@ -1,0 +1,168 @@
+"""Resident self-service (居民自助求助): a building's QR poster leads to a public phone page where
+a resident, without an account, gives their room and phone and asks for help; the answer is a
+per-request status link.
+
+Privacy and abuse:
+- the ask page is reached only through the building's unguessable token, the status page only
+  through the request's own 256-bit token, of which only the SHA-256 hash is stored;
+- the status page shows that one request: no names of residents or volunteers (a helper is
+  "艾志愿者", the first character of the name), no phone numbers;
+- the answer to a submission is the same whether or not the phone belongs to a resident of
+  the room (a matching resident is linked, silently);
+- submissions are limited per client address, per phone and per room (Django's cache), and
+  failed status look-ups per address, so guessing is slow as well as hopeless; bodies are
+  limited in size; CSRF protection stays on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from linli.accounts.models import hash_token
+from linli.care.models import HelpRequest, SelfServiceLink
+from linli.care.services import Created, help_request_create
+from linli.core.audit import audit, client_ip
+from linli.core.models import AuditEntry
+from linli.core.validators import Problem
+from linli.places.models import Household, Resident
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from linli.accounts.models import User
+    from linli.places.models import Building
+
+MAX_BODY_BYTES = 8 * 1024
+HOUR, DAY = 3600, 86400
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int
+    window: int  # seconds
+
+
+SUBMIT_PER_ADDRESS = Limit("ip", 10, HOUR)
+SUBMIT_PER_PHONE = Limit("phone", 5, DAY)
+SUBMIT_PER_ROOM = Limit("room", 5, DAY)
+LOOKUP_MISSES_PER_ADDRESS = Limit("miss", 20, HOUR)
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
+
+
+def _key(limit: Limit, value: str) -> str:
+    return f"care:self-service:{limit.name}:{hash_token(value)[:32]}"
+
+
+def over_limit(limit: Limit, value: str, *, count: bool = True) -> bool:
+    """Count one event for `value` (when `count`); True when it is over the limit."""
+    key = _key(limit, value)
+    if not count:
+        return int(cache.get(key, 0)) >= limit.count
+    cache.add(key, 0, limit.window)
+    try:
+        n = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, limit.window)
+        n = 1
+    return n > limit.count
+
+
+def address(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+@transaction.atomic
+def self_service_link(
+    *, user: User | None, building: Building, renew: bool = False
+) -> SelfServiceLink:
+    """The building's link, created on first use; `renew` retires the old token (a torn-down or
+    misused poster)."""
+    link, created = SelfServiceLink.objects.get_or_create(
+        building=building,
+        defaults={"town_id": building.town_id, "token": SelfServiceLink.new_token()},
+    )
+    if renew and not created:
+        link.token = SelfServiceLink.new_token()
+        link.save(update_fields=["token"])
+    if created or renew:
+        audit(
+            user=user,
+            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            target=link,
+            summary="self-service link" + (" renewed" if renew and not created else ""),
+        )
+    return link
+
+
+def link_by_token(token: str) -> SelfServiceLink | None:
+    if not _TOKEN.match(token):
+        return None
+    return SelfServiceLink.objects.select_related("building__compound").filter(token=token).first()
+
+
+def self_service_submit(
+    *,
+    link: SelfServiceLink,
+    room: str,
+    phone: str,
+    category: str,
+    urgency: str,
+    description: str,
+    form_token: str,
+    http_request: HttpRequest | None = None,
+) -> Created:
+    """Create the resident's request if the room exists in the poster's building. A resident
+    of that room with this phone is linked to it; nothing tells the submitter whether one was."""
+    household = Household.objects.filter(building_id=link.building_id, room=room).first()
+    if household is None:
+        raise Problem("本楼没有这个室号，请核对", "there is no such room in this building")
+    resident = (
+        Resident.objects.filter(household=household, phone=phone, status__in=LIVING)
+        .order_by("id")
+        .first()
+    )
+    created = help_request_create(
+        user=None,
+        household=household,
+        resident=resident,
+        category=category,
+        urgency=urgency,
+        description=description,
+        source=HelpRequest.Source.SELF_SERVICE,
+        contact_phone=phone,
+        idempotency_key=f"self-service:{form_token}",
+        http_request=http_request,
+    )
+    replay_of_other = not created.created and (
+        created.request.household_id != household.pk or created.request.contact_phone != phone
+    )
+    if replay_of_other or created.status_token is None:
+        raise Problem("表单已失效，请刷新页面后重新填写", "the form expired; reload the page")
+    return created
+
+
+def request_by_token(token: str) -> HelpRequest | None:
+    """The one request this status token opens, or None."""
+    if not _TOKEN.match(token):
+        return None
+    return (
+        HelpRequest.objects.select_related(
+            "household__building__compound", "owner_volunteer", "owner_team"
+        )
+        .filter(access_token_hash=hash_token(token))
+        .first()
+    )
+
+
+def helper_label(name: str | None) -> str:
+    """A volunteer as the resident sees them: the first character of the name + 志愿者."""
+    return _("%(initial)s志愿者") % {"initial": name[0] if name else ""}

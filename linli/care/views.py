@@ -1,0 +1,477 @@
+"""Pages of help requests: the queues, a request with its timeline and actions, export.
+
+Every read goes through the selectors (the access gate): a request, team or committee out of
+the user's scope is a 404, the same as one that does not exist. A move the request's status no
+longer allows (somebody else was quicker) is a 409 with the reason on the page.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from linli.care import selectors, services, workflow
+from linli.care.filters import HelpRequestFilter
+from linli.care.forms import AssignForm, HelpRequestForm, TransitionForm, new_form_token
+from linli.care.models import HelpRequest
+from linli.core.audit import audit
+from linli.core.export import write_xlsx
+from linli.core.masking import shown
+from linli.core.models import AuditEntry
+from linli.core.validators import Problem
+from linli.duty.models import Team, Volunteer
+from linli.places.models import Committee, Compound, Household, Resident, Town
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Queue:
+    kind: str
+    title: str
+    rows: QuerySet[HelpRequest]
+    pk: int | None = None
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user (the views that call this are behind `login_required`)."""
+    return cast("User", request.user)
+
+
+def _int(value: Any) -> int:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
+
+
+def _is_town_staff(user: Any) -> bool:
+    return bool(user.is_superuser or (user.role == "town_staff" and user.town_id))
+
+
+def _committee_for(request: HttpRequest, pk: int) -> Committee:
+    """The committee, if the user sees it or one of its compounds (a second secretary)."""
+    user = request.user
+    found = Committee.objects.visible_to(user).filter(pk=pk).first()
+    if found is None and Compound.objects.visible_to(user).filter(committee_id=pk).exists():
+        found = Committee.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _team_for(request: HttpRequest, pk: int) -> Team:
+    """The team, for staff of its committee and for its members and leader."""
+    mine = selectors.my_teams(request.user).filter(pk=pk).first()
+    if mine is not None:
+        return mine
+    if getattr(request.user, "is_staff_role", False):
+        return get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    raise Http404
+
+
+def queue_for(request: HttpRequest, kind: str, pk: int | None, open_only: bool) -> Queue:
+    user, now = request.user, timezone.now()
+    if kind == "tasks":
+        return Queue(kind, _("我的任务"), selectors.my_tasks(user, now, open_only))
+    if kind == "buildings":
+        return Queue(kind, _("楼栋诉求"), selectors.building_queue(user, now, open_only))
+    if kind == "team":
+        team = _team_for(request, pk or 0)
+        title = f"{team.committee.name} {team.get_function_display()}"
+        return Queue(kind, title, selectors.team_queue(user, team, now, open_only), team.pk)
+    if kind == "committee":
+        committee = _committee_for(request, pk or 0)
+        rows = selectors.committee_queue(user, committee, now, open_only)
+        return Queue(kind, _("%(name)s 诉求") % {"name": committee.name}, rows, committee.pk)
+    if kind == "town":
+        if not _is_town_staff(user):
+            raise Http404
+        town = get_object_or_404(Town, pk=current_user(request).town_id)
+        rows = selectors.town_queue(user, town, now, open_only)
+        return Queue(kind, _("%(name)s 督办") % {"name": town.name}, rows)
+    raise Http404
+
+
+def _filtered(request: HttpRequest, kind: str, pk: int | None) -> tuple[Queue, HelpRequestFilter]:
+    # A status filter shows that status, closed ones included; else only open requests.
+    queue = queue_for(request, kind, pk, open_only=not request.GET.get("status"))
+    filterset = HelpRequestFilter(request.GET or None, queryset=queue.rows, request=request)
+    return queue, filterset
+
+
+def _queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    queue, filterset = _filtered(request, kind, pk)
+    invalid = filterset.is_bound and not filterset.is_valid()
+    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.escalation_label = HelpRequest.Escalation(row.escalation).label
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "queue": queue,
+        "filter": filterset,
+        "page": page,
+        "params": params.urlencode(),
+        "export_url": reverse("care:export", args=[kind])
+        + (f"?pk={pk}&" if pk else "?")
+        + params.urlencode(),
+        "now": timezone.now(),
+    }
+    return render(request, "care/queue.html", context, status=400 if invalid else 200)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """诉求: the queues this user works, with their open and overdue counts."""
+    user, now = request.user, timezone.now()
+    cards = []
+    if workflow.volunteer_of(user) is not None:
+        cards.append((_("我的任务"), reverse("care:tasks"), selectors.my_tasks(user, now)))
+    if selectors.led_buildings(user).exists():
+        cards.append(
+            (_("楼栋诉求"), reverse("care:buildings"), selectors.building_queue(user, now))
+        )
+    for team in selectors.my_teams(user).select_related("committee"):
+        cards.append(
+            (
+                team.get_function_display(),
+                reverse("care:team", args=[team.pk]),
+                selectors.team_queue(user, team, now),
+            )
+        )
+    committees = Committee.objects.visible_to(user).order_by("name")[:50]
+    if not committees and not getattr(user, "is_staff_role", False):
+        compound_committees = Compound.objects.visible_to(user).values("committee_id")
+        committees = Committee.objects.filter(pk__in=compound_committees)[:50]
+    for committee in committees:
+        cards.append(
+            (
+                committee.name,
+                reverse("care:committee", args=[committee.pk]),
+                selectors.committee_queue(user, committee, now),
+            )
+        )
+    town_id = current_user(request).town_id
+    if _is_town_staff(user) and town_id:
+        town = Town.objects.get(pk=town_id)
+        cards.append(
+            (_("镇/街道督办"), reverse("care:town"), selectors.town_queue(user, town, now))
+        )
+    rows = [(label, url, selectors.queue_counts(qs)) for label, url, qs in cards]
+    return render(request, "care/index.html", {"rows": rows})
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, "tasks")
+
+
+@login_required
+def buildings(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, "buildings")
+
+
+@login_required
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    return _queue_page(request, "team", pk)
+
+
+@login_required
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    return _queue_page(request, "committee", pk)
+
+
+@login_required
+def town(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request, "town")
+
+
+EXPORT_HEADERS = [
+    "编号",
+    "提出时间",
+    "小区",
+    "楼栋",
+    "室号",
+    "居民",
+    "联系电话",
+    "类别",
+    "紧急程度",
+    "来源",
+    "状态",
+    "负责人",
+    "办理时限",
+    "升级至",
+    "内容",
+    "无法办理原因",
+]
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, kind: str) -> HttpResponseBase:
+    """A queue as xlsx, filtered as on the page; phone numbers as the user may see them."""
+    queue, filterset = _filtered(request, kind, _int(request.GET.get("pk")) or None)
+    if filterset.is_bound and not filterset.is_valid():
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
+        return HttpResponse(
+            _("筛选条件无效 (invalid filter): ") + reasons, status=400, content_type="text/plain"
+        )
+    user = request.user
+    levels = dict(HelpRequest.Escalation.choices)
+    count = [0]
+
+    def rows() -> Any:
+        for r in filterset.qs.iterator(chunk_size=500):
+            count[0] += 1
+            building = r.household.building
+            yield [
+                r.pk,
+                timezone.localtime(r.created_at),
+                building.compound.name,
+                building.name,
+                r.household.room,
+                r.resident.name if r.resident else "",
+                shown(user, "phone", r.contact_phone or (r.resident.phone if r.resident else "")),
+                r.get_category_display(),
+                r.get_urgency_display(),
+                r.get_source_display(),
+                r.get_status_display(),
+                r.owner_label,
+                timezone.localtime(r.due_at),
+                levels[r.escalation] if r.escalation else "",
+                r.description,
+                r.cannot_do_reason,
+            ]
+
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    write_xlsx(out, EXPORT_HEADERS, rows(), sheet_title=str(queue.title))
+    out.seek(0)
+    audit(
+        user=current_user(request),
+        action=AuditEntry.Action.EXPORT,
+        summary=f"help requests {kind} ({count[0]})",
+        detail={
+            "list": f"care:{kind}",
+            "pk": queue.pk,
+            "filters": filterset.active_params(),
+            "rows": count[0],
+        },
+        request=request,
+    )
+    filename = f"诉求-{kind}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def _visible_request(request: HttpRequest, pk: int) -> HelpRequest:
+    return get_object_or_404(selectors.requests_for(request.user), pk=pk)
+
+
+def _timeline(found: HelpRequest, now: Any) -> list[dict[str, Any]]:
+    """Status changes, and the moments an open request escalated (derived from the clock)."""
+    label = dict(HelpRequest.Status.choices)
+    items: list[dict[str, Any]] = [
+        {
+            "at": t.at,
+            "kind": "move",
+            "assigned": t.from_status == t.to_status,
+            "from_label": label.get(t.from_status, ""),
+            "to_label": label.get(t.to_status, ""),
+            "by": t.by_volunteer or t.by,
+            "note": t.note,
+        }
+        for t in found.transitions.select_related("by", "by_volunteer")
+    ]
+    level = workflow.escalation_level(found, now)
+    for reached in range(1, level + 1):
+        items.append(
+            {
+                "at": workflow.escalated_at(found, reached),
+                "kind": "escalation",
+                "level": HelpRequest.Escalation(reached).label,
+            }
+        )
+    items.sort(key=lambda item: item["at"])
+    return items
+
+
+def _state_context(request: HttpRequest, found: HelpRequest, **extra: Any) -> dict[str, Any]:
+    now = timezone.now()
+    user = request.user
+    level = workflow.escalation_level(found, now)
+    supervising = workflow.supervises(user, found)
+    moves = workflow.allowed_moves(user, found)
+    context = {
+        "hr": found,
+        "level": level,
+        "level_label": HelpRequest.Escalation(level).label,
+        "timeline": _timeline(found, now),
+        "moves": [(to, HelpRequest.Status(to).label) for to in moves],
+        "move_values": moves,
+        "may_link": supervising or workflow.owns(user, found),
+        "phone": shown(user, "phone", found.contact_phone),
+        "now": now,
+    }
+    if supervising and found.is_open:
+        committee_id = found.household.building.compound.committee_id
+        context["assign_form"] = AssignForm(
+            initial={"volunteer": found.owner_volunteer_id, "team": found.owner_team_id},
+            volunteers=Volunteer.objects.visible_to(user).filter(
+                committee_id=committee_id, status=Volunteer.Status.ACTIVE
+            ),
+            teams=Team.objects.filter(committee_id=committee_id),
+        )
+    context.update(extra)
+    return context
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible_request(request, pk)
+    return render(request, "care/request.html", _state_context(request, found))
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """A status move from the detail page (htmx swaps the request's state in place)."""
+    found = _visible_request(request, pk)
+    form = TransitionForm(request.POST)
+    status, error = 200, ""
+    if not form.is_valid():
+        status, error = 400, _("未知状态 (unknown status)")
+    else:
+        try:
+            found = workflow.help_request_transition(
+                request=found,
+                to=form.cleaned_data["to"],
+                user=current_user(request),
+                reason=form.cleaned_data["reason"],
+                http_request=request,
+            )
+        except workflow.Conflict as exc:
+            status, error = 409, str(exc)
+        except workflow.NotAllowed as exc:
+            status, error = 403, str(exc)
+        except Problem as exc:
+            status, error = 400, str(exc)
+    found = _visible_request(request, pk)
+    if request.htmx:  # type: ignore[attr-defined]
+        # htmx swaps only 2xx answers: the refusal is shown inside the swapped state.
+        context = _state_context(request, found, error=error)
+        return render(request, "care/_state.html", context)
+    if error:
+        return render(
+            request, "care/request.html", _state_context(request, found, error=error), status=status
+        )
+    messages.success(request, _("已更新为“%(s)s”") % {"s": found.get_status_display()})
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visible_request(request, pk)
+    committee_id = found.household.building.compound.committee_id
+    form = AssignForm(
+        request.POST,
+        volunteers=Volunteer.objects.visible_to(request.user).filter(committee_id=committee_id),
+        teams=Team.objects.filter(committee_id=committee_id),
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.values()))
+        return redirect(found)
+    try:
+        services.help_request_assign(
+            request=found,
+            user=current_user(request),
+            volunteer=form.cleaned_data["volunteer"],
+            team=form.cleaned_data["team"],
+            http_request=request,
+        )
+        messages.success(request, _("已指派"))
+    except workflow.NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    except Problem as exc:
+        messages.error(request, str(exc))
+    return redirect(found)
+
+
+@login_required
+@require_POST
+def new_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fresh status link for the resident (shown once; the old one stops working)."""
+    found = _visible_request(request, pk)
+    try:
+        token = services.help_request_new_link(
+            request=found,
+            user=current_user(request),
+            http_request=request,
+        )
+    except workflow.NotAllowed as exc:
+        return HttpResponse(str(exc), status=403)
+    links = [(found, request.build_absolute_uri(reverse("care:status", args=[token])))]
+    return render(request, "care/links.html", {"links": links, "title": _("居民进度链接")})
+
+
+def _request_new(
+    request: HttpRequest, household: Household, resident: Resident | None
+) -> HttpResponse:
+    form = HelpRequestForm(request.POST or None, initial={"form_token": new_form_token()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.help_request_create(
+                user=current_user(request),
+                household=household,
+                resident=resident,
+                category=data["category"],
+                urgency=data["urgency"],
+                source=data["source"],
+                description=data["description"],
+                idempotency_key=f"page:{request.user.pk}:{data['form_token']}",
+                http_request=request,
+            )
+        except Problem as exc:
+            form.add_error(None, str(exc))
+        else:
+            links = []
+            if made.status_token:
+                url = reverse("care:status", args=[made.status_token])
+                links.append((made.request, request.build_absolute_uri(url)))
+            done = {"links": links, "title": _("诉求已登记")}
+            return render(request, "care/links.html", done)
+    context: dict[str, Any] = {"form": form, "household": household, "resident": resident}
+    return render(request, "care/request_new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def request_new_household(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("building__compound"), pk=pk
+    )
+    return _request_new(request, household, None)
+
+
+@login_required
+def request_new_resident(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_object_or_404(
+        Resident.objects.visible_to(request.user).select_related("household__building__compound"),
+        pk=pk,
+    )
+    return _request_new(request, resident.household, resident)

@@ -1,0 +1,158 @@
+"""Resident self-service pages (no login) and the buildings' QR posters (staff, leaders).
+
+See `linli.care.selfservice` for the privacy and abuse rules these pages follow.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from linli.care import selfservice, workflow
+from linli.care.forms import SelfServiceForm, new_form_token
+from linli.care.models import HelpRequest
+from linli.care.posters import help_poster, posters_pdf
+from linli.care.views import current_user
+from linli.core.validators import Problem
+from linli.places.models import Building, Committee
+
+
+def _poster_response(request: HttpRequest, buildings: list[Building], name: str) -> HttpResponse:
+    posters = []
+    for building in buildings:
+        link = selfservice.self_service_link(user=current_user(request), building=building)
+        url = request.build_absolute_uri(reverse("care:ask", args=[link.token]))
+        posters.append(
+            help_poster(compound=building.compound.name, building=building.name, url=url)
+        )
+    pdf = posters_pdf(posters, document_title=_("居民求助二维码"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The building's self-service poster; POST with renew=1 retires the old QR code."""
+    building = get_object_or_404(
+        Building.objects.visible_to(request.user).select_related("compound"), pk=pk
+    )
+    if request.method == "POST":
+        if request.POST.get("renew") != "1":
+            return HttpResponse(_("未知操作 (unknown action)"), status=400)
+        selfservice.self_service_link(user=current_user(request), building=building, renew=True)
+        messages.success(request, _("已更换二维码，旧海报失效，请重新打印"))
+        return redirect(reverse("care:visits") + f"?building={building.pk}")
+    return _poster_response(request, [building], f"help-poster-{building.pk}")
+
+
+@login_required
+def committee_posters(request: HttpRequest, pk: int) -> HttpResponse:
+    """All of a committee's building posters in one PDF, one page each, for printing."""
+    if not getattr(request.user, "is_staff_role", False):
+        raise Http404
+    committee = get_object_or_404(Committee.objects.visible_to(request.user), pk=pk)
+    buildings = list(
+        Building.objects.visible_to(request.user)
+        .filter(compound__committee=committee)
+        .select_related("compound")
+        .order_by("compound__name", "name")[:500]
+    )
+    return _poster_response(request, buildings, f"help-posters-{committee.pk}")
+
+
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > selfservice.MAX_BODY_BYTES
+    except ValueError:
+        return True
+
+
+@never_cache
+def ask(request: HttpRequest, token: str) -> HttpResponse:
+    """求助: the public page behind a building's poster."""
+    address = selfservice.address(request)
+    if selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address, count=False):
+        return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
+    link = selfservice.link_by_token(token)
+    if link is None:
+        selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address)
+        raise Http404
+    building = link.building
+    if request.method != "POST":
+        form = SelfServiceForm(initial={"form_token": new_form_token()})
+        return render(request, "care/ask.html", {"form": form, "building": building})
+    if _too_large(request):
+        return HttpResponse(_("提交内容过大 (request too large)"), status=413)
+    if selfservice.over_limit(selfservice.SUBMIT_PER_ADDRESS, address):
+        return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
+    form = SelfServiceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        room_key = f"{building.pk}:{data['room']}"
+        if selfservice.over_limit(selfservice.SUBMIT_PER_PHONE, data["phone"]) or (
+            selfservice.over_limit(selfservice.SUBMIT_PER_ROOM, room_key)
+        ):
+            form.add_error(
+                None,
+                _("今天该手机号或房间提交次数已达上限，请联系楼组长或居委 (daily limit reached)"),
+            )
+            return render(
+                request, "care/ask.html", {"form": form, "building": building}, status=429
+            )
+        try:
+            made = selfservice.self_service_submit(
+                link=link,
+                room=data["room"],
+                phone=data["phone"],
+                category=data["category"],
+                urgency=data["urgency"],
+                description=data["description"],
+                form_token=data["form_token"],
+                http_request=request,
+            )
+        except Problem as exc:
+            form.add_error(None, str(exc))
+        else:
+            url = reverse("care:status", args=[made.status_token])
+            context = {"hr": made.request, "url": request.build_absolute_uri(url), "path": url}
+            return render(request, "care/ask_done.html", context)
+    return render(request, "care/ask.html", {"form": form, "building": building}, status=400)
+
+
+@never_cache
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """进度: one request's status and timeline, for whoever holds its link (no login)."""
+    address = selfservice.address(request)
+    if selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address, count=False):
+        return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
+    found = selfservice.request_by_token(token)
+    if found is None:
+        selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address)
+        raise Http404
+    steps = [
+        {
+            "at": t.at,
+            "status": HelpRequest.Status(t.to_status).label,
+            "by": selfservice.helper_label(t.by_volunteer.name) if t.by_volunteer else "",
+            "note": t.note if t.to_status == HelpRequest.Status.CANNOT_DO else "",
+        }
+        for t in found.transitions.select_related("by_volunteer")
+        if t.from_status != t.to_status
+    ]
+    helper = selfservice.helper_label(found.owner_volunteer.name) if found.owner_volunteer else ""
+    context = {
+        "hr": found,
+        "steps": steps,
+        "helper": helper,
+        "overdue": workflow.escalation_level(found) > 0,
+    }
+    response = render(request, "care/status.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,147 @@
+"""Door-knock pages: the knock list, recording a visit from a phone, and visit coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.care import selectors, services
+from linli.care.forms import VisitForm, new_form_token
+from linli.care.models import HelpRequest
+from linli.care.views import current_user
+from linli.core.access import scope_for
+from linli.core.validators import Problem
+from linli.places.filters import parse_id
+from linli.places.models import Household, Resident, Town
+
+PER_PAGE = 50
+SPECIAL_ROWS = 50
+
+
+def _town(request: HttpRequest) -> Town:
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied
+    town_id = getattr(request.user, "town_id", None)
+    if town_id is None:
+        raise Http404
+    return get_object_or_404(Town, pk=town_id)
+
+
+@login_required
+def visits(request: HttpRequest) -> HttpResponse:
+    """走访: the doors of the user's scope, longest unvisited first, each with a knock button."""
+    town = _town(request)
+    since = timezone.now() - dt.timedelta(days=town.visit_overdue_days)
+    households = selectors.households_to_visit(request.user).filter(town=town)
+    building = parse_id(request.GET.get("building"))
+    if building:
+        households = households.filter(building_id=building)
+    page = Paginator(households, PER_PAGE).get_page(request.GET.get("page"))
+    special = list(
+        selectors.special_residents_to_visit(request.user).filter(town=town)[:SPECIAL_ROWS]
+    )
+    context = {
+        "town": town,
+        "since": since,
+        "page": page,
+        "special": special,
+        "building": building,
+    }
+    return render(request, "care/visits.html", context)
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """走访覆盖: per building, who has not been visited within N days; visits per volunteer."""
+    town = _town(request)
+    now = timezone.now()
+    since = now - dt.timedelta(days=town.visit_overdue_days)
+    rows = selectors.visit_coverage(request.user, town, now)
+    totals = {
+        "households": sum(r.households for r in rows),
+        "households_overdue": sum(r.households_overdue for r in rows),
+        "special": sum(r.special for r in rows),
+        "special_overdue": sum(r.special_overdue for r in rows),
+    }
+    context = {
+        "town": town,
+        "rows": rows,
+        "totals": totals,
+        "volunteers": selectors.visits_per_volunteer(request.user, town, since),
+        "days": town.visit_overdue_days,
+    }
+    return render(request, "care/coverage.html", context)
+
+
+def _record(request: HttpRequest, household: Household, resident: Resident | None) -> HttpResponse:
+    residents = Resident.objects.visible_to(request.user).filter(
+        household=household, status__in=selectors.LIVING
+    )
+    initial = {"form_token": new_form_token(), "resident": resident}
+    form = VisitForm(request.POST or None, residents=residents, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recorded = services.visit_record(
+                user=current_user(request),
+                household=household,
+                resident=data["resident"],
+                outcome=data["outcome"],
+                notes=data["notes"],
+                needs=form.needs(),
+                form_token=data["form_token"],
+                http_request=request,
+            )
+        except Problem as exc:
+            form.add_error(None, str(exc))
+        else:
+            links = [
+                (
+                    made.request,
+                    request.build_absolute_uri(reverse("care:status", args=[made.status_token])),
+                )
+                for made in recorded.requests
+                if made.status_token
+            ]
+            context = {
+                "visit": recorded.visit,
+                "links": links,
+                "title": _("走访已记录"),
+                "back": reverse("care:visits"),
+            }
+            return render(request, "care/visit_done.html", context)
+    context = {
+        "form": form,
+        "household": household,
+        "resident": resident,
+        "recent": selectors.recent_visits(request.user, household),
+        "open_requests": HelpRequest.objects.visible_to(request.user)
+        .filter(household=household, status__in=HelpRequest.OPEN_STATUSES)
+        .order_by("due_at")[:10],
+    }
+    return render(request, "care/visit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def visit_household(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("building__compound"), pk=pk
+    )
+    return _record(request, household, None)
+
+
+@login_required
+def visit_resident(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_object_or_404(
+        Resident.objects.visible_to(request.user).select_related("household__building__compound"),
+        pk=pk,
+    )
+    return _record(request, resident.household, resident)

@@ -1,0 +1,232 @@
+"""The help-request workflow: the table of allowed moves, who may make them, the due time from
+the urgency, and escalation up the grid derived from the clock.
+
+    new ──► accepted ──► in_progress ──► done
+     │          │  └──────────────────────► done      (a quick errand needs no "in progress")
+     └──────────┴──────────┴──► cannot_do (with a reason) | cancelled
+
+Escalation is not stored: it is computed from `due_at` and now, in Python for one request
+(`escalation_level`) and in SQL for lists (`escalation_expression`), so no worker has to run
+for an overdue request to reach the next level's list. An open request is at the owner's level
+until it is due; once overdue it reaches the building leader, one step later the committee and
+two steps later the town (the step depends on the urgency, `ESCALATION_STEP`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, cast
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.expressions import Expression
+from django.utils import timezone
+
+from linli.care.models import HelpRequest, HelpRequestTransition
+from linli.core.access import scope_for
+from linli.core.audit import audit
+from linli.core.models import AuditEntry
+from linli.core.validators import Problem
+from linli.duty.models import Volunteer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from linli.accounts.models import User
+
+Status = HelpRequest.Status
+Urgency = HelpRequest.Urgency
+Escalation = HelpRequest.Escalation
+
+# Allowed moves: from → the statuses it may go to.
+MOVES: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.ACCEPTED, Status.CANNOT_DO, Status.CANCELLED),
+    Status.ACCEPTED: (Status.IN_PROGRESS, Status.DONE, Status.CANNOT_DO, Status.CANCELLED),
+    Status.IN_PROGRESS: (Status.DONE, Status.CANNOT_DO, Status.CANCELLED),
+    Status.DONE: (),
+    Status.CANNOT_DO: (),
+    Status.CANCELLED: (),
+}
+CLOSED = (Status.DONE, Status.CANNOT_DO, Status.CANCELLED)
+# Moves the owner (volunteer or team) may make; cancelling is for the building leader and up.
+OWNER_MOVES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.DONE, Status.CANNOT_DO)
+
+# How long a request may take: urgent 2 hours, "today" 8 hours, normal 48 hours.
+DUE_IN: dict[str, dt.timedelta] = {
+    Urgency.URGENT: dt.timedelta(hours=2),
+    Urgency.TODAY: dt.timedelta(hours=8),
+    Urgency.NORMAL: dt.timedelta(hours=48),
+}
+# How long an overdue request stays at each level before it goes one level up.
+ESCALATION_STEP: dict[str, dt.timedelta] = {
+    Urgency.URGENT: dt.timedelta(hours=1),
+    Urgency.TODAY: dt.timedelta(hours=4),
+    Urgency.NORMAL: dt.timedelta(hours=24),
+}
+
+
+class Conflict(Problem):
+    """The move is not allowed from the request's current status (HTTP 409)."""
+
+
+class NotAllowed(Problem):
+    """This user may not make this move on this request (HTTP 403)."""
+
+
+def due_at_for(urgency: str, created_at: dt.datetime) -> dt.datetime:
+    return created_at + DUE_IN[urgency]
+
+
+def escalation_level(request: HelpRequest, now: dt.datetime | None = None) -> int:
+    """The level an open request has reached (0 owner … 3 town); closed requests are at 0."""
+    if request.status not in HelpRequest.OPEN_STATUSES:
+        return Escalation.OWNER
+    now = now or timezone.now()
+    if now <= request.due_at:
+        return Escalation.OWNER
+    overdue = now - request.due_at
+    step = ESCALATION_STEP[request.urgency]
+    if overdue > 2 * step:
+        return Escalation.TOWN
+    if overdue > step:
+        return Escalation.COMMITTEE
+    return Escalation.BUILDING_LEADER
+
+
+def escalated_at(request: HelpRequest, level: int) -> dt.datetime:
+    """When an open request reaches (or reached) the level."""
+    step = ESCALATION_STEP[request.urgency]
+    return request.due_at + max(level - 1, 0) * step
+
+
+def escalation_expression(now: dt.datetime) -> Expression:
+    """`escalation_level` as SQL, for annotating and filtering lists."""
+    whens = [When(~Q(status__in=HelpRequest.OPEN_STATUSES), then=Value(Escalation.OWNER))]
+    for urgency, step in ESCALATION_STEP.items():
+        whens.append(When(urgency=urgency, due_at__lt=now - 2 * step, then=Value(Escalation.TOWN)))
+        whens.append(When(urgency=urgency, due_at__lt=now - step, then=Value(Escalation.COMMITTEE)))
+    whens.append(When(due_at__lt=now, then=Value(Escalation.BUILDING_LEADER)))
+    return Case(*whens, default=Value(Escalation.OWNER), output_field=IntegerField())
+
+
+def volunteer_of(user: User | AnonymousUser | None) -> Volunteer | None:
+    if user is None or not user.is_authenticated:
+        return None
+    # Memoised on the user object, which lives one request (like the gate's scope).
+    if hasattr(user, "_care_volunteer"):
+        return cast("Volunteer | None", user._care_volunteer)
+    found = Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE).first()
+    setattr(user, "_care_volunteer", found)  # noqa: B010
+    return found
+
+
+def supervises(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
+    """Whether the user answers for the request's place: its building leader, the compound's or
+    committee's second secretary, committee or town staff."""
+    scope = scope_for(user)
+    if scope.all_towns:
+        return True
+    building = request.household.building
+    return (
+        request.town_id in scope.ids["town"]
+        or building.compound.committee_id in scope.ids["committee"]
+        or building.compound_id in scope.ids["compound"]
+        or building.pk in scope.ids["building"]
+    )
+
+
+def owns(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
+    """Whether the user is the request's owner, or in (or leading) the team that owns it."""
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        return False
+    if request.owner_volunteer_id == volunteer.pk:
+        return True
+    team = request.owner_team
+    return team is not None and (team.pk == volunteer.team_id or team.leader_id == volunteer.pk)
+
+
+def allowed_moves(user: User | AnonymousUser | None, request: HelpRequest) -> list[str]:
+    """The moves this user may make now (for the buttons of the detail page)."""
+    return [to for to in MOVES[request.status] if _refusal(user, request, to) is None]
+
+
+def _refusal(user: User | AnonymousUser | None, request: HelpRequest, to: str) -> Problem | None:
+    if supervises(user, request):
+        return None
+    if to in OWNER_MOVES and owns(user, request):
+        return None
+    # Someone else who may see it (a neighbour keeper, a paired volunteer) may take it on.
+    if to == Status.ACCEPTED and request.owner_volunteer_id is None and volunteer_of(user):
+        return None
+    if to == Status.CANCELLED:
+        return NotAllowed(
+            "只有楼组长及以上可以取消诉求", "only a building leader or above may cancel"
+        )
+    return NotAllowed("该诉求由他人负责", "this request belongs to someone else")
+
+
+def help_request_transition(
+    *,
+    request: HelpRequest,
+    to: str,
+    user: User,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    http_request: HttpRequest | None = None,
+) -> HelpRequest:
+    """Move a request to `to`. The row is locked first, so of concurrent moves from one status
+    exactly one wins and the others get a `Conflict`; every move writes a timeline row."""
+    if to not in Status.values:
+        raise Problem(f"未知状态：{to}", f"unknown status {to!r}")
+    reason = reason.strip()[:300]
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            HelpRequest.objects.select_for_update(of=("self",))
+            .select_related("household__building__compound", "owner_team")
+            .get(pk=request.pk)
+        )
+        if to not in MOVES[locked.status]:
+            raise Conflict(
+                f"诉求当前为“{locked.get_status_display()}”，不能改为“{Status(to).label}”",
+                f"the request is {locked.status}; it cannot move to {to}",
+            )
+        refusal = _refusal(user, locked, to)
+        if refusal is not None:
+            raise refusal
+        if to == Status.CANNOT_DO and not reason:
+            raise Problem("请填写无法办理的原因", "give the reason it cannot be done")
+        volunteer = volunteer_of(user)
+        previous = locked.status
+        locked.status = to
+        fields = ["status", "updated_at"]
+        if to == Status.ACCEPTED and locked.owner_volunteer_id is None and volunteer is not None:
+            locked.owner_volunteer = volunteer
+            fields.append("owner_volunteer")
+        if to == Status.CANNOT_DO:
+            locked.cannot_do_reason = reason
+            fields.append("cannot_do_reason")
+        if to in CLOSED:
+            locked.closed_at = now
+            fields.append("closed_at")
+        locked.save(update_fields=fields)
+        HelpRequestTransition.objects.create(
+            request=locked,
+            from_status=previous,
+            to_status=to,
+            by=user,
+            by_volunteer=volunteer,
+            at=now,
+            note=reason,
+        )
+        audit(
+            user=user,
+            action=AuditEntry.Action.UPDATE,
+            target=locked,
+            summary=f"help request {previous} → {to}",
+            detail={"from": previous, "to": to},
+            request=http_request,
+        )
+    return locked

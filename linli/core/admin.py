@@ -1,0 +1,36 @@
+"""The audit log in the admin: read-only (no add, change or delete, not even for superusers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from linli.core.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "username",
+        "action",
+        "target_type",
+        "target_id",
+        "summary",
+        "ip_address",
+    )
+    list_filter = ("action", "town", "created_at")
+    search_fields = ("username", "summary", "target_id")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,577 @@
+"""The spreadsheet import engine: one door for every roster Linli reads.
+
+`run_import()` reads a file (xlsx, xls, csv; see `linli.core.spreadsheet`), maps its headers to
+an importer's columns, checks every row in plain Python, and then either writes nothing (any bad
+row, by default) or writes the good rows in one transaction, with one audit entry. The command
+`linli import KIND FILE` and the upload page both call it; an app adds a kind by registering an
+`Importer` subclass.
+
+The contract of an importer kind
+--------------------------------
+- class attributes: `kind` (the command's KIND), `label` (Chinese, for pages), `columns` (a list
+  of `Column(name, label, synonyms=..., required=...)`; headers are matched to `label`, the
+  synonyms and `name` after normalisation; `key_columns` name the columns that decide which
+  rows belong to a committee for committee staff, informational only);
+- `prepare()`: preload what the checks need into dicts (a few queries; never one per row);
+- `check_columns(present)` (optional): raise `Problem` when a sheet lacks a column this import
+  needs beyond the `required` ones (the whole file is refused, not every row);
+- `check_row(row) -> record`: validate and normalise one `Row` (a mapping column → text, "" when
+  empty; `row.number` is the sheet's row number). Raise `Problem(zh, en)` for a bad row;
+  `row.clean(name, label, check)` runs `check(row[name])` and names the column in the report;
+  call `row.warn(Problem(...))` for a warning, `self.unique(row, key, zh=..., en=...)` to make
+  duplicates within the file row errors. Return anything (a dict, a dataclass); `None` skips
+  the row silently. Required columns left empty are reported before `check_row` is called;
+- `plan(records) -> Plan`: without writing, say what would happen: `created`, `updated`,
+  `unchanged` counts and `new` (a dict "居委" → names that would be created, for the dry run).
+  Put whatever `apply()` needs in `plan.payload`;
+- `apply(plan)`: write, in bulk (`bulk_create(batch_size=BATCH)`, or `insert_rows()` for tens of
+  thousands of rows), inside the engine's transaction; call `self.progress(done, total)` now
+  and then. Matching must make a re-import of the same file change nothing (`updated == 0`).
+  The engine writes the one audit entry (who, file, counts); importers write none.
+- `self.town` (may be unsaved when `may_create_town` and the town is new: the engine saves it
+  before `apply`), `self.user` (None from the command line), `self.committee` (set for committee
+  staff: rows for other committees must be row errors; use `self.check_committee(name)`).
+
+A short example (in linli/duty/importers.py, registered in DutyConfig.ready())::
+
+    from linli.core.imports import BATCH, Column, Importer, Plan, Row, register_importer
+    from linli.core.validators import Problem, normalise_phone
+
+    class VolunteerImporter(Importer):
+        kind = "volunteers"
+        label = "志愿者"
+        columns = [
+            Column("name", "姓名", required=True),
+            Column("phone", "手机号", synonyms=("联系电话", "电话"), required=True),
+            Column("committee", "所属居委", synonyms=("居委",)),
+        ]
+
+        def prepare(self) -> None:
+            self.by_phone = {v.phone: v for v in Volunteer.objects.filter(town_id=self.town.pk)}
+
+        def check_row(self, row: Row) -> dict[str, str]:
+            phone = normalise_phone(row["phone"])
+            self.unique(row, ("phone", phone), zh="手机号", en="phone number")
+            return {"name": row["name"], "phone": phone}
+
+        def plan(self, records: list[dict[str, str]]) -> Plan:
+            new = [r for r in records if r["phone"] not in self.by_phone]
+            return Plan(created=len(new), unchanged=len(records) - len(new), payload=new)
+
+        def apply(self, plan: Plan) -> None:
+            Volunteer.objects.bulk_create(
+                [Volunteer(town_id=self.town.pk, **r) for r in plan.payload], batch_size=BATCH
+            )
+
+    # DutyConfig.ready():  register_importer(VolunteerImporter)
+
+Then `linli import volunteers roster.xlsx --town 泗泾镇 --dry-run` works, and so does the upload
+page (it offers every registered kind).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import connection, models, transaction
+
+from linli.core.spreadsheet import Column, Row, SpreadsheetError, read_rows
+from linli.core.validators import Problem
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+    from linli.places.models import Committee, Town
+
+__all__ = [
+    "BATCH",
+    "Column",
+    "ImportResult",
+    "Importer",
+    "Plan",
+    "Problem",
+    "Row",
+    "RowProblem",
+    "get_importer",
+    "importer_kinds",
+    "insert_rows",
+    "register_importer",
+    "run_import",
+]
+
+BATCH = 2000
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class Plan:
+    """What an import would do; `payload` carries the importer's own data to `apply()`."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new: dict[str, list[str]] = field(default_factory=dict)
+    payload: Any = None
+
+
+@dataclass
+class RowProblem:
+    """A bad row (or a warning) in the report: where, which column, why (Chinese and English)."""
+
+    sheet: str
+    row: int
+    column: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet} 第{self.row}行" if self.sheet else f"第{self.row}行"
+        col = f" [{self.column}]" if self.column else ""
+        return f"{where}{col}: {self.zh} ({self.en})"
+
+
+@dataclass
+class ImportResult:
+    """The report of one import or dry run."""
+
+    kind: str
+    file_name: str
+    dry_run: bool
+    skip_bad_rows: bool
+    rows: int = 0
+    good_rows: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    file_problem: str = ""
+    written: bool = False
+    seconds: float = 0.0
+    rejects_file: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the import landed (or, for a dry run, would land)."""
+        if self.file_problem:
+            return False
+        return not self.errors or self.skip_bad_rows
+
+    def as_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """JSON-ready; with `limit`, only the first errors and warnings are kept."""
+        data = asdict(self)
+        data["ok"] = self.ok
+        data["error_count"] = len(self.errors)
+        data["warning_count"] = len(self.warnings)
+        if limit is not None:
+            data["errors"] = data["errors"][:limit]
+            data["warnings"] = data["warnings"][:limit]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportResult:
+        data = {k: v for k, v in data.items() if k not in {"ok", "error_count", "warning_count"}}
+        data["errors"] = [RowProblem(**e) for e in data.get("errors", [])]
+        data["warnings"] = [RowProblem(**w) for w in data.get("warnings", [])]
+        return cls(**data)
+
+    def as_text(self, limit: int | None = None) -> str:
+        """The report as the command prints it: Chinese first, English in parentheses."""
+        lines = []
+        if self.file_problem:
+            lines.append(f"文件无法导入 (file refused): {self.file_problem}")
+            return "\n".join(lines)
+        for s in self.sheets:
+            cols = ", ".join(f"{h}→{f}" for h, f in s["mapping"].items())
+            sheet = f"工作表 (sheet) {s['name']}: " if s["name"] else ""
+            row = s["header_row"]
+            lines.append(f"{sheet}表头在第{row}行 (header row {row}): {cols}")
+            if s.get("ignored"):
+                lines.append(f"  未使用的列 (ignored columns): {', '.join(s['ignored'])}")
+        lines.append(
+            f"共{self.rows}行，合格{self.good_rows}行，错误{self.rejected}行 "
+            f"({self.rows} rows, {self.good_rows} good, {self.rejected} bad)"
+        )
+        verb = "将" if self.dry_run or not self.written else ""
+        lines.append(
+            f"{verb}新增{self.created}，{verb}更新{self.updated}，不变{self.unchanged} "
+            f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
+        )
+        for label, names in self.new.items():
+            shown = "、".join(names[:50]) + (f" …(+{len(names) - 50})" if len(names) > 50 else "")
+            lines.append(f"{verb}新建{label} {len(names)}个 (new {label}): {shown}")
+        if self.errors:
+            lines.append("错误 (errors):")
+            lines.extend(f"  {e}" for e in self.errors[:limit])
+            if limit is not None and len(self.errors) > limit:
+                lines.append(
+                    f"  …另有{len(self.errors) - limit}条 ({len(self.errors) - limit} more)"
+                )
+        if self.warnings:
+            lines.append("提示 (warnings):")
+            lines.extend(f"  {w}" for w in self.warnings[:limit])
+            if limit is not None and len(self.warnings) > limit:
+                lines.append(
+                    f"  …另有{len(self.warnings) - limit}条 ({len(self.warnings) - limit} more)"
+                )
+        if self.dry_run:
+            lines.append("试运行，未写入任何数据 (dry run: nothing was written)")
+        elif self.written:
+            lines.append(f"已导入 (imported) in {self.seconds:.1f}s")
+        else:
+            lines.append("有错误行，未导入任何数据 (bad rows: nothing was imported)")
+        if self.rejects_file:
+            lines.append(f"错误行已写入 (bad rows written to): {self.rejects_file}")
+        return "\n".join(lines)
+
+
+class Importer:
+    """Base class of an importer kind; see the module docstring for the contract."""
+
+    kind: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    columns: ClassVar[Sequence[Column]] = ()
+    may_create_town: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        *,
+        town: Town,
+        user: User | None = None,
+        committee: Committee | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.town = town
+        self.user = user
+        self.committee = committee
+        self._progress = progress
+        self._seen: dict[Hashable, int] = {}
+
+    # -- hooks ---------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Preload what the checks need."""
+
+    def check_columns(self, present: set[str]) -> None:
+        """Raise a Problem when a sheet lacks a column this import needs (beyond `required`)."""
+
+    def check_row(self, row: Row) -> Any:
+        raise NotImplementedError
+
+    def plan(self, records: list[Any]) -> Plan:
+        raise NotImplementedError
+
+    def apply(self, plan: Plan) -> None:
+        raise NotImplementedError
+
+    # -- helpers for subclasses -----------------------------------------------------------------
+    def unique(self, row: Row, key: Hashable, *, zh: str, en: str) -> None:
+        """Make a second row with the same key a row error naming the first."""
+        first = self._seen.setdefault(key, row.number)
+        if first != row.number:
+            raise Problem(f"{zh}与第{first}行重复", f"the same {en} as row {first}")
+
+    def check_committee(self, name: str) -> None:
+        """Committee staff may import only into their own committee."""
+        if self.committee is not None and name != self.committee.name:
+            raise Problem(
+                f"不能导入到其他居委（{name}）；您只能导入{self.committee.name}的数据",
+                f"you may import only into your own committee, not {name}",
+            )
+
+    def progress(self, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress("write", done, total)
+
+    @classmethod
+    def required_columns(cls) -> list[Column]:
+        return [c for c in cls.columns if c.required]
+
+
+_registry: dict[str, type[Importer]] = {}
+
+
+def register_importer(importer: type[Importer]) -> None:
+    """Make an importer kind available to `linli import` and the upload page (AppConfig.ready)."""
+    if not importer.kind:
+        raise ValueError("an importer needs a kind")
+    existing = _registry.get(importer.kind)
+    if existing is not None and existing is not importer:
+        raise ValueError(f"importer kind {importer.kind!r} is already registered by {existing}")
+    _registry[importer.kind] = importer
+
+
+def importer_kinds() -> dict[str, type[Importer]]:
+    return dict(_registry)
+
+
+def get_importer(kind: str) -> type[Importer]:
+    try:
+        return _registry[kind]
+    except KeyError:
+        raise Problem(
+            f"未知的导入类型“{kind}”，可选：{'、'.join(sorted(_registry))}",
+            f"unknown import kind {kind!r}; choose one of {', '.join(sorted(_registry))}",
+        ) from None
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: bool = True,
+) -> list[int]:
+    """Insert rows of ready values (in `fields` order) in bulk; return their new ids, in order.
+
+    `bulk_create` spends most of a 100,000-row import compiling SQL value by value (and SQLite
+    gets batches of 999 parameters from Django); importers' values are already checked and
+    typed, so this writes them directly: multi-row INSERTs on SQLite, COPY on PostgreSQL (ids
+    reserved from the table's sequence first). Give dates and datetimes through
+    `connection.ops.adapt_datefield_value` / `adapt_datetimefield_value`; no signals are sent.
+    """
+    if not rows:
+        return []
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        return _copy_rows(model, fields, rows, returning=returning)
+    opts = model._meta
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(_column(model, f)) for f in fields)
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        limit = 999
+    batch = max(1, min(BATCH, limit // len(fields)))
+    # On SQLite the driver's own cursor takes "?" directly: Django's wrapper would rewrite
+    # every "%s" of these long statements with a regular expression.
+    sqlite = connection.vendor == "sqlite"
+    placeholder = "(" + ", ".join(["?" if sqlite else "%s"] * len(fields)) + ")"
+    suffix = f" RETURNING {qn(opts.pk.column)}" if returning else ""
+    ids: list[int] = []
+    # Identifiers come from the model and are quoted by the backend; values are bound.
+    head = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "  # noqa: S608
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = [v for row in chunk for v in row]
+            sql = head + ", ".join([placeholder] * len(chunk)) + suffix
+            if sqlite:
+                import sqlite3
+
+                sqlite3.Cursor.execute(raw, sql, params)
+            else:
+                cursor.execute(sql, params)
+            if returning:
+                ids.extend(r[0] for r in raw.fetchall())
+    return ids
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return model._meta.get_field(name).column  # type: ignore[union-attr,return-value]
+
+
+def _copy_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: bool,
+) -> list[int]:
+    """PostgreSQL: COPY is many times faster than INSERT for big batches."""
+    opts = model._meta
+    qn = connection.ops.quote_name
+    table, pk = opts.db_table, opts.pk.column
+    columns = [qn(_column(model, f)) for f in fields]
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            columns.insert(0, qn(pk))
+        sql = f"COPY {qn(table)} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            if returning:
+                for pk_value, row in zip(ids, rows, strict=True):
+                    copy.write_row((pk_value, *row))
+            else:
+                for row in rows:
+                    copy.write_row(row)
+    return ids
+
+
+def run_import(
+    kind: str,
+    path: str | Path,
+    *,
+    town: Town,
+    user: User | None = None,
+    committee: Committee | None = None,
+    file_name: str | None = None,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+    rejects: str | Path | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: ProgressCallback | None = None,
+    audit_detail: dict[str, Any] | None = None,
+) -> ImportResult:
+    """Check a file and, unless it is a dry run or a row is bad, import it in one transaction.
+
+    With `skip_bad_rows`, the good rows land and the bad ones go to `rejects` (an xlsx with the
+    original columns and a reason column). `committee` limits a committee staff member's import.
+    """
+    started = time.perf_counter()
+    cls = get_importer(kind)
+    path = Path(path)
+    name = file_name or path.name
+    result = ImportResult(kind=kind, file_name=name, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+    if town.pk is None and not cls.may_create_town:
+        raise Problem(f"镇/街道“{town.name}”不存在", f"town {town.name!r} does not exist")
+    try:
+        table = read_rows(path, cls.columns, mapping=mapping or {}, file_name=name)
+    except SpreadsheetError as exc:
+        result.file_problem = str(exc)
+        result.seconds = time.perf_counter() - started
+        return result
+    result.sheets = [s.describe() for s in table.sheets]
+    importer = cls(town=town, user=user, committee=committee, progress=progress)
+    importer.prepare()
+    try:
+        for sheet in table.sheets:
+            importer.check_columns({name for _, name in sheet.columns})
+    except Problem as exc:
+        result.file_problem = str(exc)
+        result.seconds = time.perf_counter() - started
+        return result
+    records, bad_rows = _check_rows(importer, table, result, progress)
+    table.release()
+    result.good_rows = len(records)
+    result.rejected = len(bad_rows)
+    if result.errors and not skip_bad_rows and not dry_run:
+        _finish(result, bad_rows, table, rejects, started)
+        return result
+    plan = importer.plan(records)
+    result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
+    result.new = {k: v for k, v in plan.new.items() if v}
+    if result.ok and not dry_run:
+        with transaction.atomic():
+            if town.pk is None:
+                _create_town(town, user=user)
+            importer.apply(plan)
+            result.written = True
+            _audit(result, user=user, town=town, extra=audit_detail)
+    _finish(result, bad_rows, table, rejects, started)
+    return result
+
+
+def _check_rows(
+    importer: Importer, table: Any, result: ImportResult, progress: ProgressCallback | None
+) -> tuple[list[Any], list[tuple[Row, str]]]:
+    records: list[Any] = []
+    bad_rows: list[tuple[Row, str]] = []
+    required = importer.required_columns()
+    names = [c.name for c in required]
+    total = table.total_rows
+    for done, row in enumerate(table.rows(), start=1):
+        result.rows += 1
+        try:
+            if not all(map(row.values.get, names)):
+                missing = [c for c in required if not row.values.get(c.name)]
+                raise Problem(
+                    "缺少" + "、".join(c.label for c in missing),
+                    "missing " + ", ".join(c.name.replace("_", " ") for c in missing),
+                )
+            record = importer.check_row(row)
+        except Problem as exc:
+            result.errors.append(
+                RowProblem(row.sheet, row.number, row.column or "", exc.zh, exc.en)
+            )
+            bad_rows.append((row, str(exc)))
+        else:
+            if record is not None:
+                records.append(record)
+        if row.warnings:
+            result.warnings.extend(
+                RowProblem(row.sheet, row.number, "", w.zh, w.en) for w in row.warnings
+            )
+        if progress is not None and done % 5000 == 0:
+            progress("check", done, total)
+    return records, bad_rows
+
+
+def _finish(
+    result: ImportResult,
+    bad_rows: list[tuple[Row, str]],
+    table: Any,
+    rejects: str | Path | None,
+    started: float,
+) -> None:
+    if rejects is not None and bad_rows:
+        write_rejects(rejects, bad_rows, table)
+        result.rejects_file = str(rejects)
+    result.seconds = time.perf_counter() - started
+
+
+def write_rejects(target: str | Path, bad_rows: Iterable[tuple[Row, str]], table: Any) -> None:
+    """The bad rows with their original cells and a reason column, as text (export writer)."""
+    from linli.core.export import write_xlsx
+
+    headers = ["工作表 (sheet)", "行号 (row)", *table.union_headers(), "错误原因 (reason)"]
+    width = len(headers) - 3
+    rows = []
+    for row, reason in bad_rows:
+        cells = table.cells_by_union_header(row)
+        rows.append([row.sheet, row.number, *cells[:width], reason])
+    write_xlsx(str(target), headers, rows, sheet_title="错误行")
+
+
+def _create_town(town: Town, *, user: User | None) -> None:
+    from linli.core.audit import audit
+    from linli.core.models import AuditEntry
+
+    town.save()
+    audit(
+        user=user,
+        action=AuditEntry.Action.CREATE,
+        target=town,
+        summary=f"town {town.name}",
+        town_id=town.pk,
+    )
+
+
+def _audit(
+    result: ImportResult, *, user: User | None, town: Town, extra: dict[str, Any] | None
+) -> None:
+    """One entry per import: who, which file, counts. Never row contents."""
+    from linli.core.audit import audit
+    from linli.core.models import AuditEntry
+
+    detail = {
+        "kind": result.kind,
+        "file": result.file_name,
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "rejected": result.rejected,
+        **(extra or {}),
+    }
+    audit(
+        user=user,
+        action=AuditEntry.Action.IMPORT,
+        summary=f"{result.kind} {result.file_name}",
+        detail=detail,
+        town_id=town.pk,
+    )

@@ -1,0 +1,52 @@
+"""`linli report KIND --town NAME --format json|text|xlsx [--output FILE]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from linli.core.export import write_xlsx
+from linli.core.reports import FORMATS, as_json, as_text, build_report, report_kinds, xlsx_layout
+from linli.places.models import Town
+
+
+class Command(BaseCommand):
+    help = "打印报表 (print a report): " + ", ".join(report_kinds())
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", help="报表类型 (report kind): " + ", ".join(report_kinds()))
+        parser.add_argument("--town", required=True, help="镇/街道名称 (town name)")
+        parser.add_argument("--format", default="text", help="json | text | xlsx")
+        parser.add_argument("--output", help="xlsx 文件路径 (file to write, for --format xlsx)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind, fmt, output = options["kind"], options["format"], options["output"]
+        if kind not in report_kinds():
+            raise CommandError(
+                f"未知的报表 {kind!r} (unknown report; known: {', '.join(report_kinds())})"
+            )
+        if fmt not in FORMATS:
+            raise CommandError(f"未知的格式 {fmt!r} (unknown format; use {' | '.join(FORMATS)})")
+        if fmt == "xlsx" and not output:
+            raise CommandError(
+                "xlsx 格式需要 --output 文件路径 (--format xlsx needs --output FILE)"
+            )
+        if fmt == "xlsx" and not Path(output).resolve().parent.is_dir():
+            raise CommandError(f"无法写入 {output} (cannot write the file: no such folder)")
+        town = Town.objects.filter(name=options["town"]).first()
+        if town is None:
+            raise CommandError(f"找不到镇/街道 {options['town']!r} (no such town)")
+        figures = build_report(kind, town=town)
+        if fmt == "json":
+            self.stdout.write(as_json(figures))
+        elif fmt == "text":
+            self.stdout.write(as_text(figures))
+        else:
+            headers, rows = xlsx_layout(kind, figures)
+            try:
+                write_xlsx(output, headers, rows, sheet_title=kind)
+            except OSError as exc:
+                raise CommandError(f"无法写入 {output} (cannot write the file): {exc}") from exc
+            self.stdout.write(f"{output}")

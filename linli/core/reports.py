@@ -1,0 +1,118 @@
+"""Reports: named figures for a town, printed by `linli report KIND --town NAME --format F`.
+
+A report is a function `build(town=..., user=...) -> dict` registered under a kind. The command
+prints the dict as JSON or as text, or writes it to an xlsx file; pages and the API call the
+same function, so the figures never differ between them.
+
+Registering a report (an app does it in its `AppConfig.ready()`)::
+
+    from linli.core.reports import register_report
+
+    def duty_coverage(*, town, user=None):
+        return {"town": town.name, "buildings": 120, "buildings_without_leader": 3}
+
+    class DutyConfig(AppConfig):
+        def ready(self):
+            register_report("duty-coverage", duty_coverage, title="包干覆盖 (duty coverage)")
+
+`user=None` means the operator running the command: the whole town. Views pass `request.user`
+so the figures go through the access gate. The dict's values are numbers, strings, or one
+level of nested dicts (name → number); text and xlsx output flatten them as `key.name`. A report
+may pass `rows=` to lay out its xlsx itself: a function taking the dict and returning
+(headers, rows).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from linli.places.models import Town
+
+Builder = Callable[..., dict[str, Any]]
+RowsLayout = Callable[[dict[str, Any]], tuple[Sequence[str], Iterable[Sequence[Any]]]]
+FORMATS = ("json", "text", "xlsx")
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    build: Builder
+    title: str = ""
+    rows: RowsLayout | None = None
+
+
+_reports: dict[str, Report] = {}
+
+
+def register_report(
+    kind: str, build: Builder, *, title: str = "", rows: RowsLayout | None = None
+) -> None:
+    """Make `linli report KIND` (and `report_for(KIND)`) available."""
+    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows)
+
+
+def report_kinds() -> list[str]:
+    return sorted(_reports)
+
+
+def report_for(kind: str) -> Report:
+    try:
+        return _reports[kind]
+    except KeyError:
+        known = ", ".join(report_kinds())
+        raise LookupError(f"未知的报表 {kind!r} (unknown report; known: {known})") from None
+
+
+def build_report(kind: str, *, town: Town, user: Any = None) -> dict[str, Any]:
+    return report_for(kind).build(town=town, user=user)
+
+
+def flatten(figures: dict[str, Any]) -> list[tuple[str, Any]]:
+    """[(key, value)], nested dicts as `key.name`."""
+    pairs: list[tuple[str, Any]] = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            pairs.extend((f"{key}.{name}", v) for name, v in value.items())
+        else:
+            pairs.append((key, value))
+    return pairs
+
+
+def as_json(figures: dict[str, Any]) -> str:
+    return json.dumps(figures, ensure_ascii=False, indent=2)
+
+
+def as_text(figures: dict[str, Any]) -> str:
+    lines: list[str] = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines.extend(f"  {name}: {v}" for name, v in value.items())
+        elif isinstance(value, list):
+            lines.append(f"{key}: ({len(value)})")
+            lines.extend(f"  - {item}" for item in value)
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def xlsx_layout(
+    kind: str, figures: dict[str, Any]
+) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+    report = report_for(kind)
+    if report.rows is not None:
+        return report.rows(figures)
+    return ("key", "value"), flatten(figures)
+
+
+def _registry(*, town: Town, user: Any = None) -> dict[str, Any]:
+    from linli.places.selectors import registry_figures
+
+    return registry_figures(user=user, town=town)
+
+
+register_report("registry", _registry, title="人口登记 (registry)")

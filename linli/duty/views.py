@@ -1,0 +1,414 @@
+"""Pages of the responsibility grid.
+
+A volunteer's pages ("my duties", claims) show only their part, through the access gate; the
+committee pages (grid, assigning, suggestions) are for staff whose scope holds the committee.
+Anything out of scope is a 404, the same as something that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.access import scope_for
+from linli.core.validators import Problem
+from linli.duty import claims as claim_services
+from linli.duty import reportin, selectors, services
+from linli.duty.coverage import coverage
+from linli.duty.forms import AssignForm, ReportInForm
+from linli.duty.models import Claim, Duty, Pairing, ReportInLink, Volunteer, active_q
+from linli.duty.suggest import DEFAULT_CAPACITY
+from linli.places.models import Building, Committee, Compound, Household, Resident, Town
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
+GAP_ROWS = 20
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views using it are behind login_required)."""
+    return cast("User", request.user)
+
+
+def staff_committee(request: HttpRequest, pk: int) -> Committee:
+    """The committee, if the user is staff and it is in their scope; else a 404."""
+    if not getattr(request.user, "is_staff_role", False):
+        raise Http404
+    return get_object_or_404(Committee.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Staff: their committees with what awaits them. Volunteers go to their own page."""
+    if not _user(request).is_staff_role:
+        return redirect("duty:mine")
+    committees = Committee.objects.visible_to(request.user).annotate(
+        volunteers_active=Count(
+            "volunteers", filter=Q(volunteers__status=Volunteer.Status.ACTIVE), distinct=True
+        ),
+        applicants=Count(
+            "volunteers", filter=Q(volunteers__status=Volunteer.Status.APPLIED), distinct=True
+        ),
+    )
+    pending = dict(
+        Claim.objects.visible_to(request.user)
+        .filter(status=Claim.Status.PENDING)
+        .order_by()
+        .values_list("committee_id")
+        .annotate(n=Count("pk"))
+    )
+    rows = [(c, pending.get(c.pk, 0)) for c in committees]
+    return render(request, "duty/index.html", {"rows": rows})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的包干: what this volunteer answers for, and the residents they may see for it."""
+    grid = selectors.my_grid(request.user)
+    return render(request, "duty/mine.html", {"grid": grid})
+
+
+@login_required
+def claim(request: HttpRequest) -> HttpResponse:
+    """认领: uncovered buildings and households of the volunteer's committee."""
+    volunteer = selectors.volunteer_of(request.user)
+    if volunteer is None or volunteer.status != Volunteer.Status.ACTIVE:
+        return render(request, "duty/claim.html", {"volunteer": None}, status=403)
+    if request.method == "POST":
+        place: Building | Household
+        if request.POST.get("household"):
+            place = get_object_or_404(
+                Household.objects.select_related("building__compound"),
+                pk=_int(request.POST["household"]),
+                building__compound__committee_id=volunteer.committee_id,
+            )
+        else:
+            place = get_object_or_404(
+                Building.objects.select_related("compound"),
+                pk=_int(request.POST.get("building")),
+                compound__committee_id=volunteer.committee_id,
+            )
+        try:
+            claim_services.claim_create(
+                user=_user(request),
+                volunteer=volunteer,
+                place=place,
+                request=request,
+            )
+            messages.success(request, _("已提交认领，等待居委审核"))
+        except Problem as exc:
+            messages.error(request, str(exc))
+        return redirect("duty:claim")
+    context = {
+        "volunteer": volunteer,
+        "buildings": selectors.uncovered_buildings(volunteer.committee)[:200],
+        "households": selectors.uncovered_households(volunteer.committee)[:200],
+        "mine": Claim.objects.visible_to(request.user)
+        .filter(volunteer=volunteer)
+        .select_related("building__compound", "household__building__compound")[:20],
+    }
+    return render(request, "duty/claim.html", context)
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve, refuse (staff) or withdraw (the volunteer) a claim."""
+    found = get_object_or_404(Claim.objects.visible_to(request.user), pk=pk)
+    to = {
+        "approve": Claim.Status.APPROVED,
+        "refuse": Claim.Status.REFUSED,
+        "withdraw": Claim.Status.WITHDRAWN,
+    }.get(request.POST.get("decision", ""))
+    if to is None:
+        return HttpResponse(_("未知操作 (unknown decision)"), status=400)
+    try:
+        claim_services.claim_transition(
+            user=_user(request),
+            claim=found,
+            to=to,
+            request=request,
+        )
+        messages.success(request, _("已处理"))
+        status = 200
+    except Problem as exc:
+        messages.error(request, str(exc))
+        status = 409
+    if request.htmx:  # type: ignore[attr-defined]
+        found.refresh_from_db()
+        return render(request, "duty/_claim_row.html", {"claim": found}, status=status)
+    if to == Claim.Status.WITHDRAWN:
+        return redirect("duty:claim")
+    return redirect("duty:committee", pk=found.committee_id)
+
+
+@login_required
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee's grid: teams, duties, claims and report-ins awaiting a decision."""
+    found = staff_committee(request, pk)
+    grid = selectors.committee_grid(request.user, found)
+    return render(request, "duty/committee.html", {"grid": grid, "committee": found})
+
+
+@login_required
+@require_POST
+def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or reject a report-in, stand a volunteer down, or bring them back (staff)."""
+    if not _user(request).is_staff_role:
+        raise Http404
+    volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    status = request.POST.get("status", "")
+    if status not in Volunteer.Status.values:
+        return HttpResponse(_("未知状态 (unknown status)"), status=400)
+    try:
+        services.volunteer_set_status(
+            user=_user(request),
+            volunteer=volunteer,
+            status=status,
+            request=request,
+        )
+        messages.success(request, _("已更新"))
+    except Problem as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or reverse("duty:volunteer", args=[pk]))
+
+
+@login_required
+def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(
+        Volunteer.objects.visible_to(request.user).select_related("committee", "team"), pk=pk
+    )
+    context = {"volunteer": found, **selectors.volunteer_detail(request.user, found)}
+    return render(request, "duty/volunteer.html", context)
+
+
+PLACE_PARAMS: list[tuple[str, Any]] = [
+    ("household", Household),
+    ("building", Building),
+    ("compound", Compound),
+]
+
+
+def _place_from(request: HttpRequest, committee: Committee) -> Any:
+    """The place named by ?household= / ?building= / ?compound=, else the committee itself
+    (the form posts back to the same address, query included)."""
+    data = request.GET
+    for param, model in PLACE_PARAMS:
+        if data.get(param):
+            place = get_object_or_404(model.objects.visible_to(request.user), pk=_int(data[param]))
+            path = services.place_path(place)
+            if path["committee_id"] != committee.pk:
+                raise Http404
+            return place
+    return committee
+
+
+@login_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign a duty for a place of the committee (the action closing a coverage gap)."""
+    found = staff_committee(request, pk)
+    place = _place_from(request, found)
+    volunteers = Volunteer.objects.visible_to(request.user).filter(
+        committee=found, status=Volunteer.Status.ACTIVE
+    )
+    default_kind = {
+        Household: Duty.Kind.NEIGHBOUR_KEEPER,
+        Building: Duty.Kind.BUILDING_LEADER,
+    }.get(type(place), Duty.Kind.SECOND_SECRETARY)
+    form = AssignForm(
+        request.POST or None,
+        committee=found,
+        volunteers=volunteers,
+        initial={"kind": request.GET.get("kind") or default_kind},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_assign(
+                user=_user(request),
+                volunteer=form.cleaned_data["volunteer"],
+                kind=form.cleaned_data["kind"],
+                place=place,
+                title=form.cleaned_data["title"],
+                request=request,
+            )
+            messages.success(request, _("已安排"))
+            return redirect("duty:committee", pk=found.pk)
+        except Problem as exc:
+            form.add_error(None, str(exc))
+    holders = (
+        Duty.objects.visible_to(request.user)
+        .filter(active_q(), **services.place_path(place))
+        .select_related("volunteer")
+    )
+    context = {"committee": found, "place": place, "form": form, "holders": holders}
+    return render(request, "duty/assign.html", context)
+
+
+@login_required
+@require_POST
+def duty_end(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _user(request).is_staff_role:
+        raise Http404
+    duty = get_object_or_404(Duty.objects.visible_to(request.user), pk=pk)
+    try:
+        services.duty_end(user=_user(request), duty=duty, request=request)
+        messages.success(request, _("职责已结束（记录保留）"))
+    except Problem as exc:
+        messages.error(request, str(exc))
+    return redirect("duty:committee", pk=duty.committee_id)
+
+
+@login_required
+def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """结对建议: an optimal set of new pairings; staff accept all or some."""
+    found = staff_committee(request, pk)
+    capacity = min(max(_int(request.GET.get("capacity"), DEFAULT_CAPACITY), 1), 10)
+    if request.method == "POST":
+        return _accept_suggestions(request, found, capacity)
+    proposed = selectors.suggest_pairings(request.user, found, capacity)
+    context = {"committee": found, "suggestions": proposed, "capacity": capacity}
+    return render(request, "duty/suggestions.html", context)
+
+
+def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: int) -> HttpResponse:
+    made, problems = 0, []
+    for value in request.POST.getlist("pair")[:2000]:
+        resident_id, _sep, volunteer_id = value.partition(":")
+        resident = Resident.objects.visible_to(request.user).filter(pk=_int(resident_id)).first()
+        helper = (
+            Volunteer.objects.visible_to(request.user)
+            .filter(pk=_int(volunteer_id), committee=committee)
+            .first()
+        )
+        if resident is None or helper is None:
+            problems.append(value)
+            continue
+        if Pairing.objects.active().filter(volunteer=helper).count() >= capacity:
+            problems.append(f"{helper.name}: {_('已满')}")
+            continue
+        try:
+            services.pairing_create(
+                user=_user(request),
+                volunteer=helper,
+                resident=resident,
+                source=Pairing.Source.SUGGESTION,
+                request=request,
+            )
+            made += 1
+        except Problem as exc:
+            problems.append(f"{resident.name}: {exc}")
+    messages.success(request, _("已结对 %(n)d 对") % {"n": made})
+    if problems:
+        messages.error(request, _("未能结对：") + "；".join(problems[:20]))
+    return redirect("duty:suggestions", pk=committee.pk)
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """包干覆盖: the figures and each gap with the action that closes it."""
+    town = _town_for(request)
+    found = coverage(town=town, user=_user(request))
+    gaps: dict[str, list[Any]] = {
+        "committees": found.committees_without_second_secretary(GAP_ROWS),
+        "buildings": found.buildings_without_leader(GAP_ROWS),
+        "residents": found.special_residents_unpaired(GAP_ROWS),
+        "volunteers": found.volunteers_without_duty(GAP_ROWS),
+    }
+    figures = found.figures
+    counts = {
+        "committees": len(found.committee_gaps),
+        "buildings": len(found.building_gaps),
+        "residents": len(found.resident_gaps),
+        "volunteers": len(found.volunteer_gaps),
+    }
+    pending = set(
+        Claim.objects.visible_to(request.user)
+        .filter(status=Claim.Status.PENDING, building__in=[b.pk for b in gaps["buildings"]])
+        .values_list("building_id", flat=True)
+    )
+    context = {
+        "town": town,
+        "figures": figures,
+        "gaps": gaps,
+        "counts": counts,
+        "pending_buildings": pending,
+        "is_staff": _user(request).is_staff_role,
+        "sources": Volunteer.Source,
+    }
+    return render(request, "duty/coverage.html", context)
+
+
+def _town_for(request: HttpRequest) -> Town:
+    """The town named by ?town=, else the user's own; a user with no scope is refused."""
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied
+    name = request.GET.get("town", "").strip()
+    if name:
+        return get_object_or_404(Town, name=name)
+    town_id = getattr(request.user, "town_id", None)
+    if town_id is None:
+        raise Http404
+    return get_object_or_404(Town, pk=town_id)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+def poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee's report-in poster (PDF with the QR code); `?renew=1` on POST retires it."""
+    found = staff_committee(request, pk)
+    renew = request.method == "POST" and request.POST.get("renew") == "1"
+    link = reportin.report_in_link(user=_user(request), committee=found, renew=renew)
+    if renew:
+        messages.success(request, _("已更换二维码，旧海报失效"))
+        return redirect("duty:committee", pk=found.pk)
+    url = request.build_absolute_uri(reverse("duty:join", args=[link.token]))
+    pdf = reportin.poster_pdf(committee=found, url=url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="report-in-{found.pk}.pdf"'
+    return response
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """报到: the public page a volunteer reaches from the poster (no login)."""
+    link = get_object_or_404(ReportInLink.objects.select_related("committee"), token=token[:64])
+    form = ReportInForm()
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > reportin.MAX_BODY_BYTES:
+            return HttpResponse(_("提交内容过大 (request too large)"), status=413)
+        if reportin.rate_limited(request):
+            return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
+        form = ReportInForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                reportin.report_in_submit(
+                    link=link,
+                    name=data["name"],
+                    phone=data["phone"],
+                    gender=data["gender"],
+                    is_party_member=data["is_party_member"],
+                    source=data["source"],
+                    skills=data["skills"],
+                    request=request,
+                )
+                return render(request, "duty/join_done.html", {"committee": link.committee})
+            except Problem as exc:
+                form.add_error(None, str(exc))
+        return render(request, "duty/join.html", {"form": form, "link": link}, status=400)
+    return render(request, "duty/join.html", {"form": form, "link": link})

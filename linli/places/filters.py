@@ -1,0 +1,181 @@
+"""One FilterSet per list: the page, the API and the export all filter through these.
+
+Choices (committees, compounds, buildings, care tags) come from the access gate, so a filter
+value out of the user's scope is an invalid choice, never a way to see another committee.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from linli.core.access import FieldAccess
+from linli.core.masking import field_access
+from linli.places import selectors
+from linli.places.models import Building, CareTag, Committee, Compound, Resident
+
+_LETTERS = re.compile(r"^[A-Za-z]+$")
+_DIGITS = re.compile(r"^\d+$")
+PHONE_TAIL_MIN = 4
+
+
+def _user(request: HttpRequest | None) -> Any:
+    return getattr(request, "user", None) if request is not None else None
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: Any) -> int | None:
+    """A row id from user input, or None when it is not one (never an error, never an overflow)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def _param_id(request: HttpRequest | None, name: str) -> int | None:
+    """A raw id from the query string, for narrowing choices (validated again by the form)."""
+    return parse_id(request.GET.get(name)) if request is not None else None
+
+
+def _committees(request: HttpRequest | None) -> QuerySet[Committee]:
+    if request is None:
+        return Committee.objects.none()
+    return selectors.committees_for(_user(request))
+
+
+def _compounds(request: HttpRequest | None) -> QuerySet[Compound]:
+    if request is None:
+        return Compound.objects.none()
+    qs = selectors.compounds_for(_user(request))
+    committee = _param_id(request, "committee")
+    return qs.filter(committee_id=committee) if committee else qs
+
+
+def _buildings(request: HttpRequest | None) -> QuerySet[Building]:
+    """Visible buildings, narrowed to the chosen compound or committee (keeps the select short)."""
+    if request is None:
+        return Building.objects.none()
+    qs = selectors.buildings_for(_user(request))
+    compound, committee = _param_id(request, "compound"), _param_id(request, "committee")
+    if compound:
+        return qs.filter(compound_id=compound)
+    return qs.filter(compound__committee_id=committee) if committee else qs
+
+
+def _care_tags(request: HttpRequest | None) -> QuerySet[CareTag]:
+    if request is None:
+        return CareTag.objects.none()
+    return selectors.care_tags_for(_user(request))
+
+
+class BuildingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.compound.name} {obj.name}"
+
+
+class BuildingChoiceFilter(df.ModelChoiceFilter):
+    field_class = BuildingChoiceField
+
+
+class CheckFilter(df.BooleanFilter):
+    """A checkbox: ticked ("on", "1", "true") filters, unticked does not."""
+
+    field_class = forms.BooleanField
+
+
+class StrictFilterSet(df.FilterSet):
+    """A FilterSet whose result is empty when a value is invalid (callers show the errors)."""
+
+    @property
+    def qs(self) -> QuerySet[Any]:
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def active_params(self) -> dict[str, str]:
+        """The filter values given, for the audit log of an export."""
+        data = self.data if self.is_bound else {}
+        return {name: str(data.get(name)) for name in self.filters if data.get(name)}
+
+
+class CommitteeFilter(StrictFilterSet):
+    q = df.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Committee
+        fields: list[str] = []
+
+
+class CompoundFilter(StrictFilterSet):
+    q = df.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
+    committee = df.ModelChoiceFilter(label=_("居委"), queryset=_committees)
+    kind = df.ChoiceFilter(label=_("类型"), choices=Compound.Kind.choices)
+
+    class Meta:
+        model = Compound
+        fields: list[str] = []
+
+
+class BuildingFilter(StrictFilterSet):
+    q = df.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
+    committee = df.ModelChoiceFilter(
+        label=_("居委"), queryset=_committees, field_name="compound__committee"
+    )
+    compound = df.ModelChoiceFilter(label=_("小区"), queryset=_compounds)
+
+    class Meta:
+        model = Building
+        fields: list[str] = []
+
+
+class ResidentFilter(StrictFilterSet):
+    q = df.CharFilter(label=_("搜索"), method="search")
+    committee = df.ModelChoiceFilter(
+        label=_("居委"), queryset=_committees, field_name="household__building__compound__committee"
+    )
+    compound = df.ModelChoiceFilter(
+        label=_("小区"), queryset=_compounds, field_name="household__building__compound"
+    )
+    building = BuildingChoiceFilter(
+        label=_("楼栋"), queryset=_buildings, field_name="household__building"
+    )
+    care_tag = df.ModelChoiceFilter(
+        label=_("特殊人群"), queryset=_care_tags, field_name="care_tags"
+    )
+    special = CheckFilter(label=_("仅特殊人群"), method="only_special")
+    status = df.ChoiceFilter(label=_("状态"), choices=Resident.Status.choices)
+
+    class Meta:
+        model = Resident
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Resident], name: str, value: str) -> QuerySet[Resident]:
+        """Name (contains), pinyin initials (张三丰 → zsf), phone tail (4+ digits), room."""
+        q = value.strip()
+        if not q:
+            return queryset
+        condition = Q(name__icontains=q) | Q(household__room=q)
+        if _LETTERS.match(q):
+            condition |= Q(name_initials__startswith=q.lower())
+        if _DIGITS.match(q) and len(q) >= PHONE_TAIL_MIN:
+            # Who may not reveal phone numbers may match only on the tail they can already see.
+            masked = field_access(_user(self.request), "phone") is FieldAccess.MASKED
+            if not masked or len(q) == PHONE_TAIL_MIN:
+                condition |= Q(phone__endswith=q)
+        return queryset.filter(condition)
+
+    def only_special(
+        self, queryset: QuerySet[Resident], name: str, value: bool | None
+    ) -> QuerySet[Resident]:
+        if not value:
+            return queryset
+        return selectors.special(queryset)

@@ -1,0 +1,200 @@
+"""Reads of the place registry. Every function takes the user and goes through the access gate.
+
+`user=None` is the operator's own context (management commands such as `linli report`): it
+reads the whole town named. Views and the API always pass `request.user`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from linli.places.models import (
+    Building,
+    CareTag,
+    Committee,
+    Compound,
+    Household,
+    Resident,
+    ResidentChange,
+    Town,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.accounts.models import User
+
+    Viewer = User | AnonymousUser | None
+
+M = TypeVar("M", Committee, Compound, Building, Household, Resident)
+
+# Residents who have left the registry (moved out, died) stay in it as history but are not
+# counted as living there.
+GONE_STATUSES = (Resident.Status.MOVED_OUT, Resident.Status.DECEASED)
+
+
+def _visible(model: type[M], user: Viewer, town: Town | None = None) -> QuerySet[M]:
+    manager: Any = model.objects
+    qs: QuerySet[M] = manager.all() if user is None else manager.visible_to(user)
+    if town is not None:
+        qs = qs.filter(town=town)
+    return qs
+
+
+def committees_for(user: Viewer, town: Town | None = None) -> QuerySet[Committee]:
+    return _visible(Committee, user, town)
+
+
+def compounds_for(user: Viewer, town: Town | None = None) -> QuerySet[Compound]:
+    return _visible(Compound, user, town).select_related("committee")
+
+
+def buildings_for(user: Viewer, town: Town | None = None) -> QuerySet[Building]:
+    return _visible(Building, user, town).select_related("compound__committee")
+
+
+def households_for(user: Viewer, town: Town | None = None) -> QuerySet[Household]:
+    return _visible(Household, user, town).select_related("building__compound__committee")
+
+
+def residents_for(user: Viewer, town: Town | None = None) -> QuerySet[Resident]:
+    """Residents the user may see, ready for lists (places joined, care tags prefetched)."""
+    return (
+        _visible(Resident, user, town)
+        .select_related("household__building__compound__committee")
+        .prefetch_related("care_tags")
+    )
+
+
+def current_residents_for(user: Viewer, town: Town | None = None) -> QuerySet[Resident]:
+    """Residents living here now: neither moved out nor deceased."""
+    return _visible(Resident, user, town).exclude(status__in=GONE_STATUSES)
+
+
+def care_tags_for(user: Viewer) -> QuerySet[CareTag]:
+    """Care tags the user can filter by: the built-in ones and their town's own."""
+    town_id = getattr(user, "town_id", None)
+    if user is not None and getattr(user, "is_superuser", False) and town_id is None:
+        return CareTag.objects.all()
+    return CareTag.objects.filter(Q(town=None) | Q(town_id=town_id))
+
+
+def resident_history(user: Viewer, resident: Resident) -> QuerySet[ResidentChange]:
+    """A visible resident's moves and status changes, newest first."""
+    get_object_visible(Resident, user, pk=resident.pk)
+    return ResidentChange.objects.filter(resident=resident).select_related(
+        "changed_by", "from_household__building__compound", "to_household__building__compound"
+    )
+
+
+def get_object_visible(model: type[M], user: Viewer, **lookup: Any) -> M:
+    """One row the user may see, else Http404 (out of scope looks like absent)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(_visible(model, user), **lookup)
+
+
+def special(residents: QuerySet[Resident]) -> QuerySet[Resident]:
+    """Residents with at least one care tag (特殊人群); no join, so no duplicates."""
+    tagged = Resident.care_tags.through.objects.filter(resident_id=OuterRef("pk"))
+    return residents.filter(Exists(tagged))
+
+
+# For each level of a place list: figure → (what is counted, path from it to the place's id).
+COUNTS: dict[str, dict[str, tuple[str, str]]] = {
+    "committee": {
+        "compounds_n": ("compounds", "committee_id"),
+        "buildings_n": ("buildings", "compound__committee_id"),
+        "households_n": ("households", "building__compound__committee_id"),
+        "residents_n": ("residents", "household__building__compound__committee_id"),
+        "special_n": ("special", "household__building__compound__committee_id"),
+    },
+    "compound": {
+        "buildings_n": ("buildings", "compound_id"),
+        "households_n": ("households", "building__compound_id"),
+        "residents_n": ("residents", "household__building__compound_id"),
+    },
+    "building": {
+        "households_n": ("households", "building_id"),
+        "residents_n": ("residents", "household__building_id"),
+    },
+}
+
+
+def place_counts(
+    user: Viewer, level: str, ids: list[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """Figures (compounds, buildings, households, residents, special) of the places `ids` (or of
+    every visible place), counted through the gate: {place id: {figure: n}}.
+
+    One grouped query per figure, restricted to the places shown: a page of 50 buildings costs
+    the same whatever the size of the town, and counts never include what the user may not see.
+    """
+    if ids is not None and not ids:
+        return {}
+    current = current_residents_for(user)
+    sources: dict[str, QuerySet[Any]] = {
+        "compounds": _visible(Compound, user),
+        "buildings": _visible(Building, user),
+        "households": _visible(Household, user),
+        "residents": current,
+        "special": special(current),
+    }
+    found: dict[int, dict[str, int]] = {}
+    for figure, (source, path) in COUNTS[level].items():
+        rows = sources[source]
+        if ids is not None:
+            rows = rows.filter(**{f"{path}__in": ids})
+        grouped = rows.order_by().values(path).annotate(n=Count("pk")).values_list(path, "n")
+        for place_id, n in grouped:
+            found.setdefault(place_id, {})[figure] = n
+    zeros = dict.fromkeys(COUNTS[level], 0)
+    keys = ids if ids is not None else list(found)
+    return {pk: {**zeros, **found.get(pk, {})} for pk in keys}
+
+
+def attach_counts(user: Viewer, level: str, places: list[Any]) -> list[Any]:
+    """Set each place's figures as attributes (`residents_n`, …), for the API's schemas."""
+    counts = place_counts(user, level, [p.pk for p in places])
+    for place in places:
+        for figure, n in counts[place.pk].items():
+            setattr(place, figure, n)
+    return places
+
+
+def registry_figures(*, user: Viewer, town: Town) -> dict[str, Any]:
+    """The registry's figures for a town as the user may see them.
+
+    Keys: town, committees, compounds, buildings, households, residents, special_residents
+    (residents with at least one care tag), care_tags (tag name → residents with it). Residents
+    are those living here now (not moved out or deceased). Shared by the dashboard,
+    `linli report registry` and GET /api/v1/reports/registry/.
+    """
+    current = current_residents_for(user, town)
+    tag_counts = dict(
+        current.filter(care_tags__isnull=False)
+        .order_by()
+        .values("care_tags__name")
+        .annotate(n=Count("pk"))
+        .values_list("care_tags__name", "n")
+    )
+    town_tags = CareTag.objects.filter(Q(town=None) | Q(town=town)).values_list("name", flat=True)
+    return {
+        "town": town.name,
+        "committees": _visible(Committee, user, town).count(),
+        "compounds": _visible(Compound, user, town).count(),
+        "buildings": _visible(Building, user, town).count(),
+        "households": _visible(Household, user, town).count(),
+        "residents": current.count(),
+        "special_residents": special(current).count(),
+        "care_tags": {name: tag_counts.get(name, 0) for name in town_tags},
+    }
+
+
+def residents_per_committee(*, user: Viewer, town: Town) -> list[tuple[str, int]]:
+    """(committee name, residents living there now) for the committees the user may see."""
+    committees = list(committees_for(user, town).values_list("pk", "name"))
+    counts = place_counts(user, "committee", [pk for pk, _ in committees])
+    return [(name, counts[pk]["residents_n"]) for pk, name in committees]

@@ -1,0 +1,363 @@
+"""Pages of the place registry: lists, details, export, and the resident page's actions.
+
+Every read goes through the selectors (the access gate): a place out of the user's scope is a
+404, the same as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+
+from linli.core.access import FieldAccess
+from linli.core.audit import audit
+from linli.core.export import write_xlsx
+from linli.core.masking import SENSITIVE_FIELDS, field_access, shown
+from linli.core.models import AuditEntry
+from linli.places import selectors, services
+from linli.places.filters import (
+    BuildingFilter,
+    CommitteeFilter,
+    CompoundFilter,
+    ResidentFilter,
+    StrictFilterSet,
+    parse_id,
+)
+from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
+from linli.places.models import Building, Committee, Compound, Resident
+from linli.places.tables import (
+    BuildingTable,
+    CommitteeTable,
+    CompoundTable,
+    PlaceTable,
+    ResidentTable,
+)
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class PlaceList:
+    """A list page: its filters, its table (also the export's columns) and its rows."""
+
+    kind: str
+    title: Promise
+    filterset: type[StrictFilterSet]
+    table: type[PlaceTable]
+    rows: Callable[[Any], QuerySet[Any]]
+    sensitive: bool = False
+
+
+LISTS = {
+    spec.kind: spec
+    for spec in [
+        PlaceList(
+            "committees",
+            _("居委"),
+            CommitteeFilter,
+            CommitteeTable,
+            selectors.committees_for,
+        ),
+        PlaceList("compounds", _("小区"), CompoundFilter, CompoundTable, selectors.compounds_for),
+        PlaceList("buildings", _("楼栋"), BuildingFilter, BuildingTable, selectors.buildings_for),
+        PlaceList(
+            "residents", _("居民"), ResidentFilter, ResidentTable, selectors.residents_for, True
+        ),
+    ]
+}
+
+
+def _filtered(request: HttpRequest, spec: PlaceList) -> StrictFilterSet:
+    return spec.filterset(request.GET or None, queryset=spec.rows(request.user), request=request)
+
+
+def _paginate(request: HttpRequest, table: PlaceTable) -> None:
+    RequestConfig(request, paginate=False).configure(table)
+    try:
+        table.paginate(page=request.GET.get("page", 1), per_page=PER_PAGE)
+    except PageNotAnInteger:
+        table.paginate(page=1, per_page=PER_PAGE)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+
+
+def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = LISTS[kind]
+    filterset = _filtered(request, spec)
+    invalid = filterset.is_bound and not filterset.is_valid()
+    table = spec.table(filterset.qs)
+    _paginate(request, table)
+    table.count_page(request.user)
+    can_full = spec.sensitive and any(
+        field_access(request.user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS
+    )
+    context = {
+        "spec": spec,
+        "filter": filterset,
+        "table": table,
+        "filters_active": bool(filterset.active_params()),
+        "can_export_full": can_full,
+    }
+    return render(request, "places/list.html", context, status=400 if invalid else 200)
+
+
+@login_required
+def committees(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, "committees")
+
+
+@login_required
+def compounds(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, "compounds")
+
+
+@login_required
+def buildings(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, "buildings")
+
+
+@login_required
+def residents(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, "residents")
+
+
+@login_required
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    obj = selectors.get_object_visible(Committee, user, pk=pk)
+    table = CompoundTable(selectors.compounds_for(user).filter(committee=obj))
+    _paginate(request, table)
+    table.count_page(user)
+    figures = selectors.place_counts(user, "committee", [obj.pk])[obj.pk]
+    context = {"obj": obj, "figures": figures, "table": table}
+    return render(request, "places/committee.html", context)
+
+
+@login_required
+def compound(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    obj = selectors.get_object_visible(Compound, user, pk=pk)
+    table = BuildingTable(selectors.buildings_for(user).filter(compound=obj))
+    _paginate(request, table)
+    table.count_page(user)
+    figures = selectors.place_counts(user, "compound", [obj.pk])[obj.pk]
+    context = {"obj": obj, "figures": figures, "table": table}
+    return render(request, "places/compound.html", context)
+
+
+@login_required
+def building(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    obj = selectors.get_object_visible(Building, user, pk=pk)
+    people = selectors.residents_for(user).filter(household__building=obj)
+    households = (
+        selectors.households_for(user)
+        .filter(building=obj)
+        .prefetch_related(Prefetch("residents", queryset=people, to_attr="visible_residents"))
+    )
+    context = {"obj": obj, "households": households}
+    return render(request, "places/building.html", context)
+
+
+def _resident_page(
+    request: HttpRequest,
+    resident: Resident,
+    *,
+    move_form: ResidentMoveForm | None = None,
+    status_form: ResidentStatusForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    can_write = bool(getattr(user, "is_staff_role", False))
+    history = [
+        {
+            "change": change,
+            "from": household_label(change.from_household) if change.from_household else "",
+            "to": household_label(change.to_household) if change.to_household else "",
+            "from_status": Resident.Status(change.from_status).label if change.from_status else "",
+            "to_status": Resident.Status(change.to_status).label if change.to_status else "",
+        }
+        for change in selectors.resident_history(user, resident)
+    ]
+    context = {
+        "obj": resident,
+        "address": household_label(resident.household),
+        "sensitive": [
+            {
+                "field": f,
+                "label": Resident._meta.get_field(f).verbose_name,  # type: ignore[union-attr]
+                "value": shown(user, f, getattr(resident, f) or ""),
+                "revealable": bool(getattr(resident, f))
+                and field_access(user, f) is FieldAccess.REVEALABLE,
+            }
+            for f in SENSITIVE_FIELDS
+        ],
+        "history": history,
+        "can_write": can_write,
+        "move_form": move_form or ResidentMoveForm(user=user, resident=resident),
+        "status_form": status_form or ResidentStatusForm(resident=resident),
+    }
+    return render(request, "places/resident.html", context, status=status)
+
+
+def _visible_resident(request: HttpRequest, pk: int) -> Resident:
+    return selectors.get_object_visible(
+        Resident,
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def resident(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = selectors.residents_for(request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return _resident_page(request, obj)
+
+
+def _writable_resident(request: HttpRequest, pk: int) -> Resident:
+    obj = selectors.residents_for(request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not getattr(request.user, "is_staff_role", False):
+        raise PermissionDenied(
+            gettext("只有工作人员可以修改居民信息 (only staff may change residents)")
+        )
+    return obj
+
+
+@login_required
+@require_POST
+def resident_move(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _writable_resident(request, pk)
+    form = ResidentMoveForm(request.POST, user=request.user, resident=obj)
+    if not form.is_valid():
+        return _resident_page(request, obj, move_form=form, status=400)
+    services.resident_move(
+        user=request.user,  # type: ignore[arg-type]
+        resident=obj,
+        to_household=form.cleaned_data["to_household"],
+        note=form.cleaned_data["note"],
+        request=request,
+    )
+    messages.success(request, gettext("已迁至 %(to)s") % {"to": household_label(obj.household)})
+    return redirect(obj)
+
+
+@login_required
+@require_POST
+def resident_status(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _writable_resident(request, pk)
+    form = ResidentStatusForm(request.POST, resident=obj)
+    if not form.is_valid():
+        return _resident_page(request, obj, status_form=form, status=400)
+    services.resident_set_status(
+        user=request.user,  # type: ignore[arg-type]
+        resident=obj,
+        status=form.cleaned_data["status"],
+        note=form.cleaned_data["note"],
+        request=request,
+    )
+    messages.success(request, gettext("状态已改为 %(s)s") % {"s": obj.get_status_display()})
+    return redirect(obj)
+
+
+@login_required
+@require_POST
+def resident_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """Show one full ID or phone number (htmx swaps it in), and record who looked."""
+    if field not in SENSITIVE_FIELDS:
+        raise Http404
+    obj = _visible_resident(request, pk)
+    if field_access(request.user, field) < FieldAccess.REVEALABLE:
+        raise PermissionDenied(gettext("您无权查看完整号码 (you may not see full numbers)"))
+    audit(
+        user=request.user,  # type: ignore[arg-type]
+        action=AuditEntry.Action.REVEAL,
+        target=obj,
+        summary=field,
+        detail={"field": field, "resident": obj.pk},
+        request=request,
+    )
+    value = getattr(obj, field) or ""
+    return HttpResponse(format_html('<span class="sensitive revealed">{}</span>', value))
+
+
+@login_required
+@require_GET
+def household_options(request: HttpRequest) -> HttpResponse:
+    """The rooms of one building, as <option>s for the move form (htmx); gated like all reads."""
+    building_id = parse_id(request.GET.get("building"))
+    households = selectors.households_for(request.user).filter(building_id=building_id or 0)
+    return render(request, "places/household_options.html", {"households": households})
+
+
+def _counted(rows: Iterator[list[Any]], counter: list[int]) -> Iterator[list[Any]]:
+    for row in rows:
+        counter[0] += 1
+        yield row
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, kind: str) -> HttpResponseBase:
+    """Any list as xlsx, filtered as on the page; masked unless full numbers are asked (and
+    allowed). The response owns the temporary file and closes it when sent."""
+    spec = LISTS.get(kind)
+    if spec is None:
+        raise Http404
+    filterset = _filtered(request, spec)
+    if filterset.is_bound and not filterset.is_valid():
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
+        return HttpResponse(
+            gettext("筛选条件无效 (invalid filter): ") + reasons,
+            status=400,
+            content_type="text/plain",
+        )
+    table = spec.table(filterset.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    asked_full = spec.sensitive and request.GET.get("full") == "1"
+    table.full_numbers = asked_full
+    table.load_counts(request.user, None)
+    full_given = asked_full and any(
+        field_access(request.user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS
+    )
+    ordered: QuerySet[Any] = table.data.data  # type: ignore[attr-defined]
+    counter = [0]
+    rows = _counted(table.export_rows(ordered.iterator(chunk_size=1000)), counter)
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    write_xlsx(out, table.export_headers(), rows, sheet_title=str(spec.title))
+    out.seek(0)
+    audit(
+        user=request.user,  # type: ignore[arg-type]
+        action=AuditEntry.Action.EXPORT,
+        summary=f"{kind} ({counter[0]})",
+        detail={
+            "list": kind,
+            "filters": filterset.active_params(),
+            "rows": counter[0],
+            "full_numbers": full_given,
+        },
+        request=request,
+    )
+    filename = f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)

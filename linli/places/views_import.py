@@ -1,0 +1,132 @@
+"""The roster upload page: choose a file → preview (dry run) → confirm → progress → result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from linli.core.audit import audit
+from linli.core.import_jobs import job_confirm, job_create, job_progress, rejects_path
+from linli.core.imports import ImportResult, importer_kinds
+from linli.core.models import AuditEntry, ImportJob
+from linli.core.validators import Problem
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
+
+def _staff(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_staff_role:
+        raise PermissionDenied("只有镇/街道和居委工作人员可以导入 (staff only)")
+    return user
+
+
+def _own_job(request: HttpRequest, pk: int) -> ImportJob:
+    """Jobs are seen only by the login that uploaded them; anyone else gets a 404."""
+    return get_object_or_404(
+        ImportJob.objects.select_related("committee"), pk=pk, user=_staff(request)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    kinds = importer_kinds()
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        kind = request.POST.get("kind", "")
+        if upload is None:
+            messages.error(request, "请选择文件 (choose a file)")
+        elif kind not in kinds:
+            messages.error(request, "请选择导入类型 (choose what to import)")
+        else:
+            try:
+                job = job_create(
+                    user=user,
+                    upload=upload,
+                    kind=kind,
+                    skip_bad_rows="skip_bad_rows" in request.POST,
+                )
+            except Problem as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("places:import_job", pk=job.pk)
+    context = {
+        "kinds": [(k, cls.label, cls.columns) for k, cls in kinds.items()],
+        "selected": request.POST.get("kind") or request.GET.get("kind") or "residents",
+        "jobs": ImportJob.objects.filter(user=user)[:10],
+    }
+    return render(
+        request, "places/import.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    return render(request, "places/import_job.html", _job_context(job))
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    try:
+        job_confirm(user=job.user, job=job, skip_bad_rows="skip_bad_rows" in request.POST)
+    except Problem as exc:
+        messages.error(request, str(exc))
+        return render(request, "places/import_job.html", _job_context(job), status=400)
+    return redirect("places:import_job", pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx-polled part of the page: a progress bar until the job ends, then the result."""
+    job = _own_job(request, pk)
+    return render(request, "places/import_progress.html", _job_context(job))
+
+
+@login_required
+@require_GET
+def import_rejects(request: HttpRequest, pk: int) -> FileResponse:
+    job = _own_job(request, pk)
+    path = rejects_path(job)
+    if not path.is_file():
+        raise Http404
+    audit(
+        user=job.user,
+        action=AuditEntry.Action.EXPORT,
+        target=job,
+        summary=f"import rejects {job.file_name}"[:300],
+        request=request,
+        town_id=job.town_id,
+    )
+    name = f"{job.file_name.rsplit('.', 1)[0]}-错误行.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+def _job_context(job: ImportJob) -> dict[str, object]:
+    report = (
+        ImportResult.from_dict(job.result or job.preview) if (job.result or job.preview) else None
+    )
+    kinds = importer_kinds()
+    return {
+        "job": job,
+        "kind_label": kinds[job.kind].label if job.kind in kinds else job.kind,
+        "report": report,
+        "error_count": (job.result or job.preview).get("error_count", 0),
+        "warning_count": (job.result or job.preview).get("warning_count", 0),
+        "progress": job_progress(job),
+        "has_rejects": rejects_path(job).is_file(),
+        "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
+    }
