@@ -101,7 +101,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while an import writes; IMMEDIATE avoids upgrade deadlocks.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+        ),
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -127,6 +129,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "id_number", "phone"]
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "linli.accounts.views.lockout"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -165,6 +168,10 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Trust X-Forwarded-For only behind the reverse proxy of deploy/ (HTTPS implies it).
+LINLI_BEHIND_PROXY = env_bool("LINLI_BEHIND_PROXY", HTTPS and not DEBUG)
+AXES_CLIENT_IP_CALLABLE = "linli.core.audit.client_ip"
+
 if HTTPS and not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -177,9 +184,6 @@ if HTTPS and not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Behind the proxy every request comes from 127.0.0.1: lock out by the client's address,
-    # the last X-Forwarded-For hop (the one nginx appends, which a client cannot forge).
-    AXES_CLIENT_IP_CALLABLE = "linli.core.audit.client_ip"
 
 DJANGO_TABLES2_TEMPLATE = "linli/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5

@@ -7,7 +7,6 @@ per user. A status move the current status does not allow is a 409 with the reas
 this user may not make a 403, an unknown category or status a 422 naming the allowed values.
 """
 
-
 import datetime as dt
 import hashlib
 from typing import Any, Literal

@@ -39,6 +39,12 @@ class HelpRequestFilter(StrictFilterSet):
         model = HelpRequest
         fields: list[str] = []
 
+    def __init__(self, *args: Any, buildings: QuerySet[Building] | None = None, **kwargs: Any):
+        """`buildings` narrows the building choices (a queue offers the buildings it lists)."""
+        super().__init__(*args, **kwargs)
+        if buildings is not None:
+            self.filters["building"].queryset = buildings
+
     def only_overdue(
         self, queryset: QuerySet[HelpRequest], name: str, value: bool | None
     ) -> QuerySet[HelpRequest]:

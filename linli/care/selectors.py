@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
 )
 from django.utils import timezone
 
@@ -141,51 +143,74 @@ def queue_counts(queryset: QuerySet[HelpRequest]) -> QueueCount:
     return QueueCount(figures["open"] or 0, figures["overdue"] or 0)
 
 
+def committee_counts(
+    user: Viewer, committee_ids: list[int], now: dt.datetime | None = None
+) -> dict[int, QueueCount]:
+    """Open and overdue requests of several committees' queues, in one grouped query."""
+    rows = (
+        requests_for(user, now)
+        .filter(
+            status__in=HelpRequest.OPEN_STATUSES,
+            household__building__compound__committee_id__in=committee_ids,
+        )
+        .order_by()
+        .values_list("household__building__compound__committee_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(escalation__gt=Escalation.OWNER)))
+    )
+    return {pk: QueueCount(n, late) for pk, n, late in rows}
+
+
 # Visits ---------------------------------------------------------------------------------------
 
 
-def _contact_visits() -> QuerySet[Visit]:
-    return Visit.objects.exclude(outcome=Visit.Outcome.NOBODY_HOME)
+def _contact_visits(since: dt.datetime | None = None) -> QuerySet[Visit]:
+    """Visits where someone answered the door (a visit where nobody did does not count)."""
+    visits = Visit.objects.exclude(outcome=Visit.Outcome.NOBODY_HOME)
+    return visits if since is None else visits.filter(visited_at__gte=since)
+
+
+def _last_contact(**lookups: Any) -> Subquery:
+    # Newest first, one row: walks the (household|resident, visited_at) index backwards.
+    return Subquery(
+        _contact_visits().filter(**lookups).order_by("-visited_at").values("visited_at")[:1]
+    )
 
 
 def households_to_visit(user: Viewer) -> QuerySet[Household]:
-    """Households of the user's scope with their last visit (`last_visit`; a visit where nobody
-    answered does not count), never-visited first."""
-    last = (
-        _contact_visits()
-        .filter(household_id=OuterRef("pk"))
-        .order_by()
-        .values("household_id")
-        .annotate(at=Max("visited_at"))
-        .values("at")
-    )
+    """Households of the user's scope with their last visit (`last_visit`), never-visited
+    first."""
     return (
         Household.objects.visible_to(user)
         .select_related("building__compound")
-        .annotate(last_visit=Subquery(last))
+        .annotate(last_visit=_last_contact(household_id=OuterRef("pk")))
         .order_by(F("last_visit").asc(nulls_first=True), "building_id", "room")
     )
+
+
+def special_residents(user: Viewer) -> QuerySet[Resident]:
+    """Residents of the user's scope with a care tag who still live here."""
+    tagged = Resident.care_tags.through.objects.filter(resident_id=OuterRef("pk"))
+    return Resident.objects.visible_to(user).filter(Exists(tagged), status__in=LIVING)
 
 
 def special_residents_to_visit(user: Viewer) -> QuerySet[Resident]:
     """Special-care residents of the user's scope with their last visit: one that names them,
     or one of their household that names nobody."""
-    tagged = Resident.care_tags.through.objects.filter(resident_id=OuterRef("pk"))
-    last = (
-        _contact_visits()
-        .filter(
-            Q(resident_id=OuterRef("pk"))
-            | Q(household_id=OuterRef("household_id"), resident__isnull=True)
-        )
-        .order_by("-visited_at")
-        .values("visited_at")[:1]
-    )
+    named = _last_contact(resident_id=OuterRef("pk"))
+    household = _last_contact(household_id=OuterRef("household_id"), resident__isnull=True)
     return (
-        Resident.objects.visible_to(user)
-        .filter(Exists(tagged), status__in=LIVING)
+        special_residents(user)
         .select_related("household__building__compound")
         .prefetch_related("care_tags")
-        .annotate(last_visit=Subquery(last))
+        .annotate(named_visit=named, household_visit=household)
+        .annotate(
+            last_visit=Case(
+                When(household_visit__isnull=True, then=F("named_visit")),
+                When(named_visit__isnull=True, then=F("household_visit")),
+                When(named_visit__gt=F("household_visit"), then=F("named_visit")),
+                default=F("household_visit"),
+            )
+        )
         .order_by(F("last_visit").asc(nulls_first=True), "household__building_id", "id")
     )
 
@@ -199,42 +224,38 @@ class BuildingCoverage:
     special_overdue: int
 
 
+def _per_building(queryset: QuerySet[Any], path: str) -> dict[int, int]:
+    return dict(queryset.order_by().values_list(path).annotate(n=Count("pk")))
+
+
 def visit_coverage(
     user: Viewer, town: Town, now: dt.datetime | None = None
 ) -> list[BuildingCoverage]:
     """Per building of the user's scope: households and special-care residents not visited
-    within the town's `visit_overdue_days`. Two grouped queries, whatever the size."""
+    within the town's `visit_overdue_days`. Four grouped queries, whatever the size."""
     now = now or timezone.now()
-    since = now - dt.timedelta(days=town.visit_overdue_days)
-    homes = households_to_visit(user).filter(town=town)
-    house_rows = (
-        homes.order_by()
-        .values("building_id")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(last_visit__isnull=True) | Q(last_visit__lt=since)),
-        )
+    recent = _contact_visits(now - dt.timedelta(days=town.visit_overdue_days))
+    homes = Household.objects.visible_to(user).filter(town=town)
+    visited_homes = homes.filter(Exists(recent.filter(household_id=OuterRef("pk"))))
+    people = special_residents(user).filter(town=town)
+    visited_people = people.filter(
+        Exists(recent.filter(resident_id=OuterRef("pk")))
+        | Exists(recent.filter(household_id=OuterRef("household_id"), resident__isnull=True))
     )
-    people = special_residents_to_visit(user).filter(town=town)
-    people_rows = (
-        people.order_by()
-        .values("household__building_id")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(last_visit__isnull=True) | Q(last_visit__lt=since)),
-        )
+    houses = _per_building(homes, "building_id")
+    houses_seen = _per_building(visited_homes, "building_id")
+    special = _per_building(people, "household__building_id")
+    special_seen = _per_building(visited_people, "household__building_id")
+    buildings = Building.objects.filter(pk__in=set(houses) | set(special)).select_related(
+        "compound__committee"
     )
-    special = {r["household__building_id"]: r for r in people_rows}
-    houses = {r["building_id"]: r for r in house_rows}
-    buildings = Building.objects.filter(pk__in=houses.keys()).select_related("compound")
-    zero = {"n": 0, "overdue": 0}
     result = [
         BuildingCoverage(
             b,
-            houses[b.pk]["n"],
-            houses[b.pk]["overdue"],
-            special.get(b.pk, zero)["n"],
-            special.get(b.pk, zero)["overdue"],
+            houses.get(b.pk, 0),
+            houses.get(b.pk, 0) - houses_seen.get(b.pk, 0),
+            special.get(b.pk, 0),
+            special.get(b.pk, 0) - special_seen.get(b.pk, 0),
         )
         for b in buildings
     ]

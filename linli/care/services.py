@@ -67,9 +67,7 @@ def _status_token(town_id: int, key: str | None) -> str:
     replay of the same key gives the same link without storing the token itself."""
     if not key:
         return secrets.token_urlsafe(32)
-    digest = salted_hmac(
-        "linli.care.status-link", f"{town_id}:{key}", algorithm="sha256"
-    ).digest()
+    digest = salted_hmac("linli.care.status-link", f"{town_id}:{key}", algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 

@@ -33,7 +33,7 @@ from linli.core.masking import shown
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.duty.models import Team, Volunteer
-from linli.places.models import Committee, Compound, Household, Resident, Town
+from linli.places.models import Building, Committee, Compound, Household, Resident, Town
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -111,7 +111,16 @@ def queue_for(request: HttpRequest, kind: str, pk: int | None, open_only: bool) 
 def _filtered(request: HttpRequest, kind: str, pk: int | None) -> tuple[Queue, HelpRequestFilter]:
     # A status filter shows that status, closed ones included; else only open requests.
     queue = queue_for(request, kind, pk, open_only=not request.GET.get("status"))
-    filterset = HelpRequestFilter(request.GET or None, queryset=queue.rows, request=request)
+    # The building choices are the buildings the queue lists (the town's queue of a big town
+    # would otherwise render thousands of <option>s).
+    buildings = (
+        Building.objects.filter(pk__in=queue.rows.values("household__building_id"))
+        .select_related("compound")
+        .order_by("compound__name", "name")
+    )
+    filterset = HelpRequestFilter(
+        request.GET or None, queryset=queue.rows, request=request, buildings=buildings
+    )
     return queue, filterset
 
 
@@ -159,22 +168,18 @@ def index(request: HttpRequest) -> HttpResponse:
     if not committees and not getattr(user, "is_staff_role", False):
         compound_committees = Compound.objects.visible_to(user).values("committee_id")
         committees = Committee.objects.filter(pk__in=compound_committees)[:50]
+    rows = [(label, url, selectors.queue_counts(qs)) for label, url, qs in cards]
+    counts = selectors.committee_counts(user, [c.pk for c in committees], now)
     for committee in committees:
-        cards.append(
-            (
-                committee.name,
-                reverse("care:committee", args=[committee.pk]),
-                selectors.committee_queue(user, committee, now),
-            )
-        )
+        url = reverse("care:committee", args=[committee.pk])
+        rows.append((committee.name, url, counts.get(committee.pk, selectors.QueueCount(0, 0))))
     town_id = current_user(request).town_id
     if _is_town_staff(user) and town_id:
         town = Town.objects.get(pk=town_id)
-        cards.append(
-            (_("镇/街道督办"), reverse("care:town"), selectors.town_queue(user, town, now))
-        )
-    rows = [(label, url, selectors.queue_counts(qs)) for label, url, qs in cards]
-    return render(request, "care/index.html", {"rows": rows})
+        queue = selectors.town_queue(user, town, now)
+        rows.append((_("镇/街道督办"), reverse("care:town"), selectors.queue_counts(queue)))
+    posters = committees if getattr(user, "is_staff_role", False) else []
+    return render(request, "care/index.html", {"rows": rows, "posters": posters})
 
 
 @login_required

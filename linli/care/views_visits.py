@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,8 @@ from linli.places.models import Household, Resident, Town
 
 PER_PAGE = 50
 SPECIAL_ROWS = 50
+BUILDING_ROWS = 100  # the most overdue first; ?committee= narrows a town's list
+VOLUNTEER_ROWS = 200
 
 
 def _town(request: HttpRequest) -> Town:
@@ -71,14 +74,44 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "special": sum(r.special for r in rows),
         "special_overdue": sum(r.special_overdue for r in rows),
     }
+    committees = _by_committee(rows)
+    committee = parse_id(request.GET.get("committee"))
+    if committee:
+        rows = [r for r in rows if r.building.compound.committee_id == committee]
     context = {
         "town": town,
-        "rows": rows,
+        "rows": rows[:BUILDING_ROWS],
+        "more": max(len(rows) - BUILDING_ROWS, 0),
+        "committees": committees if len(committees) > 1 else [],
+        "committee": committee,
         "totals": totals,
-        "volunteers": selectors.visits_per_volunteer(request.user, town, since),
+        "volunteers": selectors.visits_per_volunteer(request.user, town, since)[:VOLUNTEER_ROWS],
         "days": town.visit_overdue_days,
     }
     return render(request, "care/coverage.html", context)
+
+
+def _by_committee(rows: list[selectors.BuildingCoverage]) -> list[dict[str, Any]]:
+    """The building rows summed per committee, most overdue first."""
+    sums: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        committee = row.building.compound.committee
+        item = sums.setdefault(
+            committee.pk,
+            {
+                "committee": committee,
+                "households": 0,
+                "households_overdue": 0,
+                "special": 0,
+                "special_overdue": 0,
+            },
+        )
+        for key in ("households", "households_overdue", "special", "special_overdue"):
+            item[key] += getattr(row, key)
+    return sorted(
+        sums.values(),
+        key=lambda i: (-i["households_overdue"] - i["special_overdue"], i["committee"].name),
+    )
 
 
 def _record(request: HttpRequest, household: Household, resident: Resident | None) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 
 from linli.core.models import AuditEntry
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # Behind the reverse proxy in deploy/ the real address is the last X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    # Behind the reverse proxy in deploy/ the real address is the last X-Forwarded-For hop;
+    # without one, that header is the client's own word and is ignored.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.LINLI_BEHIND_PROXY else ""
     ip = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
     return ip or None
 

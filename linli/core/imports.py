@@ -10,8 +10,7 @@ The contract of an importer kind
 --------------------------------
 - class attributes: `kind` (the command's KIND), `label` (Chinese, for pages), `columns` (a list
   of `Column(name, label, synonyms=..., required=...)`; headers are matched to `label`, the
-  synonyms and `name` after normalisation; `key_columns` name the columns that decide which
-  rows belong to a committee for committee staff, informational only);
+  synonyms and `name` after normalisation, under any title lines; `--map` adds more);
 - `prepare()`: preload what the checks need into dicts (a few queries; never one per row);
 - `check_columns(present)` (optional): raise `Problem` when a sheet lacks a column this import
   needs beyond the `required` ones (the whole file is refused, not every row);
@@ -50,7 +49,7 @@ A short example (in linli/duty/importers.py, registered in DutyConfig.ready())::
             self.by_phone = {v.phone: v for v in Volunteer.objects.filter(town_id=self.town.pk)}
 
         def check_row(self, row: Row) -> dict[str, str]:
-            phone = normalise_phone(row["phone"])
+            phone = row.clean("phone", "手机号", normalise_phone)  # names the column if bad
             self.unique(row, ("phone", phone), zh="手机号", en="phone number")
             return {"name": row["name"], "phone": phone}
 
@@ -77,8 +76,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.db import connection, models, transaction
+from django.db import transaction
 
+from linli.core.bulk import BATCH, insert_rows
 from linli.core.spreadsheet import Column, Row, SpreadsheetError, read_rows
 from linli.core.validators import Problem
 
@@ -101,8 +101,6 @@ __all__ = [
     "register_importer",
     "run_import",
 ]
-
-BATCH = 2000
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -319,97 +317,6 @@ def get_importer(kind: str) -> type[Importer]:
             f"未知的导入类型“{kind}”，可选：{'、'.join(sorted(_registry))}",
             f"unknown import kind {kind!r}; choose one of {', '.join(sorted(_registry))}",
         ) from None
-
-
-def insert_rows(
-    model: type[models.Model],
-    fields: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    returning: bool = True,
-) -> list[int]:
-    """Insert rows of ready values (in `fields` order) in bulk; return their new ids, in order.
-
-    `bulk_create` spends most of a 100,000-row import compiling SQL value by value (and SQLite
-    gets batches of 999 parameters from Django); importers' values are already checked and
-    typed, so this writes them directly: multi-row INSERTs on SQLite, COPY on PostgreSQL (ids
-    reserved from the table's sequence first). Give dates and datetimes through
-    `connection.ops.adapt_datefield_value` / `adapt_datetimefield_value`; no signals are sent.
-    """
-    if not rows:
-        return []
-    connection.ensure_connection()
-    if connection.vendor == "postgresql":
-        return _copy_rows(model, fields, rows, returning=returning)
-    opts = model._meta
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(_column(model, f)) for f in fields)
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    else:
-        limit = 999
-    batch = max(1, min(BATCH, limit // len(fields)))
-    # On SQLite the driver's own cursor takes "?" directly: Django's wrapper would rewrite
-    # every "%s" of these long statements with a regular expression.
-    sqlite = connection.vendor == "sqlite"
-    placeholder = "(" + ", ".join(["?" if sqlite else "%s"] * len(fields)) + ")"
-    suffix = f" RETURNING {qn(opts.pk.column)}" if returning else ""
-    ids: list[int] = []
-    # Identifiers come from the model and are quoted by the backend; values are bound.
-    head = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "  # noqa: S608
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            params = [v for row in chunk for v in row]
-            sql = head + ", ".join([placeholder] * len(chunk)) + suffix
-            if sqlite:
-                import sqlite3
-
-                sqlite3.Cursor.execute(raw, sql, params)
-            else:
-                cursor.execute(sql, params)
-            if returning:
-                ids.extend(r[0] for r in raw.fetchall())
-    return ids
-
-
-def _column(model: type[models.Model], name: str) -> str:
-    return model._meta.get_field(name).column  # type: ignore[union-attr,return-value]
-
-
-def _copy_rows(
-    model: type[models.Model],
-    fields: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    *,
-    returning: bool,
-) -> list[int]:
-    """PostgreSQL: COPY is many times faster than INSERT for big batches."""
-    opts = model._meta
-    qn = connection.ops.quote_name
-    table, pk = opts.db_table, opts.pk.column
-    columns = [qn(_column(model, f)) for f in fields]
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        if returning:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, len(rows)],
-            )
-            ids = [r[0] for r in cursor.fetchall()]
-            columns.insert(0, qn(pk))
-        sql = f"COPY {qn(table)} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            if returning:
-                for pk_value, row in zip(ids, rows, strict=True):
-                    copy.write_row((pk_value, *row))
-            else:
-                for row in rows:
-                    copy.write_row(row)
-    return ids
 
 
 def run_import(

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -216,7 +216,7 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
         )
     except Problem as exc:
         raise _problem(exc) from None
-    return 201, claim
+    return Status(201, claim)
 
 
 @router.post("/claims/{claim_id}/decide/", response=ClaimOut, summary="审核认领 (decide)")
@@ -265,7 +265,7 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Any:
         )
     except Problem as exc:
         raise _problem(exc) from None
-    return 201, pairing
+    return Status(201, pairing)
 
 
 @router.get("/pairing-suggestions/", response=list[SuggestionOut], summary="结对建议 (suggestions)")

@@ -42,6 +42,7 @@ def scope_condition(paths: dict[str, str], user: User | AnonymousUser | None) ->
 
 def own_volunteer(user: User | AnonymousUser) -> Q:
     """Rows of the user's own volunteer record (a subquery, so lists need no join)."""
+    assert user.pk is not None  # callers check is_authenticated first
     return Q(volunteer_id__in=Volunteer.objects.filter(user_id=user.pk).values("pk"))
 
 

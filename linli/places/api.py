@@ -32,7 +32,8 @@ MAX_LIMIT = 200
 
 
 class Pagination(LimitOffsetPagination):
-    """limit/offset; limit is at most 200 (larger values are cut to 200)."""
+    """limit/offset; limit is at most 200 (larger values are cut to 200). With `counts=LEVEL`
+    the places of the page get their figures (residents, buildings, …) through the gate."""
 
     class Input(Schema):
         limit: int = Field(
@@ -40,8 +41,18 @@ class Pagination(LimitOffsetPagination):
         )
         offset: int = Field(0, ge=0, le=2**31 - 1)
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, counts: str | None = None, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
+        self.counts = counts
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        if self.counts is not None:
+            items = list(page[self.items_attribute])
+            page[self.items_attribute] = selectors.attach_counts(request.user, self.counts, items)
+        return page
 
 
 def _user(context: Any) -> Any:

@@ -396,13 +396,10 @@ class Drawer:
                     self.person(age - rng.randint(0, 4), "F", hometown, worker=True, note="种植"),
                 ]
             else:
-                size = (
-                    9
-                    if rooms == 1
-                    else rng.randint(6, 10)
-                    if kind == "worksite"
-                    else rng.randint(4, 6)
-                )
+                if rooms == 1:  # the seed article's smallest site: nine men
+                    size = 9
+                else:
+                    size = rng.randint(6, 10) if kind == "worksite" else rng.randint(4, 6)
                 gender = "M" if kind == "worksite" or self.chance(0.5) else "F"
                 people = []
                 for _ in range(size):
@@ -411,12 +408,9 @@ class Drawer:
                         age = rng.randint(20, 39) if self.chance(0.35) else rng.randint(40, 56)
                         sex = "F" if self.chance(0.04) else "M"
                         job = rng.choice(data.TRADES)
-                    else:
-                        age, sex, job = (
-                            rng.randint(19, 45),
-                            gender,
-                            rng.choice(data.ENTERPRISE_JOBS),
-                        )
+                    else:  # a factory's rooms are all men or all women
+                        age, sex = rng.randint(19, 45), gender
+                        job = rng.choice(data.ENTERPRISE_JOBS)
                     people.append(self.person(age, sex, place, worker=True, note=job))
             building.households.append(HouseholdPlan(room, people))
         return building

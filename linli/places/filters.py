@@ -86,6 +86,24 @@ class BuildingChoiceFilter(df.ModelChoiceFilter):
     field_class = BuildingChoiceField
 
 
+BUILDING_CHOICES_MAX = 100
+
+
+def _shorten_building_choices(form: forms.Form, request: HttpRequest | None) -> None:
+    """A town has thousands of buildings: until a committee or compound is chosen, offer only
+    the chosen building (any visible one is still accepted, e.g. from a link or the API)."""
+    if request is None or _param_id(request, "compound") or _param_id(request, "committee"):
+        return
+    field: Any = form.fields["building"]
+    if field.queryset.count() <= BUILDING_CHOICES_MAX:
+        return
+    chosen = field.queryset.filter(pk=_param_id(request, "building") or 0)
+    field.widget.choices = [
+        ("", _("（先选择居委或小区）")),
+        *((b.pk, field.label_from_instance(b)) for b in chosen),
+    ]
+
+
 class CheckFilter(df.BooleanFilter):
     """A checkbox: ticked ("on", "1", "true") filters, unticked does not."""
 
@@ -157,6 +175,14 @@ class ResidentFilter(StrictFilterSet):
     class Meta:
         model = Resident
         fields: list[str] = []
+
+    @property
+    def form(self) -> forms.Form:
+        form: forms.Form = super().form
+        if not getattr(self, "_buildings_narrowed", False):
+            self._buildings_narrowed = True
+            _shorten_building_choices(form, self.request)
+        return form
 
     def search(self, queryset: QuerySet[Resident], name: str, value: str) -> QuerySet[Resident]:
         """Name (contains), pinyin initials (张三丰 → zsf), phone tail (4+ digits), room."""

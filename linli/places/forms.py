@@ -24,7 +24,8 @@ class HouseholdChoiceField(forms.ModelChoiceField):
 
 
 class ResidentMoveForm(forms.Form):
-    """Pick a building (its rooms are then offered), a room, and say why."""
+    """Pick a building of the resident's committee (its rooms are then offered), a room, and
+    say why."""
 
     building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none())
     to_household = HouseholdChoiceField(label=_("室号"), queryset=Household.objects.none())
@@ -33,7 +34,14 @@ class ResidentMoveForm(forms.Form):
     def __init__(self, *args: Any, user: Any, resident: Resident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.resident = resident
-        buildings = selectors.buildings_for(user).order_by("compound__name", "name")
+        # Moves stay within the resident's committee (a move further is a move out and a new
+        # registration there); this also keeps the list short for town staff.
+        committee_id = resident.household.building.compound.committee_id
+        buildings = (
+            selectors.buildings_for(user)
+            .filter(compound__committee_id=committee_id)
+            .order_by("compound__name", "name")
+        )
         building_field: Any = self.fields["building"]
         building_field.queryset = buildings
         building_field.label_from_instance = lambda b: f"{b.compound.name} {b.name}"
@@ -45,7 +53,9 @@ class ResidentMoveForm(forms.Form):
                 "hx-trigger": "change",
             }
         )
-        households = selectors.households_for(user)
+        households = selectors.households_for(user).filter(
+            building__compound__committee_id=committee_id
+        )
         chosen = parse_id(self.data.get("building")) if self.is_bound else None
         if chosen:
             households = households.filter(building_id=chosen)

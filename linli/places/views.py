@@ -343,7 +343,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
     )
     ordered: QuerySet[Any] = table.data.data  # type: ignore[attr-defined]
     counter = [0]
-    rows = _counted(table.export_rows(ordered.iterator(chunk_size=1000)), counter)
+    rows = _counted(table.export_rows(ordered), counter)
     out = tempfile.TemporaryFile()  # noqa: SIM115
     write_xlsx(out, table.export_headers(), rows, sheet_title=str(spec.title))
     out.seek(0)

@@ -138,3 +138,35 @@ def test_a_resident_asks_from_the_poster_link(browser_page):
     page.screenshot(path=SHOTS.format("10-status-new"), full_page=True)
     hr = HelpRequest.objects.get()
     assert (hr.category, hr.urgency, hr.source) == ("medical", "urgent", "self_service")
+
+
+@pytest.mark.browser
+def test_staff_queues_and_coverage_fit_a_phone(browser_page):
+    from linli.care.services import help_request_create, visit_record
+
+    s = build_grid_scenario(build_scenario())
+    for key, urgency in [("zhang", "urgent"), ("li", "today"), ("wang", "normal")]:
+        help_request_create(
+            user=s.users["kaiwu"],
+            resident=s.residents[key],
+            category="supplies",
+            urgency=urgency,
+            source="phone",
+            description="米、油、蔬菜",
+        )
+    visit_record(user=s.users["alice"], household=s.households["b1_101"], outcome="all_well")
+    page = browser_page
+    log_in(page, "kaiwu")
+    page.click("nav.nav >> text=诉求")
+    page.wait_for_selector(".care-queue-card")
+    assert fits_a_phone(page)
+    page.screenshot(path=SHOTS.format("11-index"), full_page=True)
+    page.click(".care-queue-card >> text=新凯五村")
+    page.click("details.care-filters summary")
+    assert page.locator(".care-row").count() == 3
+    assert fits_a_phone(page)
+    page.screenshot(path=SHOTS.format("12-committee-queue"), full_page=True)
+    page.goto(page.base + "/care/visits/coverage/")
+    assert page.locator("table.care-coverage tbody tr").count() == 2
+    assert fits_a_phone(page)
+    page.screenshot(path=SHOTS.format("13-coverage"), full_page=True)

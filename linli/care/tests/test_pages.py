@@ -316,3 +316,16 @@ def test_posters_are_pdfs_with_a_link_per_building(grid, client_for):
     assert renew.status_code == 302
     assert SelfServiceLink.objects.get(building=grid.b1).token != old
     assert Client().get(reverse("care:ask", args=[old])).status_code == 404
+
+
+def test_index_lists_the_queues_of_each_role(grid, client_for):
+    make_request(grid, "zhang")
+    pages = {who: client_for(who).get(reverse("care:index")).content.decode() for who in LOGINS}
+    committee = reverse("care:committee", args=[grid.kaiwu.pk])
+    assert committee in pages["kaiwu"] and committee in pages["bob"] and committee in pages["town"]
+    assert committee not in pages["alice"] and committee not in pages["lishui"]
+    assert reverse("care:buildings") in pages["alice"]
+    assert reverse("care:town") in pages["town"] and reverse("care:town") not in pages["kaiwu"]
+    assert reverse("care:committee_posters", args=[grid.kaiwu.pk]) in pages["kaiwu"]
+    assert "care:committee_posters" not in pages["bob"] and "posters.pdf" not in pages["bob"]
+    assert "您目前没有需要处理的诉求队列" in pages["charlie"]

@@ -112,17 +112,27 @@ def test_repeated_failed_logins_lock_the_account_out_until_reset(scenario, setti
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert login(client, "wrong-password").status_code == 200  # the form again, with an error
     assert login(client, "wrong-password").status_code == 429  # the last failure allowed locks
-    assert login(client, PASSWORD).status_code == 429  # the right password no longer helps
+    locked = login(client, PASSWORD)
+    assert locked.status_code == 429  # the right password no longer helps
+    assert "账号已暂时锁定" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     call_command("axes_reset", verbosity=0)
     assert login(client, PASSWORD).status_code == 302
 
 
 def test_behind_the_proxy_each_client_address_is_locked_out_on_its_own(scenario, settings):
-    settings.AXES_CLIENT_IP_CALLABLE = "linli.core.audit.client_ip"
+    settings.LINLI_BEHIND_PROXY = True
     attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(attacker, "wrong-password")
     assert login(attacker, PASSWORD).status_code == 429
     clerk = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert login(clerk, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_lockout(scenario, settings):
+    settings.LINLI_BEHIND_PROXY = False
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        login(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), "wrong-password")
+    assert login(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), PASSWORD).status_code == 429

@@ -24,7 +24,8 @@ from linli.duty.importers.volunteers import (
     lookup,
 )
 from linli.duty.models import Duty, Pairing, Volunteer, active_q
-from linli.places.importers import BUILDING, COMPOUND, ROOM, PlaceIndex, building_name, room_name
+from linli.places.importers import PlaceIndex
+from linli.places.importers.places import BUILDING, COMPOUND, ROOM, building_name, room_name
 from linli.places.models import Resident
 
 Path = tuple[int, int | None, int | None, int | None]  # committee, compound, building, household

@@ -11,9 +11,9 @@ from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.pinyin import initials
 from linli.core.validators import Problem, normalise_phone, parse_id_number
 from linli.duty.models import Duty, Team, Volunteer
-from linli.places.importers import GENDERS
 from linli.places.models import Committee, Resident
 
+GENDERS = {"男": "M", "女": "F", "男性": "M", "女性": "F", "m": "M", "f": "F"}
 SEPARATORS = re.compile(r"[、,，;；/\s]+")
 PHONE_SYNONYMS = ("联系电话", "电话", "手机", "手机号码", "联系方式", "电话号码")
 ID_SYNONYMS = ("身份证号码", "证件号码", "身份证", "公民身份号码", "证件号")

@@ -81,16 +81,22 @@ def test_login_without_scope_gets_empty_lists(client_for, scenario, name):
 @pytest.mark.django_db
 def test_place_lists_count_through_the_gate(client_for, scenario):
     kaiwu = client_for("kaiwu")
-    committees = kaiwu.get(reverse("places:committees"))
-    table = committees.context["table"]
-    rows = list(table.data)
-    assert [r.name for r in rows] == ["新凯五村"]
-    assert (rows[0].compounds_n, rows[0].buildings_n, rows[0].households_n) == (1, 2, 4)
-    assert (rows[0].residents_n, rows[0].special_n) == (4, 3)
+    table = kaiwu.get(reverse("places:committees")).context["table"]
+    assert [r.name for r in table.data] == ["新凯五村"]
+    assert table.counts == {
+        scenario.kaiwu.pk: {
+            "compounds_n": 1,
+            "buildings_n": 2,
+            "households_n": 4,
+            "residents_n": 4,
+            "special_n": 3,
+        }
+    }
     buildings = [b.name for b in kaiwu.get(reverse("places:buildings")).context["table"].data]
     assert sorted(buildings) == ["1号楼", "2号楼"]
-    town_rows = client_for("town").get(reverse("places:committees")).context["table"].data
-    assert {r.name: r.residents_n for r in town_rows} == {"新凯五村": 4, "丽水": 2}
+    town_table = client_for("town").get(reverse("places:committees")).context["table"]
+    residents = {pk: figures["residents_n"] for pk, figures in town_table.counts.items()}
+    assert residents == {scenario.kaiwu.pk: 4, scenario.lishui.pk: 2}
 
 
 @pytest.mark.django_db
@@ -98,8 +104,8 @@ def test_residents_who_left_are_listed_but_not_counted(client_for, scenario):
     Resident.objects.filter(pk=scenario.residents["wang"].pk).update(status="moved_out")
     kaiwu = client_for("kaiwu")
     assert "王建国" in text(kaiwu.get(reverse("places:residents")))
-    committee = kaiwu.get(reverse("places:committee", args=[scenario.kaiwu.pk])).context["obj"]
-    assert committee.residents_n == 3
+    committee = kaiwu.get(reverse("places:committee", args=[scenario.kaiwu.pk]))
+    assert committee.context["figures"]["residents_n"] == 3
 
 
 @pytest.mark.django_db
@@ -256,3 +262,20 @@ def test_pages_switch_to_english(client_for, scenario):
     assert 'lang="en"' in page
     chinese = text(client_for("kaiwu").get(reverse("places:residents")))
     assert "导出 Excel" in chinese and 'lang="zh-hans"' in chinese
+
+
+@pytest.mark.django_db
+def test_long_building_lists_wait_for_a_committee_or_compound(client_for, scenario, monkeypatch):
+    from linli.places import filters
+
+    monkeypatch.setattr(filters, "BUILDING_CHOICES_MAX", 1)
+    town = client_for("town")
+    url = reverse("places:residents")
+    html = text(town.get(url))
+    select = html.split('name="building"')[1].split("</select>")[0]
+    assert "先选择居委或小区" in select and "香樟苑 1号楼" not in select
+    chosen = town.get(url, {"building": scenario.b2.pk})
+    assert resident_names(chosen) == ["王建国", "赵丽华"]
+    narrowed = text(town.get(url, {"compound": scenario.xiangzhang.pk}))
+    select = narrowed.split('name="building"')[1].split("</select>")[0]
+    assert "香樟苑 1号楼" in select and "丽水苑" not in select

@@ -189,3 +189,14 @@ def test_rooms_offered_for_a_move_go_through_the_gate(client, client_for, scenar
     assert "301" not in foreign and f'value="{scenario.households["lb1_101"].pk}"' not in foreign
     assert kaiwu.get(url, {"building": "x"}).status_code == 200
     assert client.get(url, {"building": scenario.b2.pk}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_moves_stay_within_the_residents_committee(client_for, scenario):
+    town = client_for("town")
+    zhang = scenario.residents["zhang"]
+    page = town.get(zhang.get_absolute_url()).content.decode()
+    select = page.split('name="building"')[1].split("</select>")[0]
+    assert "香樟苑 2号楼" in select and "丽水苑" not in select
+    assert move(town, zhang, scenario.households["lb1_301"]).status_code == 400
+    assert move(town, zhang, scenario.households["b2_101"]).status_code == 302
