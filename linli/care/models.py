@@ -127,12 +127,17 @@ class HelpRequestQuerySet(ScopedQuerySet["HelpRequest"]):
         condition = _scope_q(self.scope_paths, user)
         if condition is None:
             return self.all()
-        from linli.duty.models import Team
+        from linli.duty.models import Team, Volunteer
 
-        teams = Team.objects.filter(Q(members__user_id=user.pk) | Q(leader__user_id=user.pk))
+        # What a volunteer owns stays visible to them only while they serve.
+        active = Volunteer.Status.ACTIVE
+        teams = Team.objects.filter(
+            Q(members__user_id=user.pk, members__status=active)
+            | Q(leader__user_id=user.pk, leader__status=active)
+        )
         return self.filter(
             condition
-            | Q(owner_volunteer__user_id=user.pk)
+            | Q(owner_volunteer__user_id=user.pk, owner_volunteer__status=active)
             | Q(owner_team_id__in=teams.values("pk"))
         )
 

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    Case,
     Count,
-    Exists,
     F,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    When,
+    Value,
 )
+from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
 
 from linli.care.models import HelpRequest, Visit
@@ -42,6 +41,7 @@ Escalation = HelpRequest.Escalation
 # Building duties whose holders work the building's queue (the "1+1+X" building team).
 BUILDING_DUTIES = (Duty.Kind.BUILDING_LEADER, Duty.Kind.BUILDING_TEAM_MEMBER)
 LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
+NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def requests_for(user: Viewer, now: dt.datetime | None = None) -> QuerySet[HelpRequest]:
@@ -189,8 +189,8 @@ def households_to_visit(user: Viewer) -> QuerySet[Household]:
 
 def special_residents(user: Viewer) -> QuerySet[Resident]:
     """Residents of the user's scope with a care tag who still live here."""
-    tagged = Resident.care_tags.through.objects.filter(resident_id=OuterRef("pk"))
-    return Resident.objects.visible_to(user).filter(Exists(tagged), status__in=LIVING)
+    tagged = Resident.care_tags.through.objects.values("resident_id")
+    return Resident.objects.visible_to(user).filter(pk__in=tagged, status__in=LIVING)
 
 
 def special_residents_to_visit(user: Viewer) -> QuerySet[Resident]:
@@ -198,19 +198,14 @@ def special_residents_to_visit(user: Viewer) -> QuerySet[Resident]:
     or one of their household that names nobody."""
     named = _last_contact(resident_id=OuterRef("pk"))
     household = _last_contact(household_id=OuterRef("household_id"), resident__isnull=True)
+    # One expression using each subquery once (an annotation referenced by F() is inlined
+    # again, which would run the subqueries twice per row); NEVER stands for "no visit".
+    latest = Greatest(Coalesce(named, Value(NEVER)), Coalesce(household, Value(NEVER)))
     return (
         special_residents(user)
         .select_related("household__building__compound")
         .prefetch_related("care_tags")
-        .annotate(named_visit=named, household_visit=household)
-        .annotate(
-            last_visit=Case(
-                When(household_visit__isnull=True, then=F("named_visit")),
-                When(named_visit__isnull=True, then=F("household_visit")),
-                When(named_visit__gt=F("household_visit"), then=F("named_visit")),
-                default=F("household_visit"),
-            )
-        )
+        .annotate(last_visit=NullIf(latest, Value(NEVER)))
         .order_by(F("last_visit").asc(nulls_first=True), "household__building_id", "id")
     )
 
@@ -236,11 +231,12 @@ def visit_coverage(
     now = now or timezone.now()
     recent = _contact_visits(now - dt.timedelta(days=town.visit_overdue_days))
     homes = Household.objects.visible_to(user).filter(town=town)
-    visited_homes = homes.filter(Exists(recent.filter(household_id=OuterRef("pk"))))
+    # Semi-joins against the recent visits (hashed once), not a probe per row.
+    visited_homes = homes.filter(pk__in=recent.values("household_id"))
     people = special_residents(user).filter(town=town)
     visited_people = people.filter(
-        Exists(recent.filter(resident_id=OuterRef("pk")))
-        | Exists(recent.filter(household_id=OuterRef("household_id"), resident__isnull=True))
+        Q(pk__in=recent.filter(resident__isnull=False).values("resident_id"))
+        | Q(household_id__in=recent.filter(resident__isnull=True).values("household_id"))
     )
     houses = _per_building(homes, "building_id")
     houses_seen = _per_building(visited_homes, "building_id")

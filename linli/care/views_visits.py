@@ -27,6 +27,7 @@ PER_PAGE = 50
 SPECIAL_ROWS = 50
 BUILDING_ROWS = 100  # the most overdue first; ?committee= narrows a town's list
 VOLUNTEER_ROWS = 200
+KNOCK_LIST_MAX = 1000  # doors listed without choosing a building
 
 
 def _town(request: HttpRequest) -> Town:
@@ -44,18 +45,21 @@ def visits(request: HttpRequest) -> HttpResponse:
     town = _town(request)
     since = timezone.now() - dt.timedelta(days=town.visit_overdue_days)
     households = selectors.households_to_visit(request.user).filter(town=town)
+    special = selectors.special_residents_to_visit(request.user).filter(town=town)
     building = parse_id(request.GET.get("building"))
     if building:
         households = households.filter(building_id=building)
-    page = Paginator(households, PER_PAGE).get_page(request.GET.get("page"))
-    special = list(
-        selectors.special_residents_to_visit(request.user).filter(town=town)[:SPECIAL_ROWS]
-    )
+        special = special.filter(household__building_id=building)
+    # A town's or a big committee's doors are not one list: they pick a building first.
+    too_many = not building and households.count() > KNOCK_LIST_MAX
     context = {
         "town": town,
         "since": since,
-        "page": page,
-        "special": special,
+        "too_many": too_many,
+        "page": None
+        if too_many
+        else Paginator(households, PER_PAGE).get_page(request.GET.get("page")),
+        "special": [] if too_many else list(special[:SPECIAL_ROWS]),
         "building": building,
     }
     return render(request, "care/visits.html", context)

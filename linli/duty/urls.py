@@ -16,6 +16,7 @@ urlpatterns = [
     path("committees/<int:pk>/poster.pdf", views.poster, name="poster"),
     path("volunteers/<int:pk>/", views.volunteer, name="volunteer"),
     path("volunteers/<int:pk>/status/", views.volunteer_status, name="volunteer_status"),
+    path("volunteers/<int:pk>/team/", views.volunteer_team, name="volunteer_team"),
     path("duties/<int:pk>/end/", views.duty_end, name="duty_end"),
     path("join/<str:token>/", views.join, name="join"),
 ]

@@ -24,7 +24,7 @@ from linli.core.validators import Problem
 from linli.duty import claims as claim_services
 from linli.duty import reportin, selectors, services
 from linli.duty.coverage import coverage
-from linli.duty.forms import AssignForm, ReportInForm
+from linli.duty.forms import AssignForm, ReportInForm, TeamForm
 from linli.duty.models import Claim, Duty, Pairing, ReportInLink, Volunteer, active_q
 from linli.duty.suggest import DEFAULT_CAPACITY
 from linli.places.models import Building, Committee, Compound, Household, Resident, Town
@@ -188,8 +188,42 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         Volunteer.objects.visible_to(request.user).select_related("committee", "team"), pk=pk
     )
-    context = {"volunteer": found, **selectors.volunteer_detail(request.user, found)}
+    context = {
+        "volunteer": found,
+        "team_form": TeamForm(
+            initial={"function": found.team.function if found.team else "", "post": found.post}
+        ),
+        **selectors.volunteer_detail(request.user, found),
+    }
     return render(request, "duty/volunteer.html", context)
+
+
+@login_required
+@require_POST
+def volunteer_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a volunteer in one of their committee's teams with a post, or make them its leader."""
+    if not _user(request).is_staff_role:
+        raise Http404
+    found = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    form = TeamForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("无效的服务小组或岗位 (invalid team or post)"), status=400)
+    data = form.cleaned_data
+    try:
+        team = None
+        if data["function"]:
+            team = services.team_ensure(
+                user=_user(request), committee=found.committee, function=data["function"]
+            )
+        services.volunteer_set_team(
+            user=_user(request), volunteer=found, team=team, post=data["post"]
+        )
+        if team is not None and data["leader"]:
+            services.team_set_leader(user=_user(request), team=team, leader=found)
+        messages.success(request, _("已更新"))
+    except Problem as exc:
+        messages.error(request, str(exc))
+    return redirect("duty:volunteer", pk=pk)
 
 
 PLACE_PARAMS: list[tuple[str, Any]] = [
@@ -225,31 +259,41 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         Household: Duty.Kind.NEIGHBOUR_KEEPER,
         Building: Duty.Kind.BUILDING_LEADER,
     }.get(type(place), Duty.Kind.SECOND_SECRETARY)
-    form = AssignForm(
-        request.POST or None,
-        committee=found,
-        volunteers=volunteers,
-        initial={"kind": request.GET.get("kind") or default_kind},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.duty_assign(
-                user=_user(request),
-                volunteer=form.cleaned_data["volunteer"],
-                kind=form.cleaned_data["kind"],
-                place=place,
-                title=form.cleaned_data["title"],
-                request=request,
-            )
-            messages.success(request, _("已安排"))
-            return redirect("duty:committee", pk=found.pk)
-        except Problem as exc:
-            form.add_error(None, str(exc))
     holders = (
         Duty.objects.visible_to(request.user)
         .filter(active_q(), **services.place_path(place))
         .select_related("volunteer")
     )
+    form = AssignForm(
+        request.POST or None,
+        committee=found,
+        volunteers=volunteers,
+        holders=holders,
+        initial={"kind": request.GET.get("kind") or default_kind},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["replace"] is not None:  # the duty changes hands: the old one ends, kept
+                services.duty_hand_over(
+                    user=_user(request),
+                    duty=data["replace"],
+                    to_volunteer=data["volunteer"],
+                    request=request,
+                )
+            else:
+                services.duty_assign(
+                    user=_user(request),
+                    volunteer=data["volunteer"],
+                    kind=data["kind"],
+                    place=place,
+                    title=data["title"],
+                    request=request,
+                )
+            messages.success(request, _("已安排"))
+            return redirect("duty:committee", pk=found.pk)
+        except Problem as exc:
+            form.add_error(None, str(exc))
     context = {"committee": found, "place": place, "form": form, "holders": holders}
     return render(request, "duty/assign.html", context)
 

@@ -219,3 +219,16 @@ def test_visits_api(grid, api_for):
     assert post(client, "/api/v1/visits/", out).status_code == 404
     assert [v["id"] for v in client.get("/api/v1/visits/").json()["items"]] == [first.json()["id"]]
     assert api_for("erin").get("/api/v1/visits/").json()["items"] == []
+
+
+def test_a_stood_down_volunteer_no_longer_sees_what_they_owned(grid, api_for):
+    from linli.duty.models import Volunteer
+
+    hr = make_request(grid, "li")
+    HelpRequest.objects.filter(pk=hr.pk).update(
+        owner_volunteer=grid.volunteers["frank"], owner_team=grid.team
+    )
+    client = api_for("frank")
+    assert client.get(f"{URL}{hr.pk}/").status_code == 200
+    Volunteer.objects.filter(pk=grid.volunteers["frank"].pk).update(status="stood_down")
+    assert client.get(f"{URL}{hr.pk}/").status_code == 404

@@ -329,3 +329,20 @@ def test_index_lists_the_queues_of_each_role(grid, client_for):
     assert reverse("care:committee_posters", args=[grid.kaiwu.pk]) in pages["kaiwu"]
     assert "care:committee_posters" not in pages["bob"] and "posters.pdf" not in pages["bob"]
     assert "您目前没有需要处理的诉求队列" in pages["charlie"]
+
+
+def test_a_big_scope_picks_a_building_before_the_knock_list(grid, client_for, monkeypatch):
+    from linli.care import views_visits
+
+    monkeypatch.setattr(views_visits, "KNOCK_LIST_MAX", 3)  # 新凯五村 has 4 households
+    client = client_for("kaiwu")
+    page = client.get(reverse("care:visits"))
+    assert page.context["too_many"] and "请先在走访覆盖页选择楼栋" in page.content.decode()
+    narrowed = client.get(reverse("care:visits"), {"building": grid.b2.pk})
+    assert not narrowed.context["too_many"]
+    assert {h.pk for h in narrowed.context["page"].object_list} == {
+        grid.households["b2_101"].pk,
+        grid.households["b2_201"].pk,
+    }
+    assert [r.pk for r in narrowed.context["special"]] == [grid.residents["zhao"].pk]
+    assert not client_for("alice").get(reverse("care:visits")).context["too_many"]

@@ -99,3 +99,32 @@ def test_navigation_shows_volunteers_their_pages(grid, client_for):
     assert reverse("duty:claim") in body and f'href="{reverse("duty:index")}"' not in body
     body = client_for("kaiwu").get(reverse("duty:index")).content.decode()
     assert reverse("duty:coverage") in body
+
+
+def test_staff_put_a_volunteer_in_a_team_as_its_leader(grid, client_for):
+    from linli.duty.models import Team
+
+    erin = grid.volunteers["erin"]
+    url = reverse("duty:volunteer_team", args=[erin.pk])
+    client_for("kaiwu").post(url, {"function": "delivery", "post": "livelihood", "leader": "on"})
+    team = Team.objects.get(committee=grid.kaiwu, function="delivery")
+    erin.refresh_from_db()
+    assert (erin.team, erin.post, team.leader) == (team, "livelihood", erin)
+    assert client_for("lishui").post(url, {"function": "patrol"}).status_code == 404
+    assert client_for("erin").post(url, {"function": "patrol"}).status_code == 404
+    assert client_for("kaiwu").post(url, {"function": "flying"}).status_code == 400
+
+
+def test_staff_hand_a_building_over_and_the_history_stays(grid, client_for):
+    old = Duty.objects.get(volunteer=grid.volunteers["alice"])
+    url = reverse("duty:assign", args=[grid.kaiwu.pk]) + f"?building={grid.b1.pk}"
+    client_for("kaiwu").post(
+        url, {"volunteer": grid.volunteers["erin"].pk, "kind": "building_leader", "replace": old.pk}
+    )
+    leaders = Duty.objects.filter(building=grid.b1, kind="building_leader").order_by("id")
+    assert [(d.volunteer.name, d.ends_at is None) for d in leaders] == [
+        ("艾丽丝", False),
+        ("艾琳", True),
+    ]
+    assert "张三丰" in client_for("erin").get(reverse("duty:mine")).content.decode()
+    assert "张三丰" not in client_for("alice").get(reverse("duty:mine")).content.decode()
