@@ -33,16 +33,16 @@ static: $(VENV)/.installed $(ECHARTS)
 demo: install
 	$(BIN)/linli demo --serve --addr $(DEMO_ADDR)
 
-test: install test-sqlite test-postgres
+test: install lint test-sqlite test-postgres
 
 test-sqlite:
-	$(BIN)/pytest -n 2 -q
+	CONN_MAX_AGE=0 $(BIN)/pytest -n 2 -q
 
 # Runs when TEST_DATABASE_URL is set (as .ci/run does), e.g. postgres://postgres@127.0.0.1:5432/linli
 test-postgres:
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2 -q; \
+		CONN_MAX_AGE=0 DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2 -q; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 lint: install

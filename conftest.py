@@ -17,6 +17,7 @@ def _fast_tests(settings, tmp_path):
     }
     settings.AXES_ENABLED = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture

@@ -12,4 +12,6 @@ class AccountsConfig(AppConfig):
 
         signals.user_logged_in.connect(services.on_logged_in, dispatch_uid="linli-login")
         signals.user_logged_out.connect(services.on_logged_out, dispatch_uid="linli-logout")
-        signals.user_login_failed.connect(services.on_login_failed, dispatch_uid="linli-login-failed")
+        signals.user_login_failed.connect(
+            services.on_login_failed, dispatch_uid="linli-login-failed"
+        )

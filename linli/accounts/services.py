@@ -48,7 +48,9 @@ def on_logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs
         audit(user=user, action=AuditEntry.Action.LOGOUT, request=request)
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Only the username is kept; passwords never reach the log.
     audit(
         user=None,

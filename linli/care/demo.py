@@ -3,7 +3,8 @@ a town that already has its registry and grid (`build_demo_town`, `build_demo_gr
 
 Bulk-written, like the other demo data: the services are for users' writes, one at a time. The
 requests' status links are random and unknown (nobody can open them); the demo's own requests
-made through the pages get working links as usual.
+made through the pages get working links as usual. `demo_care_logins()` is the demo-login
+provider that builds them once, after the duty app's provider has built the grid.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from linli.accounts.models import hash_token
 from linli.care.models import HelpRequest, HelpRequestTransition, Visit
 from linli.care.workflow import due_at_for
 from linli.duty.models import Duty, active_q
+from linli.places.demo_logins import DemoLogin
 from linli.places.models import Household, Resident, Town
 
 VISITED_SHARE = 0.7  # households knocked on in the past days
@@ -122,6 +124,15 @@ def build_demo_care(
     HelpRequest.objects.bulk_create(requests, batch_size=2000)
     HelpRequestTransition.objects.bulk_create(_timelines(requests), batch_size=2000)
     return {"visits": len(visits), "help_requests": len(requests)}
+
+
+def demo_care_logins(town: Town, password: str) -> list[DemoLogin]:
+    """The demo-login provider: the care data, built once (the grid's logins do the work)."""
+    if not (
+        Visit.objects.filter(town=town).exists() or HelpRequest.objects.filter(town=town).exists()
+    ):
+        build_demo_care(town)
+    return []
 
 
 def _timelines(requests: list[HelpRequest]) -> list[HelpRequestTransition]:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.access import ScopedQuerySet, scope_for
 
@@ -177,7 +178,7 @@ class HelpRequest(models.Model):
     class Escalation(models.IntegerChoices):
         OWNER = 0, _("负责人")
         BUILDING_LEADER = 1, _("楼组长")
-        COMMITTEE = 2, _("居委")
+        COMMITTEE = 2, pgettext_lazy("escalation level", "居委")
         TOWN = 3, _("镇/街道")
 
     OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS)

@@ -17,18 +17,17 @@ Privacy and abuse:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import hash_token
 from linli.care.models import HelpRequest, SelfServiceLink
 from linli.care.services import Created, help_request_create
-from linli.core.audit import audit, client_ip
+from linli.core.audit import audit
 from linli.core.models import AuditEntry
+from linli.core.ratelimit import Limit
 from linli.core.validators import Problem
 from linli.places.models import Household, Resident
 
@@ -42,42 +41,13 @@ MAX_BODY_BYTES = 8 * 1024
 HOUR, DAY = 3600, 86400
 
 
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    count: int
-    window: int  # seconds
-
-
-SUBMIT_PER_ADDRESS = Limit("ip", 10, HOUR)
-SUBMIT_PER_PHONE = Limit("phone", 5, DAY)
-SUBMIT_PER_ROOM = Limit("room", 5, DAY)
-LOOKUP_MISSES_PER_ADDRESS = Limit("miss", 20, HOUR)
+SUBMIT_PER_ADDRESS = Limit("care:self-service:ip", 10, HOUR)
+SUBMIT_PER_PHONE = Limit("care:self-service:phone", 5, DAY)
+SUBMIT_PER_ROOM = Limit("care:self-service:room", 5, DAY)
+LOOKUP_MISSES_PER_ADDRESS = Limit("care:self-service:miss", 20, HOUR)
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
-
-
-def _key(limit: Limit, value: str) -> str:
-    return f"care:self-service:{limit.name}:{hash_token(value)[:32]}"
-
-
-def over_limit(limit: Limit, value: str, *, count: bool = True) -> bool:
-    """Count one event for `value` (when `count`); True when it is over the limit."""
-    key = _key(limit, value)
-    if not count:
-        return int(cache.get(key, 0)) >= limit.count
-    cache.add(key, 0, limit.window)
-    try:
-        n = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, limit.window)
-        n = 1
-    return n > limit.count
-
-
-def address(request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.care import selectors, services, workflow
@@ -208,22 +209,22 @@ def town(request: HttpRequest) -> HttpResponse:
 
 
 EXPORT_HEADERS = [
-    "编号",
-    "提出时间",
-    "小区",
-    "楼栋",
-    "室号",
-    "居民",
-    "联系电话",
-    "类别",
-    "紧急程度",
-    "来源",
-    "状态",
-    "负责人",
-    "办理时限",
-    "升级至",
-    "内容",
-    "无法办理原因",
+    gettext_noop("编号"),
+    gettext_noop("提出时间"),
+    gettext_noop("小区"),
+    gettext_noop("楼栋"),
+    gettext_noop("室号"),
+    gettext_noop("居民"),
+    gettext_noop("联系电话"),
+    gettext_noop("类别"),
+    gettext_noop("紧急程度"),
+    gettext_noop("来源"),
+    gettext_noop("状态"),
+    gettext_noop("负责人"),
+    gettext_noop("办理时限"),
+    gettext_noop("升级至"),
+    gettext_noop("内容"),
+    gettext_noop("无法办理原因"),
 ]
 
 
@@ -265,7 +266,8 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
             ]
 
     out = tempfile.TemporaryFile()  # noqa: SIM115
-    write_xlsx(out, EXPORT_HEADERS, rows(), sheet_title=str(queue.title))
+    headers = [_(h) for h in EXPORT_HEADERS]
+    write_xlsx(out, headers, rows(), sheet_title=str(queue.title))
     out.seek(0)
     audit(
         user=current_user(request),
@@ -279,7 +281,8 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
         },
         request=request,
     )
-    filename = f"诉求-{kind}-{timezone.localdate():%Y%m%d}.xlsx"
+    stem = pgettext("filename", "诉求")
+    filename = f"{stem}-{kind}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
 
 

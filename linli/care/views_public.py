@@ -16,8 +16,10 @@ from django.views.decorators.cache import never_cache
 from linli.care import selfservice, workflow
 from linli.care.forms import SelfServiceForm, new_form_token
 from linli.care.models import HelpRequest
-from linli.care.posters import help_poster, posters_pdf
+from linli.care.posters import help_poster
 from linli.care.views import current_user
+from linli.core import ratelimit
+from linli.core.posters import posters_response
 from linli.core.validators import Problem
 from linli.places.models import Building, Committee
 
@@ -30,10 +32,7 @@ def _poster_response(request: HttpRequest, buildings: list[Building], name: str)
         posters.append(
             help_poster(compound=building.compound.name, building=building.name, url=url)
         )
-    pdf = posters_pdf(posters, document_title=_("居民求助二维码"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return posters_response(posters, filename=f"{name}.pdf", document_title=_("居民求助二维码"))
 
 
 @login_required
@@ -66,38 +65,30 @@ def committee_posters(request: HttpRequest, pk: int) -> HttpResponse:
     return _poster_response(request, buildings, f"help-posters-{committee.pk}")
 
 
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > selfservice.MAX_BODY_BYTES
-    except ValueError:
-        return True
-
-
 @never_cache
 def ask(request: HttpRequest, token: str) -> HttpResponse:
     """求助: the public page behind a building's poster."""
-    address = selfservice.address(request)
-    if selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address, count=False):
+    address = ratelimit.address(request)
+    if selfservice.LOOKUP_MISSES_PER_ADDRESS.blocked(address):
         return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
     link = selfservice.link_by_token(token)
     if link is None:
-        selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address)
+        selfservice.LOOKUP_MISSES_PER_ADDRESS.hit(address)
         raise Http404
     building = link.building
     if request.method != "POST":
         form = SelfServiceForm(initial={"form_token": new_form_token()})
         return render(request, "care/ask.html", {"form": form, "building": building})
-    if _too_large(request):
+    if ratelimit.too_large(request, selfservice.MAX_BODY_BYTES):
         return HttpResponse(_("提交内容过大 (request too large)"), status=413)
-    if selfservice.over_limit(selfservice.SUBMIT_PER_ADDRESS, address):
+    if selfservice.SUBMIT_PER_ADDRESS.hit(address):
         return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
     form = SelfServiceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         room_key = f"{building.pk}:{data['room']}"
-        if selfservice.over_limit(selfservice.SUBMIT_PER_PHONE, data["phone"]) or (
-            selfservice.over_limit(selfservice.SUBMIT_PER_ROOM, room_key)
-        ):
+        phone_full = selfservice.SUBMIT_PER_PHONE.hit(data["phone"])
+        if phone_full or selfservice.SUBMIT_PER_ROOM.hit(room_key):
             form.add_error(
                 None,
                 _("今天该手机号或房间提交次数已达上限，请联系楼组长或居委 (daily limit reached)"),
@@ -128,12 +119,12 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """进度: one request's status and timeline, for whoever holds its link (no login)."""
-    address = selfservice.address(request)
-    if selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address, count=False):
+    address = ratelimit.address(request)
+    if selfservice.LOOKUP_MISSES_PER_ADDRESS.blocked(address):
         return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
     found = selfservice.request_by_token(token)
     if found is None:
-        selfservice.over_limit(selfservice.LOOKUP_MISSES_PER_ADDRESS, address)
+        selfservice.LOOKUP_MISSES_PER_ADDRESS.hit(address)
         raise Http404
     steps = [
         {

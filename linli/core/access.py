@@ -53,7 +53,9 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.all_towns and not any(self.ids.values())
 
-    def widen(self, *, id_number: FieldAccess | None = None, phone: FieldAccess | None = None) -> None:
+    def widen(
+        self, *, id_number: FieldAccess | None = None, phone: FieldAccess | None = None
+    ) -> None:
         """Raise field access to at least the given levels (scope providers only widen)."""
         if id_number is not None:
             self.id_number = max(self.id_number, id_number)
@@ -87,7 +89,7 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
         role_scope(scope)
     for provider in _providers:
         provider(user, scope)  # type: ignore[arg-type]
-    user._linli_scope = scope  # type: ignore[union-attr]
+    user._linli_scope = scope  # type: ignore[union-attr,attr-defined]
     return scope
 
 

@@ -20,7 +20,11 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
     # Behind the reverse proxy in deploy/ the real address is the last X-Forwarded-For hop;
     # without one, that header is the client's own word and is ignored.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.LINLI_BEHIND_PROXY else ""
+    forwarded = (
+        request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if getattr(settings, "LINLI_BEHIND_PROXY", False)
+        else ""
+    )
     ip = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR")
     return ip or None
 

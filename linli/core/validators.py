@@ -42,7 +42,9 @@ def _birth(text: str) -> dt.date:
     try:
         born = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise Problem("身份证号中的出生日期无效", "the birth date in the ID number is invalid") from None
+        raise Problem(
+            "身份证号中的出生日期无效", "the birth date in the ID number is invalid"
+        ) from None
     if born > dt.date.today() or born.year < 1890:
         raise Problem("身份证号中的出生日期无效", "the birth date in the ID number is invalid")
     return born
@@ -72,9 +74,14 @@ def parse_id_number(raw: str) -> IdInfo:
             value,
             "M" if int(value[14]) % 2 else "F",
             born,
-            Problem("15位旧身份证号，建议更新为18位", "a legacy 15-digit ID number; ask for the 18-digit one"),
+            Problem(
+                "15位旧身份证号，建议更新为18位",
+                "a legacy 15-digit ID number; ask for the 18-digit one",
+            ),
         )
-    raise Problem("身份证号应为18位（或15位旧号）", "an ID number has 18 digits (or 15 for the legacy form)")
+    raise Problem(
+        "身份证号应为18位（或15位旧号）", "an ID number has 18 digits (or 15 for the legacy form)"
+    )
 
 
 def normalise_phone(raw: str) -> str:

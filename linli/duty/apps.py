@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DutyConfig(AppConfig):
     name = "linli.duty"
     label = "duty"
-    verbose_name = "包干"
+    verbose_name = _("包干")
 
     def ready(self) -> None:
         from linli.core.access import register_scope_provider

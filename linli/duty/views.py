@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core import ratelimit
 from linli.core.access import scope_for
+from linli.core.posters import posters_response
 from linli.core.validators import Problem
 from linli.duty import claims as claim_services
 from linli.duty import reportin, selectors, services
@@ -422,10 +424,11 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已更换二维码，旧海报失效"))
         return redirect("duty:committee", pk=found.pk)
     url = request.build_absolute_uri(reverse("duty:join", args=[link.token]))
-    pdf = reportin.poster_pdf(committee=found, url=url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="report-in-{found.pk}.pdf"'
-    return response
+    return posters_response(
+        [reportin.report_in_poster(committee=found, url=url)],
+        filename=f"report-in-{found.pk}.pdf",
+        document_title=f"{found.name} 志愿者报到",
+    )
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
@@ -433,9 +436,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     link = get_object_or_404(ReportInLink.objects.select_related("committee"), token=token[:64])
     form = ReportInForm()
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > reportin.MAX_BODY_BYTES:
+        if ratelimit.too_large(request, reportin.MAX_BODY_BYTES):
             return HttpResponse(_("提交内容过大 (request too large)"), status=413)
-        if reportin.rate_limited(request):
+        if reportin.SUBMIT_PER_ADDRESS.hit(ratelimit.address(request)):
             return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
         form = ReportInForm(request.POST)
         if form.is_valid():

@@ -68,7 +68,9 @@ class Committee(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["town", "name"], name="committee_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="committee_unique_name")
+        ]
         verbose_name = _("居委")
         verbose_name_plural = _("居委")
 
@@ -91,7 +93,9 @@ class Compound(models.Model):
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="compounds")
     name = models.CharField(_("名称"), max_length=50)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.RESIDENTIAL)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=Kind.choices, default=Kind.RESIDENTIAL
+    )
 
     objects = CompoundQuerySet.as_manager()
 
@@ -158,7 +162,9 @@ class Household(models.Model):
 class CareTag(models.Model):
     """A kind of special-care resident (特殊人群): built-in, or defined by a town."""
 
-    town = models.ForeignKey(Town, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    town = models.ForeignKey(
+        Town, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     name = models.CharField(_("名称"), max_length=30)
     code = models.SlugField(max_length=40, blank=True)
 

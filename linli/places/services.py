@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
@@ -34,7 +36,7 @@ BUILTIN_CARE_TAGS = [
 
 def care_tags_for_town(town_id: int) -> dict[str, CareTag]:
     """Built-in and the town's own care tags, by name."""
-    tags = CareTag.objects.filter(town_id=None) | CareTag.objects.filter(town_id=town_id)
+    tags = CareTag.objects.filter(Q(town__isnull=True) | Q(town_id=town_id))
     return {t.name: t for t in tags}
 
 
@@ -55,7 +57,7 @@ def resident_create(
     id_number: str | None = None,
     phone: str = "",
     gender: str = "",
-    birth_date: object = None,
+    birth_date: dt.date | None = None,
     care_tags: Iterable[CareTag] = (),
     notes: str = "",
     request: HttpRequest | None = None,
@@ -75,7 +77,9 @@ def resident_create(
         notes=notes,
     )
     resident.care_tags.set(list(care_tags))
-    audit(user=user, action=AuditEntry.Action.CREATE, target=resident, summary=name, request=request)
+    audit(
+        user=user, action=AuditEntry.Action.CREATE, target=resident, summary=name, request=request
+    )
     return resident
 
 

@@ -18,6 +18,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
@@ -52,6 +53,14 @@ from linli.places.tables import (
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Other apps' pages about one living resident, linked from the resident page. They gate on the
+# same scope as this page, so whoever sees the resident may use them; an app not installed is
+# skipped.
+RESIDENT_ACTIONS: list[tuple[str, Any]] = [
+    ("care:visit_resident", _("敲门走访")),
+    ("care:request_new_resident", _("登记诉求")),
+]
 
 
 @dataclass(frozen=True)
@@ -211,6 +220,7 @@ def _resident_page(
             for f in SENSITIVE_FIELDS
         ],
         "history": history,
+        "actions": _resident_actions(resident),
         "can_write": can_write,
         "move_form": move_form or ResidentMoveForm(user=user, resident=resident),
         "status_form": status_form or ResidentStatusForm(resident=resident),
@@ -224,6 +234,18 @@ def _visible_resident(request: HttpRequest, pk: int) -> Resident:
         request.user,
         pk=pk,
     )
+
+
+def _resident_actions(resident: Resident) -> list[tuple[str, Any]]:
+    if resident.status not in (Resident.Status.PRESENT, Resident.Status.AWAY):
+        return []
+    actions = []
+    for name, label in RESIDENT_ACTIONS:
+        try:
+            actions.append((reverse(name, args=[resident.pk]), label))
+        except NoReverseMatch:
+            continue
+    return actions
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.core.audit import audit
@@ -60,7 +61,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("places:import_job", pk=job.pk)
     context = {
-        "kinds": [(k, cls.label, cls.columns) for k, cls in kinds.items()],
+        "kinds": [(k, gettext(cls.label), cls.columns) for k, cls in kinds.items()],
         "selected": request.POST.get("kind") or request.GET.get("kind") or "residents",
         "jobs": ImportJob.objects.filter(user=user)[:10],
     }
@@ -111,7 +112,8 @@ def import_rejects(request: HttpRequest, pk: int) -> FileResponse:
         request=request,
         town_id=job.town_id,
     )
-    name = f"{job.file_name.rsplit('.', 1)[0]}-错误行.xlsx"
+    suffix = pgettext("filename", "错误行")
+    name = f"{job.file_name.rsplit('.', 1)[0]}-{suffix}.xlsx"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
 
 
@@ -122,7 +124,7 @@ def _job_context(job: ImportJob) -> dict[str, object]:
     kinds = importer_kinds()
     return {
         "job": job,
-        "kind_label": kinds[job.kind].label if job.kind in kinds else job.kind,
+        "kind_label": gettext(kinds[job.kind].label) if job.kind in kinds else job.kind,
         "report": report,
         "error_count": (job.result or job.preview).get("error_count", 0),
         "warning_count": (job.result or job.preview).get("warning_count", 0),

@@ -18,7 +18,7 @@ from linli.accounts.models import User
 from linli.core.pinyin import initials
 from linli.places.models import Building, CareTag, Committee, Compound, Household, Resident, Town
 
-PASSWORD = "linli-test-pw"
+PASSWORD = "linli-test-pw"  # noqa: S105 - the test logins' password
 
 
 def make_id_number(region: str = "310117", birth: str = "19450312", seq: int = 123) -> str:

@@ -1,11 +1,15 @@
 """The demo care data is consistent with the workflow."""
 
+import datetime as dt
+
 import pytest
 
 from linli.care import demo
 from linli.care.demo import build_demo_care
 from linli.care.models import HelpRequest, Visit
 from linli.care.workflow import MOVES
+from linli.places.demo import build_demo_town
+from linli.places.demo_logins import ensure_demo_logins
 
 pytestmark = pytest.mark.django_db
 
@@ -22,3 +26,15 @@ def test_demo_care_data_follows_the_workflow(grid, monkeypatch, seed):
         for step in steps[1:]:
             assert step.to_status in MOVES[step.from_status]
         assert (hr.closed_at is None) == hr.is_open
+
+
+def test_the_demo_builds_care_data_once_after_the_grid():
+    town = build_demo_town(seed=5, scale=0.02, as_of=dt.date(2022, 4, 1))
+    logins = ensure_demo_logins(town, "pw-demo-1")
+    assert {"leader", "paired", "secretary"} <= {login.username for login in logins}
+    visits = Visit.objects.filter(town=town)
+    assert visits.exists() and HelpRequest.objects.filter(town=town).exists()
+    assert not visits.filter(volunteer__isnull=True).exists()  # knocked by the grid's helpers
+    counts = (visits.count(), HelpRequest.objects.count())
+    ensure_demo_logins(town, "pw-demo-2")
+    assert (visits.count(), HelpRequest.objects.count()) == counts

@@ -346,3 +346,22 @@ def test_a_big_scope_picks_a_building_before_the_knock_list(grid, client_for, mo
     }
     assert [r.pk for r in narrowed.context["special"]] == [grid.residents["zhao"].pk]
     assert not client_for("alice").get(reverse("care:visits")).context["too_many"]
+
+
+def test_the_resident_page_links_to_knocking_and_asking_for_whoever_sees_the_resident(
+    grid, client_for
+):
+    chen = grid.residents["chen"]  # 丽水, paired with dave
+    knock = reverse("care:visit_resident", args=[chen.pk])
+    ask = reverse("care:request_new_resident", args=[chen.pk])
+    for who in ("town", "lishui", "dave"):
+        client = client_for(who)
+        html = client.get(chen.get_absolute_url()).content.decode()
+        assert knock in html and ask in html
+        assert client.get(knock).status_code == client.get(ask).status_code == 200
+    for who in ("kaiwu", "alice", "charlie"):  # cannot open the page, nor the links
+        assert client_for(who).get(chen.get_absolute_url()).status_code == 404
+    chen.status = chen.Status.DECEASED
+    chen.save(update_fields=["status"])
+    html = client_for("town").get(chen.get_absolute_url()).content.decode()
+    assert knock not in html and ask not in html

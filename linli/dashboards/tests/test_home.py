@@ -99,3 +99,20 @@ def test_dashboard_in_english(client_for, scenario):
     town.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = town.get(reverse("home")).content.decode()
     assert "Registry overview" in html and "Residents per committee" in html
+
+
+@pytest.mark.django_db
+def test_volunteers_see_only_the_levels_their_scope_holds(client_for, scenario):
+    from linli.testing.scenario import build_grid_scenario
+
+    build_grid_scenario(scenario)
+    leader = client_for("alice").get(reverse("home"))  # leads one building
+    html = leader.content.decode()
+    assert leader.context["figures"]["buildings"] == 1
+    assert reverse("places:buildings") in html and reverse("places:committees") not in html
+    assert "各居委居民数" not in html and chart_data(leader)["committees"] == []
+    paired = client_for("dave").get(reverse("home")).content.decode()  # one resident, no places
+    assert reverse("places:buildings") not in paired and "户数" not in paired
+    assert reverse("places:residents") in paired and "特殊人群分类" in paired
+    staff = client_for("kaiwu").get(reverse("home")).content.decode()
+    assert reverse("places:committees") in staff and "各居委居民数" in staff

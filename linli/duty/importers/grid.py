@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.validators import Problem, normalise_phone, parse_id_number
@@ -77,7 +78,7 @@ class DutiesImporter(Importer):
     """Duties: second secretaries, building leaders, building team members, neighbour keepers."""
 
     kind = "duties"
-    label = "包干职责"
+    label = gettext_noop("包干职责")
     columns = (
         Column("name", "姓名", ("名字", "志愿者姓名")),
         Column("phone", "手机号", PHONE_SYNONYMS, required=True),
@@ -207,7 +208,7 @@ class PairingsImporter(Importer):
     """Pairings of volunteers with special-care residents (结对)."""
 
     kind = "pairings"
-    label = "结对名单"
+    label = gettext_noop("结对名单")
     columns = (
         Column("volunteer_name", "志愿者姓名", ("志愿者", "结对志愿者")),
         Column("volunteer_phone", "志愿者手机号", ("志愿者电话", "志愿者联系电话"), required=True),

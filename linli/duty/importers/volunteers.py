@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.pinyin import initials
 from linli.core.validators import Problem, normalise_phone, parse_id_number
@@ -136,7 +138,7 @@ class VolunteersImporter(Importer):
     """Volunteers (志愿者) with their committee, team and post; identified by phone number."""
 
     kind = "volunteers"
-    label = "志愿者名册"
+    label = gettext_noop("志愿者名册")
     columns = (
         Column("name", "姓名", ("名字", "志愿者姓名"), required=True),
         Column("gender", "性别"),
@@ -269,7 +271,9 @@ class VolunteersImporter(Importer):
                 plan.unchanged += 1
         names = {pk: name for name, pk in self.committees.items()}
         plan.new = {
-            "服务小组": [f"{names[c]}/{Team.Function(f).label}" for c, f in sorted(new_teams)],
+            gettext_noop("服务小组"): [
+                f"{names[c]}/{Team.Function(f).label}" for c, f in sorted(new_teams)
+            ],
         }
         return plan
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import gettext_noop
+
 from linli.core.imports import BATCH, Column, Importer, Plan, Row, insert_rows
 from linli.core.validators import Problem
 from linli.places.models import Building, Committee, Compound, Household
@@ -112,10 +114,10 @@ class PlaceIndex:
 
     def new_names(self) -> dict[str, list[str]]:
         return {
-            "居委": list(self.new_committees),
-            "小区": ["/".join(k) for k in self.new_compounds],
-            "楼栋": ["/".join(k) for k in self.new_buildings],
-            "户": ["/".join(k) for k in self.new_households],
+            gettext_noop("居委"): list(self.new_committees),
+            gettext_noop("小区"): ["/".join(k) for k in self.new_compounds],
+            gettext_noop("楼栋"): ["/".join(k) for k in self.new_buildings],
+            gettext_noop("户"): ["/".join(k) for k in self.new_households],
         }
 
     def create(self, town_id: int) -> None:
@@ -181,7 +183,7 @@ class PlacesImporter(AddressImporter):
     """Committees, compounds (with their kind), buildings and households (居委/小区/楼栋/户)."""
 
     kind = "places"
-    label = "地点（居委、小区、楼栋、户）"
+    label = gettext_noop("地点（居委、小区、楼栋、户）")
     columns = (
         COMMITTEE,
         COMPOUND,

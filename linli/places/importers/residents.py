@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Plan, Row, insert_rows
 from linli.core.validators import Problem, normalise_phone, parse_id_number
@@ -68,7 +69,7 @@ class ResidentsImporter(AddressImporter):
     """Residents (居民) with their household, ID and phone numbers and care tags."""
 
     kind = "residents"
-    label = "居民花名册"
+    label = gettext_noop("居民花名册")
     columns = (
         COMMITTEE,
         COMPOUND,
@@ -183,7 +184,7 @@ class ResidentsImporter(AddressImporter):
                 plan.updated += 1
             else:
                 plan.unchanged += 1
-        plan.new = self.places.new_names() | {"特殊人群标签": list(out.new_tags)}
+        plan.new = self.places.new_names() | {gettext_noop("特殊人群标签"): list(out.new_tags)}
         return plan
 
     def _match(self, rec: ResidentRecord, household_id: int | None) -> tuple[Any, ...] | None:

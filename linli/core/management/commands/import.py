@@ -71,7 +71,11 @@ class Command(BaseCommand):
         town = Town.objects.filter(name=options["town"]).first()
         if town is None:
             if not options["create_town"]:
-                hint = "；可加 --create-town 新建" if cls.may_create_town else ""
+                hint = (
+                    "；可加 --create-town 新建"
+                    if cls.may_create_town
+                    else "；请先用 linli import places --create-town 建立"
+                )
                 raise CommandError(
                     f"镇/街道“{options['town']}”不存在{hint} (no such town {options['town']!r})"
                 )

@@ -1,0 +1,83 @@
+"""Printable QR posters (PDF, Chinese): one A4 page per poster, a title, a heading, the QR code
+of a link, a few lines of instructions and the link itself in small print.
+
+The apps make the posters (a building's self-service link, a committee's report-in link); this
+module only lays them out. Chinese text uses reportlab's built-in CID font STSong-Light (no font
+file to ship; PDF readers supply the glyphs). The QR code is drawn module by module, so it stays
+crisp at any size; the code and the printed link are also clickable in a PDF viewer.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+
+FONT = "STSong-Light"
+
+
+@dataclass(frozen=True)
+class Poster:
+    title: str  # e.g. "香樟苑 1号楼"
+    heading: str  # e.g. "居民求助"
+    lines: tuple[str, ...]
+    url: str
+
+
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def posters_pdf(posters: Iterable[Poster], *, document_title: str = "") -> bytes:
+    """One A4 page per poster."""
+    import segno
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    buffer = io.BytesIO()
+    width, height = A4
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(document_title)
+    for poster in posters:
+        pdf.setFont(FONT, 30)
+        pdf.drawCentredString(width / 2, height - 35 * mm, poster.title)
+        pdf.setFont(FONT, 26)
+        pdf.drawCentredString(width / 2, height - 50 * mm, poster.heading)
+        matrix = [list(row) for row in segno.make(poster.url, error="m").matrix]
+        size = 115 * mm
+        cell = size / len(matrix)
+        left, top = (width - size) / 2, height - 62 * mm
+        for y, row in enumerate(matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    pdf.rect(left + x * cell, top - (y + 1) * cell, cell, cell, stroke=0, fill=1)
+        pdf.linkURL(poster.url, (left, top - size, left + size, top), relative=0)
+        pdf.setFont(FONT, 15)
+        for i, line in enumerate(poster.lines):
+            pdf.drawCentredString(width / 2, top - size - (14 + 9 * i) * mm, line)
+        pdf.setFont("Helvetica", 7)
+        pdf.drawCentredString(width / 2, 12 * mm, poster.url)
+        half = pdf.stringWidth(poster.url, "Helvetica", 7) / 2
+        pdf.linkURL(poster.url, (width / 2 - half, 11 * mm, width / 2 + half, 15 * mm), relative=0)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def posters_response(
+    posters: Iterable[Poster], *, filename: str, document_title: str = ""
+) -> HttpResponse:
+    """The posters as a PDF shown in the browser (to print), saved as `filename`."""
+    response = HttpResponse(
+        posters_pdf(posters, document_title=document_title), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

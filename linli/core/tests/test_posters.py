@@ -1,0 +1,30 @@
+"""QR posters: one A4 page per poster, the link clickable, shown inline for printing."""
+
+import re
+
+from linli.core.posters import Poster, posters_pdf, posters_response
+
+
+def poster(n: int) -> Poster:
+    return Poster(
+        title=f"香樟苑 {n}号楼",
+        heading="居民求助",
+        lines=("请用手机扫码提交。",),
+        url=f"https://linli.example/care/ask/token-{n}/",
+    )
+
+
+def test_each_poster_is_one_a4_page_with_its_link():
+    pdf = posters_pdf([poster(1), poster(2), poster(3)], document_title="居民求助二维码")
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 3
+    assert pdf.count(b"/MediaBox [ 0 0 595.2756 841.8898 ]") == 3
+    for n in (1, 2, 3):  # the QR code and the printed link open it
+        assert pdf.count(f"/URI (https://linli.example/care/ask/token-{n}/)".encode()) == 2
+
+
+def test_the_response_is_an_inline_pdf_named_for_saving():
+    response = posters_response([poster(1)], filename="help-poster-7.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="help-poster-7.pdf"'
+    assert response.content.startswith(b"%PDF")
