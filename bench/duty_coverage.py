@@ -18,42 +18,12 @@ each after a warm-up, and prints medians:
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PG_BASE = "postgres://postgres@127.0.0.1:5432"
+from common import configure, drop_postgres, median_ms, page, print_row
+
 PG_NAME = "linli_bench_duty"
-
-
-def configure(backend: str, folder: str) -> None:
-    os.environ["LINLI_VAR_DIR"] = folder
-    os.environ["LINLI_MANIFEST_STATIC"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    if backend == "postgres":
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_NAME], check=True
-        )
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME], check=True)
-        os.environ["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-
-
-def median_ms(fn, runs: int) -> tuple[float, float, float]:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), min(times), max(times)
 
 
 def main() -> None:
@@ -64,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        configure(args.backend, folder)
+        configure(args.backend, folder, PG_NAME)
         import django
 
         django.setup()
@@ -98,34 +68,25 @@ def main() -> None:
         client = Client()
         client.force_login(staff)
 
-        def page(url: str):
-            def get() -> None:
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-
-            return get
-
         def count() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT COUNT(*) FROM places_resident WHERE town_id = %s", [town.pk])
                 cursor.fetchone()
 
-        coverage = median_ms(page("/duty/coverage/"), args.runs)
-        home = median_ms(page("/"), args.runs)
+        coverage = median_ms(page(client, "/duty/coverage/"), args.runs)
+        home = median_ms(page(client, "/"), args.runs)
         bare = median_ms(count, args.runs)
         report = median_ms(
             lambda: duty_coverage_report(town=town, user=staff), max(3, args.runs // 2)
         )
         report_figures = duty_coverage_report(town=town)
-        for name, (med, low, high) in [
+        for name, result in [
             ("coverage page /duty/coverage/", coverage),
             ("home page / (baseline)", home),
             ("SELECT COUNT(*) residents (baseline)", bare),
             ("full duty-coverage report (all gaps listed)", report),
         ]:
-            print(
-                f"{name:46} median {med:7.1f} ms  (min {low:.1f}, max {high:.1f}, runs {args.runs})"
-            )
+            print_row(name, result, args.runs)
         print(f"ratio coverage page / home page: {coverage[0] / home[0]:.1f}")
         print(f"ratio coverage page / SELECT COUNT(*): {coverage[0] / bare[0]:.1f}")
         print(f"target ≤ 100 ms: {'met' if coverage[0] <= 100 else 'NOT met'}")
@@ -140,9 +101,7 @@ def main() -> None:
         print("figures: " + ", ".join(f"{k} {report_figures[k]}" for k in keys))
         connection.close()
     if args.backend == "postgres":
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_NAME], check=True
-        )
+        drop_postgres(PG_NAME)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,16 @@
+"""Care in the admin, for superusers: read-only like the grid, because every request's status
+moves through the workflow (history, audit, escalation) and visits through the services.
+Phone numbers are masked; the self-service links' tokens are not shown."""
+
+from __future__ import annotations
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import HelpRequest, HelpRequestTransition, SelfServiceLink, Visit
+from linli.core.admin import ReadOnlyAdmin
+from linli.core.masking import shown
+from linli.places.admin import GatedAdmin
 
 
 class TransitionInline(admin.TabularInline):
@@ -11,22 +21,25 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(admin.ModelAdmin):
+class HelpRequestAdmin(ReadOnlyAdmin, GatedAdmin):
     list_display = ("id", "category", "urgency", "status", "source", "household", "due_at")
     list_filter = ("status", "category", "urgency", "source")
-    raw_id_fields = ("household", "resident", "visit", "owner_volunteer", "owner_team")
-    readonly_fields = ("idempotency_key", "access_token_hash", "created_by")
+    exclude = ("contact_phone", "idempotency_key", "access_token_hash")
+    readonly_fields = ("masked_contact_phone",)
     inlines = [TransitionInline]
+
+    @admin.display(description=_("联系电话"))
+    def masked_contact_phone(self, obj: HelpRequest) -> str:
+        return shown(None, "phone", obj.contact_phone)
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(ReadOnlyAdmin, GatedAdmin):
     list_display = ("id", "household", "resident", "volunteer", "outcome", "visited_at")
     list_filter = ("outcome",)
-    raw_id_fields = ("household", "resident", "volunteer")
 
 
 @admin.register(SelfServiceLink)
-class SelfServiceLinkAdmin(admin.ModelAdmin):
+class SelfServiceLinkAdmin(ReadOnlyAdmin):
     list_display = ("building", "created_at")
-    raw_id_fields = ("building",)
+    exclude = ("token",)

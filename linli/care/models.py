@@ -3,7 +3,6 @@ self-service links (求助二维码)."""
 
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
@@ -13,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from linli.core.access import ScopedQuerySet, scope_for
+from linli.core.access import ScopedQuerySet, scope_q
+from linli.core.models import PosterLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -30,18 +30,6 @@ PLACE_PATHS = {
 }
 
 
-def _scope_q(paths: dict[str, str], user: User | AnonymousUser | None) -> Q | None:
-    """The gate's condition for these paths; None means everything (a superuser)."""
-    scope = scope_for(user)
-    if scope.all_towns:
-        return None
-    condition = Q(pk__in=[])
-    for level, ids in scope.ids.items():
-        if ids and level in paths:
-            condition |= Q(**{f"{paths[level]}__in": sorted(ids)})
-    return condition
-
-
 class VisitQuerySet(ScopedQuerySet["Visit"]):
     """Visits are visible with their place, and to the volunteer who made them."""
 
@@ -50,7 +38,7 @@ class VisitQuerySet(ScopedQuerySet["Visit"]):
     def visible_to(self, user: User | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated:
             return self.none()
-        condition = _scope_q(self.scope_paths, user)
+        condition = scope_q(self.scope_paths, user)
         if condition is None:
             return self.all()
         return self.filter(condition | Q(volunteer__user_id=user.pk))
@@ -125,7 +113,7 @@ class HelpRequestQuerySet(ScopedQuerySet["HelpRequest"]):
     def visible_to(self, user: User | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated:
             return self.none()
-        condition = _scope_q(self.scope_paths, user)
+        condition = scope_q(self.scope_paths, user)
         if condition is None:
             return self.all()
         from linli.duty.models import Team, Volunteer
@@ -294,15 +282,12 @@ class HelpRequestTransition(models.Model):
         return f"{self.request_id}: {self.from_status or '-'} → {self.to_status}"
 
 
-class SelfServiceLink(models.Model):
+class SelfServiceLink(PosterLink):
     """A building's self-service link (求助二维码): the poster's unguessable token."""
 
-    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     building = models.OneToOneField(
         "places.Building", on_delete=models.CASCADE, related_name="self_service_link"
     )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("求助二维码")
@@ -313,7 +298,3 @@ class SelfServiceLink(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("care:ask", args=[self.token])
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(24)

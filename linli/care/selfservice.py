@@ -19,14 +19,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import hash_token
 from linli.care.models import HelpRequest, SelfServiceLink
 from linli.care.services import Created, help_request_create
-from linli.core.audit import audit
-from linli.core.models import AuditEntry
+from linli.core.posters import poster_link
 from linli.core.ratelimit import Limit
 from linli.core.validators import Problem
 from linli.places.models import Household, Resident
@@ -50,27 +48,12 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
 
 
-@transaction.atomic
 def self_service_link(
     *, user: User | None, building: Building, renew: bool = False
 ) -> SelfServiceLink:
     """The building's link, created on first use; `renew` retires the old token (a torn-down or
     misused poster)."""
-    link, created = SelfServiceLink.objects.get_or_create(
-        building=building,
-        defaults={"town_id": building.town_id, "token": SelfServiceLink.new_token()},
-    )
-    if renew and not created:
-        link.token = SelfServiceLink.new_token()
-        link.save(update_fields=["token"])
-    if created or renew:
-        audit(
-            user=user,
-            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-            target=link,
-            summary="self-service link" + (" renewed" if renew and not created else ""),
-        )
-    return link
+    return poster_link(SelfServiceLink, user=user, place=building, renew=renew)
 
 
 def link_by_token(token: str) -> SelfServiceLink | None:

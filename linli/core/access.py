@@ -99,6 +99,21 @@ def forget_scope(user: Any) -> None:
         del user._linli_scope
 
 
+def scope_q(paths: dict[str, str], user: User | AnonymousUser | None) -> Q | None:
+    """The gate's condition on rows that reach each level's id by `paths` (level → lookup):
+    a row is visible when one of its ids is in the user's scope. None means every row (a
+    superuser); querysets that widen it for their own rows (a volunteer's) start from this."""
+    scope = scope_for(user)
+    if scope.all_towns:
+        return None
+    condition = Q(pk__in=[])
+    for level, ids in scope.ids.items():
+        path = paths.get(level)
+        if ids and path:
+            condition |= Q(**{f"{path}__in": sorted(ids)})
+    return condition
+
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -108,15 +123,8 @@ class ScopedQuerySet(models.QuerySet[M]):
     scope_paths: ClassVar[dict[str, str]] = {}
 
     def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        scope = scope_for(user)
-        if scope.all_towns:
-            return self.all()
-        condition = Q(pk__in=[])
-        for level, ids in scope.ids.items():
-            path = self.scope_paths.get(level)
-            if ids and path:
-                condition |= Q(**{f"{path}__in": sorted(ids)})
-        return self.filter(condition)
+        condition = scope_q(self.scope_paths, user)
+        return self.all() if condition is None else self.filter(condition)
 
 
 def scoped_queryset(paths: dict[str, str]) -> type[ScopedQuerySet[Any]]:

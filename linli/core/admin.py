@@ -1,4 +1,5 @@
-"""The audit log in the admin: read-only (no add, change or delete, not even for superusers)."""
+"""The audit log in the admin: read-only (no add, change or delete, not even for superusers);
+`ReadOnlyAdmin` for every model whose writes must go through the services."""
 
 from __future__ import annotations
 
@@ -10,8 +11,19 @@ from django.http import HttpRequest
 from linli.core.models import AuditEntry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "username",
@@ -25,12 +37,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("username", "summary", "target_id")
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -205,20 +205,16 @@ class ImportResult:
         for label, names in self.new.items():
             shown = "、".join(names[:50]) + (f" …(+{len(names) - 50})" if len(names) > 50 else "")
             lines.append(f"{verb}新建{label} {len(names)}个 (new {label}): {shown}")
-        if self.errors:
-            lines.append("错误 (errors):")
-            lines.extend(f"  {e}" for e in self.errors[:limit])
-            if limit is not None and len(self.errors) > limit:
-                lines.append(
-                    f"  …另有{len(self.errors) - limit}条 ({len(self.errors) - limit} more)"
-                )
-        if self.warnings:
-            lines.append("提示 (warnings):")
-            lines.extend(f"  {w}" for w in self.warnings[:limit])
-            if limit is not None and len(self.warnings) > limit:
-                lines.append(
-                    f"  …另有{len(self.warnings) - limit}条 ({len(self.warnings) - limit} more)"
-                )
+        for heading, problems in (
+            ("错误 (errors):", self.errors),
+            ("提示 (warnings):", self.warnings),
+        ):
+            if problems:
+                lines.append(heading)
+                lines.extend(f"  {p}" for p in problems[:limit])
+                if limit is not None and len(problems) > limit:
+                    more = len(problems) - limit
+                    lines.append(f"  …另有{more}条 ({more} more)")
         if self.dry_run:
             lines.append("试运行，未写入任何数据 (dry run: nothing was written)")
         elif self.written:

@@ -1,7 +1,8 @@
-"""Cross-cutting models: the audit log."""
+"""Cross-cutting models: the audit log, import jobs, and the base of the posters' links."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -97,3 +98,19 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
+
+
+class PosterLink(models.Model):
+    """Base of a poster's link (二维码链接): an unguessable token that opens a page without login
+    (a building's self-service page, a committee's report-in page). Renewing retires a poster."""
+
+    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)

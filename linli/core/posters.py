@@ -1,10 +1,11 @@
 """Printable QR posters (PDF, Chinese): one A4 page per poster, a title, a heading, the QR code
-of a link, a few lines of instructions and the link itself in small print.
+of a link, a few lines of instructions and the link itself in small print; and the links they
+carry (`PosterLink` rows: a building's self-service link, a committee's report-in link).
 
-The apps make the posters (a building's self-service link, a committee's report-in link); this
-module only lays them out. Chinese text uses reportlab's built-in CID font STSong-Light (no font
-file to ship; PDF readers supply the glyphs). The QR code is drawn module by module, so it stays
-crisp at any size; the code and the printed link are also clickable in a PDF viewer.
+The apps word their posters; this module lays them out. Chinese text uses reportlab's built-in
+CID font STSong-Light (no font file to ship; PDF readers supply the glyphs). The QR code is
+drawn module by module, so it stays crisp at any size; the code and the printed link are also
+clickable in a PDF viewer.
 """
 
 from __future__ import annotations
@@ -12,10 +13,43 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
+from django.db import models, transaction
 from django.http import HttpResponse
 
+from linli.core.audit import audit
+from linli.core.models import AuditEntry, PosterLink
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+
 FONT = "STSong-Light"
+L = TypeVar("L", bound=PosterLink)
+
+
+@transaction.atomic
+def poster_link(
+    model: type[L], *, user: User | None, place: models.Model, renew: bool = False
+) -> L:
+    """The link of `place` (the one-to-one owner of a `model` row), made on first use; `renew`
+    gives it a new token, so the old poster stops working (torn down, or misused)."""
+    owner = next(f.name for f in model._meta.fields if isinstance(f, models.OneToOneField))
+    town_id = place.town_id  # type: ignore[attr-defined]
+    link, created = model._default_manager.get_or_create(
+        **{owner: place}, defaults={"town_id": town_id, "token": model.new_token()}
+    )
+    if renew and not created:
+        link.token = model.new_token()
+        link.save(update_fields=["token"])
+    if created or renew:
+        audit(
+            user=user,
+            action=AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+            target=link,
+            summary=f"{model._meta.model_name} " + ("created" if created else "renewed"),
+        )
+    return link
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The audit log's table."""
+"""The audit log's table, and paging that every table page shares."""
 
 from __future__ import annotations
 
@@ -6,9 +6,23 @@ import json
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
 
 from linli.core.models import AuditEntry
+
+
+def paginate(request: HttpRequest, table: tables.Table, per_page: int) -> None:
+    """Sort the table by ?sort= and show ?page= (the first for junk, the last past the end)."""
+    RequestConfig(request, paginate=False).configure(table)
+    try:
+        table.paginate(page=request.GET.get("page", 1), per_page=per_page)
+    except PageNotAnInteger:
+        table.paginate(page=1, per_page=per_page)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=per_page)
 
 
 class AuditTable(tables.Table):

@@ -7,15 +7,13 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig
 
 from linli.core.models import AuditEntry
-from linli.core.tables import AuditTable
+from linli.core.tables import AuditTable, paginate
 
 PER_PAGE = 50
 
@@ -62,12 +60,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     invalid = filterset.is_bound and not filterset.is_valid()
     rows = filterset.qs if not invalid else AuditEntry.objects.none()
     table = AuditTable(rows, empty_text=_("没有记录"))
-    RequestConfig(request, paginate=False).configure(table)
-    try:
-        table.paginate(page=request.GET.get("page", 1), per_page=PER_PAGE)
-    except PageNotAnInteger:
-        table.paginate(page=1, per_page=PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+    paginate(request, table, PER_PAGE)
     context = {"filter": filterset, "table": table}
     return render(request, "core/audit_log.html", context, status=400 if invalid else 200)

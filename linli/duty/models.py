@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.access import ScopedQuerySet, scope_for
+from linli.core.access import ScopedQuerySet, scope_for, scope_q
+from linli.core.models import PosterLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -28,16 +28,10 @@ def active_q(prefix: str = "") -> Q:
 
 
 def scope_condition(paths: dict[str, str], user: User | AnonymousUser | None) -> Q:
-    """The access gate's condition for these level → lookup paths (as `ScopedQuerySet` builds
-    it), plus rows of the user's own volunteer record, so a volunteer always sees their part."""
-    scope = scope_for(user)
-    if scope.all_towns:
-        return ~Q(pk__in=[])
-    condition = Q(pk__in=[])
-    for level, ids in scope.ids.items():
-        if ids and level in paths:
-            condition |= Q(**{f"{paths[level]}__in": sorted(ids)})
-    return condition
+    """The access gate's condition for these level → lookup paths, as a Q that can be widened
+    with `|` (for a superuser one that matches every row)."""
+    condition = scope_q(paths, user)
+    return ~Q(pk__in=[]) if condition is None else condition
 
 
 def own_volunteer(user: User | AnonymousUser) -> Q:
@@ -202,15 +196,12 @@ class Team(models.Model):
         return f"{self.committee} {self.get_function_display()}"
 
 
-class DutyQuerySet(ScopedQuerySet["Duty"]):
-    """Duties are visible with the places they are for, and to the volunteer who holds them."""
+_Held = TypeVar("_Held", bound=models.Model)
 
-    scope_paths = {
-        "town": "town_id",
-        "committee": "committee_id",
-        "compound": "compound_id",
-        "building": "building_id",
-    }
+
+class HeldQuerySet(ScopedQuerySet[_Held]):
+    """What a volunteer holds for a time (duties, pairings): visible with its place, and to the
+    volunteer who holds it."""
 
     def visible_to(self, user: User | AnonymousUser | None) -> Self:
         if user is None or not user.is_authenticated:
@@ -219,6 +210,17 @@ class DutyQuerySet(ScopedQuerySet["Duty"]):
 
     def active(self) -> Self:
         return self.filter(active_q())
+
+
+class DutyQuerySet(HeldQuerySet["Duty"]):
+    """Duties are visible with the places they are for, and to the volunteer who holds them."""
+
+    scope_paths = {
+        "town": "town_id",
+        "committee": "committee_id",
+        "compound": "compound_id",
+        "building": "building_id",
+    }
 
 
 class Duty(models.Model):
@@ -427,7 +429,7 @@ class ClaimChange(models.Model):
         return f"{self.claim_id}: {self.from_status} → {self.to_status}"
 
 
-class PairingQuerySet(ScopedQuerySet["Pairing"]):
+class PairingQuerySet(HeldQuerySet["Pairing"]):
     """Pairings are visible with the resident's place (staff, leaders) and to the volunteer."""
 
     scope_paths = {
@@ -436,14 +438,6 @@ class PairingQuerySet(ScopedQuerySet["Pairing"]):
         "compound": "resident__household__building__compound_id",
         "building": "resident__household__building_id",
     }
-
-    def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(scope_condition(self.scope_paths, user) | own_volunteer(user))
-
-    def active(self) -> Self:
-        return self.filter(active_q())
 
 
 class Pairing(models.Model):
@@ -484,15 +478,12 @@ class Pairing(models.Model):
         return f"{self.volunteer} ↔ {self.resident}"
 
 
-class ReportInLink(models.Model):
+class ReportInLink(PosterLink):
     """A committee's report-in link (报到二维码): a public page reached by an unguessable token."""
 
-    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     committee = models.OneToOneField(
         "places.Committee", on_delete=models.CASCADE, related_name="report_in_link"
     )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("报到二维码")
@@ -500,7 +491,3 @@ class ReportInLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.committee} report-in"
-
-    @staticmethod
-    def new_token() -> str:
-        return secrets.token_urlsafe(24)

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from linli.core.audit import audit
-from linli.core.models import AuditEntry
-from linli.core.posters import Poster
+from linli.core.posters import Poster, poster_link
 from linli.core.ratelimit import Limit
 from linli.core.validators import Problem, normalise_phone
 from linli.duty.models import ReportInLink, Volunteer
@@ -29,19 +27,9 @@ SUBMIT_PER_ADDRESS = Limit("duty:report-in:ip", 10, 3600)
 MAX_BODY_BYTES = 8 * 1024
 
 
-@transaction.atomic
 def report_in_link(*, user: User | None, committee: Committee, renew: bool = False) -> ReportInLink:
     """The committee's link, created on first use; `renew` retires the old token (leaked)."""
-    link, created = ReportInLink.objects.get_or_create(
-        committee=committee,
-        defaults={"town_id": committee.town_id, "token": ReportInLink.new_token()},
-    )
-    if renew and not created:
-        link.token = ReportInLink.new_token()
-        link.save(update_fields=["token"])
-    if created or renew:
-        audit(user=user, action=AuditEntry.Action.CREATE, target=link, summary="report-in link")
-    return link
+    return poster_link(ReportInLink, user=user, place=committee, renew=renew)
 
 
 @transaction.atomic

@@ -48,6 +48,12 @@ class CountColumn(tables.Column):
         return table.figure(record, bound_column.name)
 
 
+def link_if_openable(value: Any, table: PlaceTable) -> str | None:
+    """The page of the place in this cell, if the user may open it (a building leader lists
+    their building, but not its compound's or committee's page)."""
+    return value.get_absolute_url() if value is not None and table.may_open(value) else None
+
+
 class PlaceTable(tables.Table):
     """Base of the place tables; the xlsx export writes the same columns (see export_rows)."""
 
@@ -60,6 +66,16 @@ class PlaceTable(tables.Table):
         kwargs.setdefault("attrs", {"class": "list"})
         super().__init__(*args, **kwargs)
         self.counts: dict[int, dict[str, int]] = {}
+        self.openable: dict[type[Any], set[int]] = {}
+
+    def may_open(self, place: Any) -> bool:
+        """Whether the user may open the page of `place` (one query per kind of place)."""
+        model = type(place)
+        if model not in self.openable:
+            user = getattr(getattr(self, "request", None), "user", None)
+            visible = model.objects.visible_to(user).values_list("pk", flat=True)
+            self.openable[model] = set(visible)
+        return place.pk in self.openable[model]
 
     def figure(self, record: Any, name: str) -> int:
         return self.counts.get(record.pk, {}).get(name, 0)
@@ -160,7 +176,9 @@ class CompoundTable(PlaceTable):
     count_level = "compound"
     export_paths = {"committee": "committee__name"}
     name = tables.Column(verbose_name=_("小区"), linkify=True)
-    committee = tables.Column(verbose_name=_("居委"), linkify=True, order_by="committee__name")
+    committee = tables.Column(
+        verbose_name=_("居委"), linkify=link_if_openable, order_by="committee__name"
+    )
     kind = tables.Column(verbose_name=_("类型"))
     buildings_n = CountColumn(_("楼栋"))
     households_n = CountColumn(_("户数"))
@@ -175,11 +193,13 @@ class BuildingTable(PlaceTable):
     count_level = "building"
     export_paths = {"compound": "compound__name", "committee": "compound__committee__name"}
     name = tables.Column(verbose_name=_("楼栋"), linkify=True)
-    compound = tables.Column(verbose_name=_("小区"), linkify=True, order_by="compound__name")
+    compound = tables.Column(
+        verbose_name=_("小区"), linkify=link_if_openable, order_by="compound__name"
+    )
     committee = tables.Column(
         verbose_name=_("居委"),
         accessor="compound__committee",
-        linkify=True,
+        linkify=link_if_openable,
         order_by="compound__committee__name",
     )
     households_n = CountColumn(_("户数"))

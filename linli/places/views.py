@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from linli.core.audit import audit
 from linli.core.export import write_xlsx
 from linli.core.masking import SENSITIVE_FIELDS, field_access, shown
 from linli.core.models import AuditEntry
+from linli.core.tables import paginate
 from linli.places import selectors, services
 from linli.places.filters import (
     BuildingFilter,
@@ -58,7 +58,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # same scope as this page, so whoever sees the resident may use them; an app not installed is
 # skipped.
 RESIDENT_ACTIONS: list[tuple[str, Any]] = [
-    ("care:visit_resident", _("敲门走访")),
+    ("care:visit_resident", _("敲门")),
     ("care:request_new_resident", _("登记诉求")),
 ]
 
@@ -98,22 +98,12 @@ def _filtered(request: HttpRequest, spec: PlaceList) -> StrictFilterSet:
     return spec.filterset(request.GET or None, queryset=spec.rows(request.user), request=request)
 
 
-def _paginate(request: HttpRequest, table: PlaceTable) -> None:
-    RequestConfig(request, paginate=False).configure(table)
-    try:
-        table.paginate(page=request.GET.get("page", 1), per_page=PER_PAGE)
-    except PageNotAnInteger:
-        table.paginate(page=1, per_page=PER_PAGE)
-    except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
-
-
 def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
     spec = LISTS[kind]
     filterset = _filtered(request, spec)
     invalid = filterset.is_bound and not filterset.is_valid()
     table = spec.table(filterset.qs)
-    _paginate(request, table)
+    paginate(request, table, PER_PAGE)
     table.count_page(request.user)
     can_full = spec.sensitive and any(
         field_access(request.user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS
@@ -148,28 +138,46 @@ def residents(request: HttpRequest) -> HttpResponse:
     return _list_page(request, "residents")
 
 
+def _crumbs(user: Any, *places: Committee | Compound | Building) -> list[tuple[str, str]]:
+    """The places above a page, by name, with a link only where the user may open the place's
+    page (a building leader sees their building, not its compound or committee)."""
+    return [
+        (
+            place.name,
+            place.get_absolute_url()
+            if type(place).objects.visible_to(user).filter(pk=place.pk).exists()
+            else "",
+        )
+        for place in places
+    ]
+
+
+def _place_page(
+    request: HttpRequest, obj: Committee | Compound, level: str, table: PlaceTable
+) -> HttpResponse:
+    """A committee's or compound's page: its figures and the table of the places in it."""
+    paginate(request, table, PER_PAGE)
+    table.count_page(request.user)
+    figures = selectors.place_counts(request.user, level, [obj.pk])[obj.pk]
+    crumbs = [(gettext("居委"), reverse("places:committees"))]
+    if isinstance(obj, Compound):
+        crumbs += _crumbs(request.user, obj.committee)
+    context = {"obj": obj, "figures": figures, "table": table, "crumbs": crumbs}
+    return render(request, f"places/{level}.html", context)
+
+
 @login_required
 def committee(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    obj = selectors.get_object_visible(Committee, user, pk=pk)
-    table = CompoundTable(selectors.compounds_for(user).filter(committee=obj))
-    _paginate(request, table)
-    table.count_page(user)
-    figures = selectors.place_counts(user, "committee", [obj.pk])[obj.pk]
-    context = {"obj": obj, "figures": figures, "table": table}
-    return render(request, "places/committee.html", context)
+    obj = selectors.get_object_visible(Committee, request.user, pk=pk)
+    table = CompoundTable(selectors.compounds_for(request.user).filter(committee=obj))
+    return _place_page(request, obj, "committee", table)
 
 
 @login_required
 def compound(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    obj = selectors.get_object_visible(Compound, user, pk=pk)
-    table = BuildingTable(selectors.buildings_for(user).filter(compound=obj))
-    _paginate(request, table)
-    table.count_page(user)
-    figures = selectors.place_counts(user, "compound", [obj.pk])[obj.pk]
-    context = {"obj": obj, "figures": figures, "table": table}
-    return render(request, "places/compound.html", context)
+    obj = selectors.get_object_visible(Compound, request.user, pk=pk)
+    table = BuildingTable(selectors.buildings_for(request.user).filter(compound=obj))
+    return _place_page(request, obj, "compound", table)
 
 
 @login_required
@@ -182,7 +190,8 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(building=obj)
         .prefetch_related(Prefetch("residents", queryset=people, to_attr="visible_residents"))
     )
-    context = {"obj": obj, "households": households}
+    crumbs = _crumbs(user, obj.compound.committee, obj.compound)
+    context = {"obj": obj, "households": households, "crumbs": crumbs}
     return render(request, "places/building.html", context)
 
 
@@ -206,8 +215,10 @@ def _resident_page(
         }
         for change in selectors.resident_history(user, resident)
     ]
+    building = resident.household.building
     context = {
         "obj": resident,
+        "crumbs": _crumbs(user, building.compound.committee, building.compound, building),
         "address": household_label(resident.household),
         "sensitive": [
             {

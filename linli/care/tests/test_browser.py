@@ -8,21 +8,10 @@ from linli.accounts.models import User
 from linli.care.models import HelpRequest
 from linli.core.pinyin import initials
 from linli.duty.models import Duty, Volunteer
+from linli.testing.browser import fits_a_phone, log_in
 from linli.testing.scenario import PASSWORD, build_grid_scenario, build_scenario
 
 SHOTS = "/tmp/linli-care-{}.png"
-
-
-def log_in(page, username):
-    page.goto(page.base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
-
-
-def fits_a_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def phone(browser_page):

@@ -359,9 +359,31 @@ def test_the_resident_page_links_to_knocking_and_asking_for_whoever_sees_the_res
         html = client.get(chen.get_absolute_url()).content.decode()
         assert knock in html and ask in html
         assert client.get(knock).status_code == client.get(ask).status_code == 200
+    # A paired volunteer sees the resident, not the household: the knock page asks for them.
+    knock_page = client_for("dave").get(knock).content.decode()
+    household_ask = reverse("care:request_new_household", args=[chen.household_id])
+    assert f'href="{ask}"' in knock_page and household_ask not in knock_page
     for who in ("kaiwu", "alice", "charlie"):  # cannot open the page, nor the links
         assert client_for(who).get(chen.get_absolute_url()).status_code == 404
     chen.status = chen.Status.DECEASED
     chen.save(update_fields=["status"])
     html = client_for("town").get(chen.get_absolute_url()).content.decode()
     assert knock not in html and ask not in html
+
+
+def test_the_admin_shows_care_read_only_with_numbers_masked(grid, client):
+    from linli.accounts.models import User
+
+    hr = make_request(grid, "zhang")
+    HelpRequest.objects.filter(pk=hr.pk).update(contact_phone="13812345678")
+    visit_record(user=grid.users["alice"], household=grid.households["b1_101"], outcome="all_well")
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    for model in ("helprequest", "visit", "selfservicelink"):
+        assert client.get(f"/admin/care/{model}/").status_code == 200, model
+        assert client.get(f"/admin/care/{model}/add/").status_code == 403, model
+    page = client.get(f"/admin/care/helprequest/{hr.pk}/change/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    client.post(f"/admin/care/helprequest/{hr.pk}/change/", {"status": "done"})
+    assert HelpRequest.objects.get(pk=hr.pk).status == hr.status  # only the workflow moves it
+    visit = Visit.objects.get()
+    assert client.get(f"/admin/care/visit/{visit.pk}/change/").status_code == 200

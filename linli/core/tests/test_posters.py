@@ -2,7 +2,12 @@
 
 import re
 
-from linli.core.posters import Poster, posters_pdf, posters_response
+import pytest
+
+from linli.care.models import SelfServiceLink
+from linli.core.models import AuditEntry
+from linli.core.posters import Poster, poster_link, posters_pdf, posters_response
+from linli.duty.models import ReportInLink
 
 
 def poster(n: int) -> Poster:
@@ -28,3 +33,19 @@ def test_the_response_is_an_inline_pdf_named_for_saving():
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="help-poster-7.pdf"'
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_place_keeps_one_link_until_it_is_renewed(scenario):
+    town = scenario.users["town"]
+    link = poster_link(SelfServiceLink, user=town, place=scenario.b1)
+    assert (link.building, link.town) == (scenario.b1, scenario.town) and len(link.token) >= 32
+    assert poster_link(SelfServiceLink, user=town, place=scenario.b1).token == link.token
+    renewed = poster_link(SelfServiceLink, user=town, place=scenario.b1, renew=True)
+    assert renewed.pk == link.pk and renewed.token != link.token
+    committee = poster_link(ReportInLink, user=None, place=scenario.kaiwu, renew=True)
+    assert committee.committee == scenario.kaiwu and committee.token not in (link.token, "")
+    logged = AuditEntry.objects.filter(
+        target_type__in=["care.selfservicelink", "duty.reportinlink"]
+    )
+    assert sorted(logged.values_list("action", flat=True)) == ["create", "create", "update"]

@@ -25,6 +25,7 @@ ENV = (
     "DATABASE_URL_FILE",
     "STATIC_ROOT",
     "ALLOWED_HOSTS",
+    "CONN_MAX_AGE",  # `make test` sets it to 0
 )
 
 

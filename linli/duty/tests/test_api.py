@@ -107,15 +107,7 @@ def test_staff_pair_through_the_api_within_their_scope(grid):
     assert Pairing.objects.active().filter(resident=zhang).count() == 1
 
 
-def test_suggestions_through_the_api(grid):
-    services.volunteer_create(
-        user=None,
-        committee=grid.kaiwu,
-        name="医生",
-        phone="13700003333",
-        source="staff",
-        skills=["medical"],
-    )
+def test_suggestions_through_the_api(grid, medic):
     body = (
         api(grid, "kaiwu").get(f"/api/v1/pairing-suggestions/?committee_id={grid.kaiwu.pk}").json()
     )

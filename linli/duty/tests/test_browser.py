@@ -4,18 +4,15 @@ import os
 
 import pytest
 
-from linli.testing.scenario import PASSWORD, build_grid_scenario, build_scenario
+from linli.testing.browser import fits_a_phone, log_in
+from linli.testing.scenario import build_grid_scenario, build_scenario
 
 
 @pytest.mark.browser
 def test_building_leader_sees_exactly_their_building_at_phone_width(browser_page):
     s = build_grid_scenario(build_scenario())
     page = browser_page
-    page.goto(page.base + "/accounts/login/")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    log_in(page, "alice")
     page.click("text=我的包干")
     page.wait_for_url(page.base + "/duty/mine/")
     buildings = page.locator("section.building")
@@ -24,7 +21,7 @@ def test_building_leader_sees_exactly_their_building_at_phone_width(browser_page
     people = page.locator("section.building .person > a:first-child").all_inner_texts()
     assert sorted(people) == sorted(["张三丰", "李秀英"])
     assert page.locator("a.phone").first.inner_text() == "13812345678"  # a leader calls them
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits_a_phone(page)
     if os.environ.get("LINLI_SCREENSHOTS"):
         page.screenshot(
             path=os.path.join(os.environ["LINLI_SCREENSHOTS"], "mine.png"), full_page=True

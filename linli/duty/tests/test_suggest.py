@@ -80,15 +80,7 @@ def test_greedy_can_be_worse_and_the_solver_is_not():
 
 
 @pytest.mark.django_db
-def test_suggestions_pair_near_and_respect_medical_needs(grid):
-    services.volunteer_create(
-        user=None,
-        committee=grid.kaiwu,
-        name="医生",
-        phone="13700003333",
-        source="staff",
-        skills=["medical"],
-    )
+def test_suggestions_pair_near_and_respect_medical_needs(grid, medic):
     neighbour = services.volunteer_create(
         user=None,
         committee=grid.kaiwu,
@@ -108,15 +100,7 @@ def test_suggestions_pair_near_and_respect_medical_needs(grid):
 
 
 @pytest.mark.django_db
-def test_staff_accept_some_suggestions(grid, client_for):
-    medic = services.volunteer_create(
-        user=None,
-        committee=grid.kaiwu,
-        name="医生",
-        phone="13700003333",
-        source="staff",
-        skills=["medical"],
-    )
+def test_staff_accept_some_suggestions(grid, medic, client_for):
     client = client_for("kaiwu")
     url = reverse("duty:suggestions", args=[grid.kaiwu.pk])
     page = client.get(url).content.decode()

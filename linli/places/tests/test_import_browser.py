@@ -7,8 +7,9 @@ import threading
 import pytest
 
 from linli.places.models import Resident
+from linli.testing.browser import fits_a_phone, log_in
 from linli.testing.rosters import resident_rows, write_roster_xlsx
-from linli.testing.scenario import PASSWORD, build_scenario
+from linli.testing.scenario import build_scenario
 
 
 @pytest.mark.browser
@@ -17,22 +18,18 @@ def test_committee_staff_imports_a_roster_on_a_phone(browser_page, tmp_path):
     rows = resident_rows(40, committees=["新凯五村"])
     roster = write_roster_xlsx(tmp_path / "新凯五村花名册.xlsx", rows)
     page = browser_page
-    page.goto(page.base + "/accounts/login/")
-    page.fill("input[name=username]", "kaiwu")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
+    log_in(page, "kaiwu")
     page.click("nav >> text=导入")
     page.select_option("select[name=kind]", "residents")
     page.set_input_files("input[name=file]", str(roster))
     page.click("button[type=submit].primary")
     page.wait_for_selector("#confirm-import")
     assert page.locator("#count-created").inner_text() == "40"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits_a_phone(page)
     page.click("#confirm-import")
     page.wait_for_selector(".import-done", timeout=20_000)
     assert page.locator("#count-created").inner_text() == "40"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert fits_a_phone(page)
     assert Resident.objects.filter(id_number__in=[r[7] for r in rows]).count() == 40
     for thread in threading.enumerate():  # the import ran in a thread: let it close its connection
         if thread.name.startswith("linli-import-"):

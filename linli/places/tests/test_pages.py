@@ -279,3 +279,34 @@ def test_long_building_lists_wait_for_a_committee_or_compound(client_for, scenar
     narrowed = text(town.get(url, {"compound": scenario.xiangzhang.pk}))
     select = narrowed.split('name="building"')[1].split("</select>")[0]
     assert "香樟苑 1号楼" in select and "丽水苑" not in select
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_link_only_to_places_the_user_may_open(client_for, scenario):
+    from linli.testing.scenario import build_grid_scenario
+
+    s = build_grid_scenario(scenario)  # alice leads 1号楼; bob is second secretary of 香樟苑
+    urls = detail_urls(s)
+    leader = text(client_for("alice").get(urls["resident"]))
+    assert f'href="{urls["building"]}"' in leader and "香樟苑" in leader and "新凯五村" in leader
+    assert f'href="{urls["compound"]}"' not in leader
+    assert f'href="{urls["committee"]}"' not in leader
+    secretary = text(client_for("bob").get(urls["building"]))
+    assert f'href="{urls["compound"]}"' in secretary
+    assert f'href="{urls["committee"]}"' not in secretary
+    staff = text(client_for("kaiwu").get(urls["resident"]))
+    assert all(f'href="{urls[k]}"' in staff for k in ("committee", "compound", "building"))
+
+
+@pytest.mark.django_db
+def test_lists_link_only_to_places_the_user_may_open(client_for, scenario):
+    from linli.testing.scenario import build_grid_scenario
+
+    s = build_grid_scenario(scenario)
+    urls = detail_urls(s)
+    leader = text(client_for("alice").get(reverse("places:buildings")))
+    assert f'href="{urls["building"]}"' in leader and "香樟苑" in leader
+    assert f'href="{urls["compound"]}"' not in leader
+    assert f'href="{urls["committee"]}"' not in leader
+    staff = text(client_for("kaiwu").get(reverse("places:buildings")))
+    assert f'href="{urls["compound"]}"' in staff and f'href="{urls["committee"]}"' in staff

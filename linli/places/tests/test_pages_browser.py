@@ -2,19 +2,8 @@
 
 import pytest
 
-from linli.testing.scenario import PASSWORD, build_scenario
-
-
-def log_in(page, username):
-    page.goto(page.base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base + "/")
-
-
-def page_width(page):
-    return page.evaluate("document.documentElement.scrollWidth")
+from linli.testing.browser import fits_a_phone, log_in
+from linli.testing.scenario import build_scenario
 
 
 @pytest.mark.browser
@@ -24,12 +13,12 @@ def test_resident_list_and_dashboard_fit_a_phone(browser_page):
     log_in(page, "kaiwu")
     page.wait_for_selector("#chart-committees svg")
     assert page.locator("#registry-figures .figure").count() == 6
-    assert page_width(page) <= 360
+    assert fits_a_phone(page)
     page.screenshot(path="/tmp/linli-dashboard-360.png", full_page=True)
 
     page.goto(page.base + "/places/residents/")
     assert page.locator("table tbody tr").count() == 4
-    assert page_width(page) <= 360  # the table scrolls inside .table-wrap, not the page
+    assert fits_a_phone(page)  # the table scrolls inside .table-wrap, not the page
     wrap = page.locator(".table-wrap").first
     assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")
     assert not page.locator("details.filter-box").get_attribute("open")
@@ -50,7 +39,7 @@ def test_reveal_and_move_on_the_resident_page(browser_page):
     assert "138****5678" in page.inner_text("#reveal-phone")
     page.click("#reveal-phone button")
     page.wait_for_selector("text=13812345678")
-    assert page_width(page) <= 360
+    assert fits_a_phone(page)
 
     page.select_option("#id_building", label="香樟苑 2号楼")
     page.wait_for_selector("#id_to_household option:text('201')", state="attached")
