@@ -50,8 +50,13 @@ lint: install
 	$(BIN)/ruff format --check linli bench conftest.py
 	$(BIN)/mypy linli
 
+# Each prints its figures and the ratio to its baseline (see the scripts' --help).
 bench: install
 	$(BIN)/python bench/import_roster.py
+	$(BIN)/python bench/pairing.py
+	$(BIN)/python bench/duty_coverage.py
+	$(BIN)/python bench/duty_coverage.py --backend postgres
+	$(BIN)/python bench/care_queues.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -46,6 +46,7 @@ def browser_page(live_server, transactional_db):
     """
     import os
 
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -73,3 +74,6 @@ def browser_page(live_server, transactional_db):
         finally:
             context.close()
             browser.close()
+            # ORM calls made inside playwright's context get connections of their own; close
+            # them here, or PostgreSQL refuses to drop the test database at the end.
+            connections.close_all()
