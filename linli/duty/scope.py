@@ -37,6 +37,8 @@ def duty_scope(user: User, scope: Scope) -> None:
             scope.add("household", [household_id])
         else:
             scope.add("building", [building_id])
-    if granted:
+    if granted and not user.is_staff_role:
         # A volunteer calls the people they look after, but never needs their ID number.
+        # Field access is per login, not per place: a staff login that also holds a duty keeps
+        # its masked-and-audited reveal, or every number of its committee would show in full.
         scope.widen(phone=FieldAccess.FULL, id_number=FieldAccess.MASKED)

@@ -54,7 +54,11 @@ def test_staff_keep_their_field_access(grid):
     Volunteer.objects.filter(pk=grid.volunteers["erin"].pk).update(user=grid.users["kaiwu"])
     scope = scope_for(grid.users["kaiwu"])
     assert scope.id_number is FieldAccess.REVEALABLE
-    assert scope.phone is FieldAccess.FULL
+    assert scope.phone is FieldAccess.REVEALABLE  # not FULL across the whole committee
+    wang = grid.residents["wang"]
+    assert (
+        shown(grid.users["kaiwu"], "phone", wang.phone) == wang.phone[:3] + "****" + wang.phone[-4:]
+    )
 
 
 def test_ended_duty_stops_giving_scope_on_the_next_request(grid):
