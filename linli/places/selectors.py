@@ -124,10 +124,11 @@ COUNTS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def place_counts(
-    user: Viewer, level: str, ids: list[int] | None = None
+    user: Viewer, level: str, ids: list[int] | None = None, only: tuple[str, ...] | None = None
 ) -> dict[int, dict[str, int]]:
     """Figures (compounds, buildings, households, residents, special) of the places `ids` (or of
-    every visible place), counted through the gate: {place id: {figure: n}}.
+    every visible place), counted through the gate: {place id: {figure: n}}; `only` names the
+    figures wanted when not all are.
 
     One grouped query per figure, restricted to the places shown: a page of 50 buildings costs
     the same whatever the size of the town, and counts never include what the user may not see.
@@ -142,15 +143,16 @@ def place_counts(
         "residents": current,
         "special": special(current),
     }
+    figures = {f: spec for f, spec in COUNTS[level].items() if only is None or f in only}
     found: dict[int, dict[str, int]] = {}
-    for figure, (source, path) in COUNTS[level].items():
+    for figure, (source, path) in figures.items():
         rows = sources[source]
         if ids is not None:
             rows = rows.filter(**{f"{path}__in": ids})
         grouped = rows.order_by().values(path).annotate(n=Count("pk")).values_list(path, "n")
         for place_id, n in grouped:
             found.setdefault(place_id, {})[figure] = n
-    zeros = dict.fromkeys(COUNTS[level], 0)
+    zeros = dict.fromkeys(figures, 0)
     keys = ids if ids is not None else list(found)
     return {pk: {**zeros, **found.get(pk, {})} for pk in keys}
 
@@ -196,5 +198,5 @@ def registry_figures(*, user: Viewer, town: Town) -> dict[str, Any]:
 def residents_per_committee(*, user: Viewer, town: Town) -> list[tuple[str, int]]:
     """(committee name, residents living there now) for the committees the user may see."""
     committees = list(committees_for(user, town).values_list("pk", "name"))
-    counts = place_counts(user, "committee", [pk for pk, _ in committees])
+    counts = place_counts(user, "committee", [pk for pk, _ in committees], only=("residents_n",))
     return [(name, counts[pk]["residents_n"]) for pk, name in committees]
