@@ -66,7 +66,7 @@ def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bo
         raise Problem(
             f"文件超过{mb} MB，请拆分后再导入", f"the file is larger than {mb} MB; split it"
         )
-    _forget_stale_previews()
+    _forget_stale_files()
     stored = f"{uuid.uuid4().hex}{Path(name).suffix.lower()}"
     with (job_dir() / stored).open("wb") as fh:
         for chunk in upload.chunks():
@@ -91,9 +91,13 @@ def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bo
     return job
 
 
-def _forget_stale_previews() -> None:
-    """Uploads previewed but never confirmed are deleted after a day (they hold personal data)."""
+def _forget_stale_files() -> None:
+    """Uploads previewed but never confirmed, and rejects files, are deleted after a day: they
+    hold personal data."""
     cutoff = timezone.now() - dt.timedelta(days=1)
+    for path in job_dir().glob("*-rejects.xlsx"):
+        if path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
     stale = ImportJob.objects.filter(status=ImportJob.Status.PREVIEW, created_at__lt=cutoff)
     for job in stale:
         upload_path(job).unlink(missing_ok=True)

@@ -214,10 +214,7 @@ def resident_list(request: HttpRequest, filters: Query[ResidentQuery]) -> Any:
 
 @router.get("/residents/{resident_id}/", response=ResidentOut)
 def resident_detail(request: HttpRequest, resident_id: int) -> Any:
-    found = selectors.residents_for(request.user).filter(pk=resident_id).first()
-    if found is None:
-        raise HttpError(404, "未找到 (not found)")
-    return found
+    return selectors.resident_for(request.user, resident_id)
 
 
 @router.get("/care-tags/", response=list[CareTagOut], summary="特殊人群标签 (care tags)")

@@ -16,9 +16,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import FieldAccess
-from linli.core.masking import field_access
+from linli.core.masking import field_access, mask_phone
 from linli.places import selectors
 from linli.places.models import Building, CareTag, Committee, Compound, Resident
+
+LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
 
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _DIGITS = re.compile(r"^\d+$")
@@ -120,9 +122,14 @@ class StrictFilterSet(df.FilterSet):
         return super().qs
 
     def active_params(self) -> dict[str, str]:
-        """The filter values given, for the audit log of an export."""
+        """The filter values given, for the audit log of an export; a phone or ID number
+        typed into the search box is kept masked, as the audit log never holds one in full."""
         data = self.data if self.is_bound else {}
-        return {name: str(data.get(name)) for name in self.filters if data.get(name)}
+        return {
+            name: LONG_NUMBER.sub(lambda m: mask_phone(m.group()), str(data.get(name)))
+            for name in self.filters
+            if data.get(name)
+        }
 
 
 class CommitteeFilter(StrictFilterSet):

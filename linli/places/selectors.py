@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from linli.places.models import (
     Building,
@@ -68,6 +69,11 @@ def residents_for(user: Viewer, town: Town | None = None) -> QuerySet[Resident]:
     )
 
 
+def resident_for(user: Viewer, pk: int) -> Resident:
+    """One resident the user may see, ready for their page; else Http404."""
+    return get_object_or_404(residents_for(user), pk=pk)
+
+
 def current_residents_for(user: Viewer, town: Town | None = None) -> QuerySet[Resident]:
     """Residents living here now: neither moved out nor deceased."""
     return _visible(Resident, user, town).exclude(status__in=GONE_STATUSES)
@@ -81,9 +87,8 @@ def care_tags_for(user: Viewer) -> QuerySet[CareTag]:
     return CareTag.objects.filter(Q(town=None) | Q(town_id=town_id))
 
 
-def resident_history(user: Viewer, resident: Resident) -> QuerySet[ResidentChange]:
-    """A visible resident's moves and status changes, newest first."""
-    get_object_visible(Resident, user, pk=resident.pk)
+def resident_history(resident: Resident) -> QuerySet[ResidentChange]:
+    """The moves and status changes of a resident fetched through the gate, newest first."""
     return ResidentChange.objects.filter(resident=resident).select_related(
         "changed_by", "from_household__building__compound", "to_household__building__compound"
     )
@@ -91,8 +96,6 @@ def resident_history(user: Viewer, resident: Resident) -> QuerySet[ResidentChang
 
 def get_object_visible(model: type[M], user: Viewer, **lookup: Any) -> M:
     """One row the user may see, else Http404 (out of scope looks like absent)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(_visible(model, user), **lookup)
 
 

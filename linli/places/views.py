@@ -213,7 +213,7 @@ def _resident_page(
             "from_status": Resident.Status(change.from_status).label if change.from_status else "",
             "to_status": Resident.Status(change.to_status).label if change.to_status else "",
         }
-        for change in selectors.resident_history(user, resident)
+        for change in selectors.resident_history(resident)
     ]
     building = resident.household.building
     context = {
@@ -239,14 +239,6 @@ def _resident_page(
     return render(request, "places/resident.html", context, status=status)
 
 
-def _visible_resident(request: HttpRequest, pk: int) -> Resident:
-    return selectors.get_object_visible(
-        Resident,
-        request.user,
-        pk=pk,
-    )
-
-
 def _resident_actions(resident: Resident) -> list[tuple[str, Any]]:
     if resident.status not in (Resident.Status.PRESENT, Resident.Status.AWAY):
         return []
@@ -261,16 +253,11 @@ def _resident_actions(resident: Resident) -> list[tuple[str, Any]]:
 
 @login_required
 def resident(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = selectors.residents_for(request.user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return _resident_page(request, obj)
+    return _resident_page(request, selectors.resident_for(request.user, pk))
 
 
 def _writable_resident(request: HttpRequest, pk: int) -> Resident:
-    obj = selectors.residents_for(request.user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
+    obj = selectors.resident_for(request.user, pk)
     if not getattr(request.user, "is_staff_role", False):
         raise PermissionDenied(
             gettext("只有工作人员可以修改居民信息 (only staff may change residents)")
@@ -320,7 +307,7 @@ def resident_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """Show one full ID or phone number (htmx swaps it in), and record who looked."""
     if field not in SENSITIVE_FIELDS:
         raise Http404
-    obj = _visible_resident(request, pk)
+    obj = selectors.resident_for(request.user, pk)
     if field_access(request.user, field) < FieldAccess.REVEALABLE:
         raise PermissionDenied(gettext("您无权查看完整号码 (you may not see full numbers)"))
     audit(

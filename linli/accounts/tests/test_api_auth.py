@@ -87,3 +87,14 @@ def test_a_token_is_not_a_session(client, scenario):
     token = ask(client, {"username": "kaiwu", "password": PASSWORD}).json()["token"]
     page = client.get("/places/residents/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert page.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_token_records_its_last_use_without_a_write_per_request(client, scenario):
+    key = ask(client, {"username": "kaiwu", "password": PASSWORD}).json()["token"]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/v1/residents/", **headers).status_code == 200
+    first = ApiToken.objects.get().last_used_at
+    assert first is not None
+    assert client.get("/api/v1/residents/", **headers).status_code == 200
+    assert ApiToken.objects.get().last_used_at == first

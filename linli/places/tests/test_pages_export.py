@@ -141,3 +141,11 @@ def test_export_link_carries_the_page_filters(client_for, scenario):
     html = page.content.decode().split('class="export-form"')[1]
     assert 'name="q" value="zsf"' in html and 'name="status" value="present"' in html
     assert 'name="full"' in html
+
+
+@pytest.mark.django_db
+def test_a_phone_number_searched_for_is_masked_in_the_audit_of_the_export(client_for, scenario):
+    rows = values(download(client_for("kaiwu"), "residents", {"q": "13812345678"}))
+    assert [row[0] for row in rows[1:]] == ["张三丰"]
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.detail["filters"] == {"q": "138****5678"}
