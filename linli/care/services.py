@@ -198,6 +198,9 @@ def visit_record(
         outcome = Visit.Outcome.NEED_FOUND
     notes = notes.strip()[:MAX_NOTES]
     town_id = household.town_id
+    # The token is stored namespaced by the login: a token replayed by someone else is a new
+    # visit of theirs, never a look at the first one (whose status links it would return).
+    form_token = _visit_key(user, form_token) if form_token else None
     if form_token:
         found = Visit.objects.filter(town_id=town_id, form_token=form_token).first()
         if found is not None:
@@ -246,6 +249,10 @@ def visit_record(
         for i, need in enumerate(needs)
     ]
     return VisitRecorded(visit, True, made)
+
+
+def _visit_key(user: User, form_token: str) -> str:
+    return salted_hmac("linli.care.visit", f"{user.pk}:{form_token}").hexdigest()[:40]
 
 
 def _visit_replay(visit: Visit, form_token: str) -> VisitRecorded:

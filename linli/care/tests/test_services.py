@@ -99,6 +99,28 @@ def test_a_double_tapped_visit_is_recorded_once(grid):
     assert HelpRequest.objects.count() == 1
 
 
+def test_another_login_replaying_a_visit_token_gets_a_visit_of_its_own(grid):
+    token = "tok-bbbbbbbbbbbbbbbbbbbb"
+    alices = visit_record(
+        user=grid.users["alice"],
+        household=grid.households["b1_102"],
+        outcome="need_found",
+        needs=[Need("medicine", "today", "降压药")],
+        form_token=token,
+    )
+    erins = visit_record(
+        user=grid.users["erin"],
+        household=grid.households["b2_201"],
+        outcome="all_well",
+        form_token=token,
+    )
+    assert erins.created
+    assert erins.visit != alices.visit
+    assert erins.visit.household == grid.households["b2_201"]
+    assert erins.requests == []  # nothing of alice's visit, no status link of hers
+    assert Visit.objects.count() == 2
+
+
 def test_the_same_idempotency_key_returns_the_same_request(grid):
     def create():
         return help_request_create(
