@@ -25,10 +25,12 @@ def duty_scope(user: User, scope: Scope) -> None:
         Pairing.objects.filter(active_q(), **mine).values_list("resident_id", flat=True)
     )
     granted = bool(residents)
+    oversees = False  # answers for a whole compound or committee
     scope.add("resident", residents)
     for kind, committee_id, compound_id, building_id, household_id in duties:
         granted = True
         if kind == Duty.Kind.SECOND_SECRETARY:
+            oversees = True
             if compound_id is not None:
                 scope.add("compound", [compound_id])
             else:
@@ -37,8 +39,15 @@ def duty_scope(user: User, scope: Scope) -> None:
             scope.add("household", [household_id])
         else:
             scope.add("building", [building_id])
-    if granted and not user.is_staff_role:
-        # A volunteer calls the people they look after, but never needs their ID number.
+    if not granted or user.is_staff_role:
         # Field access is per login, not per place: a staff login that also holds a duty keeps
         # its masked-and-audited reveal, or every number of its committee would show in full.
+        return
+    if oversees:
+        # A second secretary sees a compound or a whole committee: numbers stay masked there,
+        # each one revealed on demand and audited, as for committee staff.
+        scope.widen(phone=FieldAccess.REVEALABLE, id_number=FieldAccess.MASKED)
+    else:
+        # A building leader, neighbour keeper or paired volunteer calls the few people they
+        # look after, but never needs their ID number.
         scope.widen(phone=FieldAccess.FULL, id_number=FieldAccess.MASKED)

@@ -61,6 +61,21 @@ def test_staff_keep_their_field_access(grid):
     )
 
 
+def test_second_secretary_sees_numbers_masked_and_may_reveal_them(grid):
+    scope = scope_for(grid.users["bob"])
+    assert scope.phone is FieldAccess.REVEALABLE
+    assert scope.id_number is FieldAccess.MASKED
+    wang = grid.residents["wang"]
+    assert (
+        shown(grid.users["bob"], "phone", wang.phone) == wang.phone[:3] + "****" + wang.phone[-4:]
+    )
+
+
+def test_building_leader_sees_their_residents_phones_in_full(grid):
+    zhang = grid.residents["zhang"]
+    assert shown(grid.users["alice"], "phone", zhang.phone) == zhang.phone
+
+
 def test_ended_duty_stops_giving_scope_on_the_next_request(grid):
     alice = grid.users["alice"]
     assert names(alice)
