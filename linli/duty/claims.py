@@ -41,7 +41,11 @@ STAFF_MOVES = {S.APPROVED, S.REFUSED, S.ENDED}
 
 
 def place_is_covered(place: Building | Household) -> bool:
-    """Somebody answers for the place now: a building leader, or a household's keeper."""
+    """Somebody answers for the place now: a building leader, or a household's keeper.
+
+    A household in a building that has a leader is still claimable: under "1+1+X" party
+    members keep neighbours inside led buildings. The lists volunteers claim from show only the
+    gaps (rooms of buildings nobody leads); this check guards against a second keeper."""
     if isinstance(place, Building):
         return Duty.objects.active().filter(kind=Duty.Kind.BUILDING_LEADER, building=place).exists()
     return Duty.objects.active().filter(kind=Duty.Kind.NEIGHBOUR_KEEPER, household=place).exists()
