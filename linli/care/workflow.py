@@ -27,7 +27,7 @@ from linli.core.access import scope_for
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
-from linli.duty.models import Volunteer
+from linli.duty.models import Duty, Volunteer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -128,11 +128,23 @@ def supervises(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
     if scope.all_towns:
         return True
     building = request.household.building
-    return (
+    if (
         request.town_id in scope.ids["town"]
         or building.compound.committee_id in scope.ids["committee"]
         or building.compound_id in scope.ids["compound"]
-        or building.pk in scope.ids["building"]
+    ):
+        return True
+    # The building level of the scope also holds "1+1+X" team members, who help with errands
+    # but do not supervise: only the building's leader does.
+    return building.pk in scope.ids["building"] and (
+        Duty.objects.active()
+        .filter(
+            kind=Duty.Kind.BUILDING_LEADER,
+            building_id=building.pk,
+            volunteer__user_id=user.pk,  # type: ignore[union-attr]
+            volunteer__status=Volunteer.Status.ACTIVE,
+        )
+        .exists()
     )
 
 

@@ -7,9 +7,17 @@ from django.utils import timezone
 
 from linli.care.models import HelpRequest, HelpRequestTransition
 from linli.care.services import help_request_assign
-from linli.care.workflow import MOVES, Conflict, NotAllowed, allowed_moves, help_request_transition
+from linli.care.workflow import (
+    MOVES,
+    Conflict,
+    NotAllowed,
+    allowed_moves,
+    help_request_transition,
+    supervises,
+)
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
+from linli.duty.services import duty_assign
 
 from .conftest import make_request
 
@@ -114,6 +122,19 @@ def test_staff_accepting_names_no_owner(grid):
     hr = make_request(grid)
     moved = help_request_transition(request=hr, to="accepted", user=grid.users["kaiwu"])
     assert moved.owner_volunteer is None
+
+
+def test_building_team_member_helps_but_does_not_supervise(grid):
+    frank = grid.users["frank"]
+    duty_assign(
+        user=None, volunteer=grid.volunteers["frank"], kind="building_team_member", place=grid.b1
+    )
+    frank = type(frank).objects.get(pk=frank.pk)  # the next request's login
+    hr = make_request(grid, "zhang")  # alice leads 1号楼
+    assert not supervises(frank, hr)
+    assert supervises(grid.users["alice"], hr)
+    with pytest.raises(NotAllowed):
+        help_request_transition(request=hr, to="cancelled", user=frank)
 
 
 def test_neighbour_keeper_takes_on_and_finishes_but_may_not_cancel(grid):
