@@ -99,10 +99,6 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} {self.visited_at:%Y-%m-%d %H:%M} {self.outcome}"
 
-    @property
-    def made_contact(self) -> bool:
-        return self.outcome != self.Outcome.NOBODY_HOME
-
 
 class HelpRequestQuerySet(ScopedQuerySet["HelpRequest"]):
     """Requests are visible with their place (building leader and up), to the residents' paired
@@ -129,9 +125,6 @@ class HelpRequestQuerySet(ScopedQuerySet["HelpRequest"]):
             | Q(owner_volunteer__user_id=user.pk, owner_volunteer__status=active)
             | Q(owner_team_id__in=teams.values("pk"))
         )
-
-    def open(self) -> Self:
-        return self.filter(status__in=HelpRequest.OPEN_STATUSES)
 
 
 class HelpRequest(models.Model):

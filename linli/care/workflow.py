@@ -141,7 +141,7 @@ def supervises(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
         .filter(
             kind=Duty.Kind.BUILDING_LEADER,
             building_id=building.pk,
-            volunteer__user_id=user.pk,  # type: ignore[union-attr]
+            volunteer__user_id=user.pk,  # type: ignore[union-attr,misc]
             volunteer__status=Volunteer.Status.ACTIVE,
         )
         .exists()

@@ -93,12 +93,6 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
     return scope
 
 
-def forget_scope(user: Any) -> None:
-    """Drop a memoised scope (after a service changed this user's duties within a request)."""
-    if hasattr(user, "_linli_scope"):
-        del user._linli_scope
-
-
 def scope_q(paths: dict[str, str], user: User | AnonymousUser | None) -> Q | None:
     """The gate's condition on rows that reach each level's id by `paths` (level → lookup):
     a row is visible when one of its ids is in the user's scope. None means every row (a

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from linli.core.access import FieldAccess, scope_for
 
@@ -14,23 +14,14 @@ if TYPE_CHECKING:
 SENSITIVE_FIELDS = ("id_number", "phone")
 
 
-def mask_id_number(value: str) -> str:
-    """310***********1234: region prefix and last four kept."""
-    if not value:
-        return ""
+def mask_number(value: str) -> str:
+    """The first three and last four characters kept: 310***********1234, 138****5678."""
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-def mask_phone(value: str) -> str:
-    """138****5678."""
-    if not value:
-        return ""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
+mask_id_number = mask_phone = mask_number
 
 MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
 
@@ -45,7 +36,3 @@ def shown(user: User | AnonymousUser | None, field: str, value: str) -> str:
     if field_access(user, field) is FieldAccess.FULL:
         return value
     return MASKERS[field](value)
-
-
-def shown_fields(user: User | AnonymousUser | None, obj: Any) -> dict[str, str]:
-    return {f: shown(user, f, getattr(obj, f) or "") for f in SENSITIVE_FIELDS}

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
-from linli.core.pinyin import initials
-from linli.core.validators import parse_id_number
-from linli.places.models import CareTag, Household, Resident, ResidentChange
+from linli.places.models import Household, Resident, ResidentChange
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -32,55 +27,6 @@ BUILTIN_CARE_TAGS = [
     ("mental_disorder", "精神障碍"),
     ("low_income", "低保"),
 ]
-
-
-def care_tags_for_town(town_id: int) -> dict[str, CareTag]:
-    """Built-in and the town's own care tags, by name."""
-    tags = CareTag.objects.filter(Q(town__isnull=True) | Q(town_id=town_id))
-    return {t.name: t for t in tags}
-
-
-def care_tag_ensure(*, town_id: int, name: str) -> CareTag:
-    """The care tag with this name: built-in, or the town's own (created when new)."""
-    existing = care_tags_for_town(town_id).get(name)
-    if existing is not None:
-        return existing
-    return CareTag.objects.create(town_id=town_id, name=name)
-
-
-@transaction.atomic
-def resident_create(
-    *,
-    user: User | None,
-    household: Household,
-    name: str,
-    id_number: str | None = None,
-    phone: str = "",
-    gender: str = "",
-    birth_date: dt.date | None = None,
-    care_tags: Iterable[CareTag] = (),
-    notes: str = "",
-    request: HttpRequest | None = None,
-) -> Resident:
-    if id_number:
-        info = parse_id_number(id_number)
-        id_number, gender, birth_date = info.number, info.gender, info.birth_date
-    resident = Resident.objects.create(
-        town_id=household.town_id,
-        household=household,
-        name=name,
-        name_initials=initials(name),
-        id_number=id_number or None,
-        phone=phone,
-        gender=gender,
-        birth_date=birth_date,
-        notes=notes,
-    )
-    resident.care_tags.set(list(care_tags))
-    audit(
-        user=user, action=AuditEntry.Action.CREATE, target=resident, summary=name, request=request
-    )
-    return resident
 
 
 @transaction.atomic
