@@ -76,13 +76,18 @@ def claim_create(
     if place_is_covered(place):
         raise Problem("该处已有人负责", "somebody already answers for this place")
     field = "household" if isinstance(place, Household) else "building"
-    if Claim.objects.filter(volunteer=volunteer, status=S.PENDING, **{field: place}).exists():
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                town_id=volunteer.town_id,
+                committee_id=committee_id,
+                volunteer=volunteer,
+                **{field: place},
+            )
+    except IntegrityError:  # a pending claim of this volunteer on this place exists
         raise Problem(
             "已提交过认领，请等待审核", "you already claimed this place; wait for a decision"
-        )
-    claim = Claim.objects.create(
-        town_id=volunteer.town_id, committee_id=committee_id, volunteer=volunteer, **{field: place}
-    )
+        ) from None
     ClaimChange.objects.create(claim=claim, changed_by=user, from_status="", to_status=S.PENDING)
     audit(
         user=user, action=AuditEntry.Action.CREATE, target=claim, summary="claim", request=request

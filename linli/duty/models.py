@@ -376,6 +376,17 @@ class Claim(models.Model):
                 condition=Q(building__isnull=False, household__isnull=True)
                 | Q(building__isnull=True, household__isnull=False),
             ),
+            # A double-tapped claim is one pending claim, even at the same moment.
+            models.UniqueConstraint(
+                fields=["volunteer", "building"],
+                condition=Q(status="pending", building__isnull=False),
+                name="claim_one_pending_per_volunteer_building",
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "household"],
+                condition=Q(status="pending", household__isnull=False),
+                name="claim_one_pending_per_volunteer_household",
+            ),
             # The database itself refuses a second approved claim on the same place.
             models.UniqueConstraint(
                 fields=["building"],

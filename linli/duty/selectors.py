@@ -26,7 +26,7 @@ def volunteer_of(user: User | AnonymousUser | None) -> Volunteer | None:
 
 
 def residents_with_tags(queryset: QuerySet[Resident]) -> QuerySet[Resident]:
-    return queryset.select_related("household__building").prefetch_related("care_tags")
+    return queryset.select_related("household__building__compound").prefetch_related("care_tags")
 
 
 @dataclass

@@ -47,6 +47,15 @@ def test_a_covered_place_cannot_be_claimed(grid):
 
 
 @pytest.mark.django_db
+def test_a_double_claim_is_one_pending_claim(grid):
+    claimant = volunteer(grid, 5)
+    claim_create(user=None, volunteer=claimant, place=grid.b2)
+    with pytest.raises(Problem):
+        claim_create(user=None, volunteer=claimant, place=grid.b2)
+    assert Claim.objects.filter(volunteer=claimant, status="pending").count() == 1
+
+
+@pytest.mark.django_db
 def test_claims_are_for_the_volunteers_own_committee(grid):
     with pytest.raises(Problem):
         claim_create(user=None, volunteer=volunteer(grid, 1), place=grid.lb1)
