@@ -7,6 +7,7 @@ Anything out of scope is a 404, the same as something that does not exist.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
@@ -327,19 +328,30 @@ def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: int) -> HttpResponse:
+    pairs = [value.partition(":")[::2] for value in request.POST.getlist("pair")[:2000]]
+    # Both sides through the gate and of this committee, each read once for all the pairs.
+    residents = Resident.objects.visible_to(request.user).filter(
+        household__building__compound__committee=committee,
+        pk__in=[_int(r) for r, _v in pairs],
+    )
+    helpers = Volunteer.objects.visible_to(request.user).filter(
+        committee=committee, pk__in=[_int(v) for _r, v in pairs]
+    )
+    by_id = {r.pk: r for r in residents}
+    helper_by_id = {v.pk: v for v in helpers}
+    load = Counter(
+        Pairing.objects.active()
+        .filter(volunteer__in=helper_by_id.values())
+        .values_list("volunteer_id", flat=True)
+    )
     made, problems = 0, []
-    for value in request.POST.getlist("pair")[:2000]:
-        resident_id, _sep, volunteer_id = value.partition(":")
-        resident = Resident.objects.visible_to(request.user).filter(pk=_int(resident_id)).first()
-        helper = (
-            Volunteer.objects.visible_to(request.user)
-            .filter(pk=_int(volunteer_id), committee=committee)
-            .first()
-        )
+    for resident_id, volunteer_id in pairs:
+        resident = by_id.get(_int(resident_id))
+        helper = helper_by_id.get(_int(volunteer_id))
         if resident is None or helper is None:
-            problems.append(value)
+            problems.append(f"{resident_id}:{volunteer_id}")
             continue
-        if Pairing.objects.active().filter(volunteer=helper).count() >= capacity:
+        if load[helper.pk] >= capacity:
             problems.append(f"{helper.name}: {_('已满')}")
             continue
         try:
@@ -351,6 +363,7 @@ def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: in
                 request=request,
             )
             made += 1
+            load[helper.pk] += 1
         except Problem as exc:
             problems.append(f"{resident.name}: {exc}")
     messages.success(request, _("已结对 %(n)d 对") % {"n": made})

@@ -117,3 +117,19 @@ def test_accepting_cannot_pair_people_out_of_scope(grid, client_for):
     chen, dave = grid.residents["chen"], grid.volunteers["dave"]
     client_for("kaiwu").post(url, {"pair": [f"{chen.pk}:{dave.pk}", "x:y"]})
     assert Pairing.objects.count() == 1  # only the scenario's own
+
+
+@pytest.mark.django_db
+def test_accepting_pairs_only_residents_of_the_pages_committee(grid, medic, client_for):
+    url = reverse("duty:suggestions", args=[grid.kaiwu.pk])
+    chen = grid.residents["chen"]  # a 丽水 resident, visible to town staff
+    client_for("town").post(url, {"pair": [f"{chen.pk}:{medic.pk}"]})
+    assert not Pairing.objects.filter(volunteer=medic).exists()
+
+
+@pytest.mark.django_db
+def test_accepting_stops_at_a_volunteers_capacity(grid, medic, client_for):
+    url = reverse("duty:suggestions", args=[grid.kaiwu.pk]) + "?capacity=1"
+    li, zhang = grid.residents["li"], grid.residents["zhang"]
+    client_for("kaiwu").post(url, {"pair": [f"{li.pk}:{medic.pk}", f"{zhang.pk}:{medic.pk}"]})
+    assert Pairing.objects.active().filter(volunteer=medic).count() == 1
