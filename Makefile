@@ -5,19 +5,25 @@ BIN := $(VENV)/bin
 ECHARTS := linli/static/vendor/echarts.min.js
 DEMO_ADDR ?= 127.0.0.1:8000
 
-.PHONY: install static demo test test-sqlite test-postgres lint bench clean
+.PHONY: prereqs install static demo test test-sqlite test-postgres lint bench clean
 
 # Idempotent: each step runs only when its inputs changed (collectstatic skips unchanged files).
+# tools/prereqs installs the Debian packages a step needs, or names them in one line and stops.
 install: $(VENV)/.installed $(ECHARTS) static
 
+prereqs:
+	@tools/prereqs test
+
 $(VENV)/.installed: pyproject.toml constraints.txt
-	@$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), sys.version" || { echo "需要 Python 3.11 (need Python 3.11)"; exit 1; }
+	@tools/prereqs base
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "需要 Python 3.11 (need Python 3.11)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
 $(ECHARTS): package.json package-lock.json
+	@tools/prereqs base
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(dir $@)
 	cp node_modules/echarts/dist/echarts.min.js $@
@@ -33,17 +39,19 @@ static: $(VENV)/.installed $(ECHARTS)
 demo: install
 	$(BIN)/linli demo --serve --addr $(DEMO_ADDR)
 
-test: install lint test-sqlite test-postgres
+test: prereqs install lint test-sqlite test-postgres
 
 test-sqlite:
 	CONN_MAX_AGE=0 $(BIN)/pytest -n 2 -q
 
-# Runs when TEST_DATABASE_URL is set (as .ci/run does), e.g. postgres://postgres@127.0.0.1:5432/linli
+# On TEST_DATABASE_URL, or the local server at 127.0.0.1:5432 (started if it is down);
+# skipped, with a line saying so, where there is none (tools/postgres-url).
 test-postgres:
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
-		CONN_MAX_AGE=0 DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2 -q; \
-	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+	@url=$$(tools/postgres-url) || exit 1; \
+	if [ -n "$$url" ]; then \
+		echo "== PostgreSQL: $$url"; \
+		CONN_MAX_AGE=0 DATABASE_URL="$$url" $(BIN)/pytest -n 2 -q; \
+	else echo "没有 PostgreSQL，跳过第二轮 (no PostgreSQL here: second pass skipped)"; fi
 
 lint: install
 	$(BIN)/ruff check linli bench conftest.py

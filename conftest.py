@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import Client
 
 from linli.testing.scenario import Scenario, build_scenario
+
+CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without chromium, one line says what to install, not an error per browser test."""
+    if not os.access(CHROMIUM, os.X_OK) and "not browser" not in (config.option.markexpr or ""):
+        raise pytest.UsageError(
+            f"浏览器测试需要 Debian 的 chromium（{CHROMIUM}）：运行 make test 自动安装，"
+            "或 apt-get install chromium，或加 -m 'not browser' "
+            f"(the browser tests need Debian's chromium at {CHROMIUM}: `make test` installs it)"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -44,15 +58,13 @@ def browser_page(live_server, transactional_db):
     Playwright's sync API runs an event loop in this thread; the Django ORM calls that tests make
     around it are still synchronous, hence DJANGO_ALLOW_ASYNC_UNSAFE.
     """
-    import os
-
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
+            executable_path=CHROMIUM,
             headless=True,
             args=[
                 "--no-sandbox",
