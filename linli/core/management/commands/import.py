@@ -89,9 +89,13 @@ class Command(BaseCommand):
         else:
             town = self._town(options, cls.may_create_town)
         if options["committee"]:
-            if committee is not None and committee.name != options["committee"]:
+            if (
+                user is not None
+                and committee is not None
+                and committee.name != options["committee"]
+            ):
                 raise CommandError(
-                    f"账号{user.username}只能导入{committee.name}的数据 "  # type: ignore[union-attr]
+                    f"账号{user.username}只能导入{committee.name}的数据 "
                     f"(the login may import only into its own committee)"
                 )
             committee = Committee.objects.filter(town_id=town.pk, name=options["committee"]).first()
@@ -123,8 +127,8 @@ class Command(BaseCommand):
 
         if not options["user"]:
             return None, None
-        user = User.objects.select_related("town", "committee").filter(username=options["user"])
-        found = user.first()
+        logins = User.objects.select_related("town", "committee")
+        found = logins.filter(username=options["user"]).first()
         if found is None or not found.is_active:
             raise CommandError(f"找不到账号 {options['user']!r} (no such user)")
         try:
