@@ -218,3 +218,12 @@ def test_another_towns_staff_cannot_see_the_transfer(scenario, client_for, held)
     assert "陈国强" not in client.get(reverse("places:transfers")).content.decode()
     decide = reverse("places:transfer_decide", args=[held.pk])
     assert client.post(decide, {"decision": "confirm"}).status_code == 404
+
+
+def test_the_admin_lists_transfers_read_only(client, held):
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    assert "陈国强" in client.get("/admin/places/transferrequest/").content.decode()
+    assert client.get("/admin/places/transferrequest/add/").status_code == 403
+    client.post(f"/admin/places/transferrequest/{held.pk}/change/", {"status": "confirmed"})
+    held.refresh_from_db()
+    assert held.status == "pending"
