@@ -16,6 +16,7 @@ NAV_ITEMS: list[tuple[str, Any, str]] = [
     ("places:residents", _("居民"), "all"),
     ("places:import", _("导入"), "staff"),
     ("core:audit_log", _("审计日志"), "town"),
+    ("places:transfers", _("迁入确认"), "town"),
     ("duty:index", _("包干"), "staff"),
     ("duty:coverage", _("覆盖"), "staff"),
     ("duty:mine", _("我的包干"), "volunteer"),

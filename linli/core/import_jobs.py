@@ -15,13 +15,13 @@ import os
 import threading
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from linli.core.imports import ImportResult, get_importer, run_import
+from linli.core.imports import ImportResult, get_importer, import_scope, run_import
 from linli.core.models import ImportJob
 from linli.core.validators import Problem
 
@@ -55,8 +55,7 @@ def _progress_path(job_id: int) -> Path:
 def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bool) -> ImportJob:
     """Store an uploaded file and preview it (a dry run); nothing is imported yet."""
     get_importer(kind)
-    if user.town_id is None:
-        raise Problem("您的账号没有所属镇/街道，无法导入", "your login belongs to no town")
+    committee = import_scope(user)  # also refuses a login without a town
     name = Path(upload.name or "upload").name
     if not name.lower().endswith(EXTENSIONS):
         raise Problem("请上传 .xlsx、.xls 或 .csv 文件", "upload an .xlsx, .xls or .csv file")
@@ -71,9 +70,8 @@ def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bo
     with (job_dir() / stored).open("wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    committee = user.committee if user.role == user.Role.COMMITTEE_STAFF else None
     job = ImportJob.objects.create(
-        town_id=user.town_id,
+        town_id=cast(int, user.town_id),
         user=user,
         committee=committee,
         kind=kind,

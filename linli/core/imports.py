@@ -21,15 +21,21 @@ The contract of an importer kind
   duplicates within the file row errors. Return anything (a dict, a dataclass); `None` skips
   the row silently. Required columns left empty are reported before `check_row` is called;
 - `plan(records) -> Plan`: without writing, say what would happen: `created`, `updated`,
-  `unchanged` counts and `new` (a dict "居委" → names that would be created, for the dry run).
-  Put whatever `apply()` needs in `plan.payload`;
+  `unchanged` and `held` counts and `new` (a dict "居委" → names that would be created, for the
+  dry run). Put whatever `apply()` needs in `plan.payload`;
 - `apply(plan)`: write, in bulk (`bulk_create(batch_size=BATCH)`, or `insert_rows()` for tens of
   thousands of rows), inside the engine's transaction; call `self.progress(done, total)` now
   and then. Matching must make a re-import of the same file change nothing (`updated == 0`).
   The engine writes the one audit entry (who, file, counts); importers write none.
 - `self.town` (may be unsaved when `may_create_town` and the town is new: the engine saves it
-  before `apply`), `self.user` (None from the command line), `self.committee` (set for committee
-  staff: rows for other committees must be row errors; use `self.check_committee(name)`).
+  before `apply`), `self.user` (None from the command line without `--user`), `self.committee`
+  (the uploader's scope, from `import_scope()`: set for committee staff, None for the town).
+
+An import acts with the uploader's scope. With `self.committee` set, rows for other committees
+are row errors (`self.check_committee(name)`), and the importer matches, updates and names only
+people of that committee: a row whose person is registered in another committee never moves
+them and never says where; it is `held` as a transfer request (linli.places.transfers) for town
+staff to confirm or refuse, and the report says only how many rows await the town office.
 
 A short example (in linli/duty/importers.py, registered in DutyConfig.ready())::
 
@@ -96,6 +102,8 @@ __all__ = [
     "Row",
     "RowProblem",
     "get_importer",
+    "held_text",
+    "import_scope",
     "importer_kinds",
     "insert_rows",
     "register_importer",
@@ -112,6 +120,7 @@ class Plan:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0
     new: dict[str, list[str]] = field(default_factory=dict)
     payload: Any = None
 
@@ -146,6 +155,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    held: int = 0
     new: dict[str, list[str]] = field(default_factory=dict)
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
@@ -202,6 +212,8 @@ class ImportResult:
             f"{verb}新增{self.created}，{verb}更新{self.updated}，不变{self.unchanged} "
             f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
         )
+        if self.held:
+            lines.append(held_text(self.held))
         for label, names in self.new.items():
             shown = "、".join(names[:50]) + (f" …(+{len(names) - 50})" if len(names) > 50 else "")
             lines.append(f"{verb}新建{label} {len(names)}个 (new {label}): {shown}")
@@ -241,10 +253,12 @@ class Importer:
         user: User | None = None,
         committee: Committee | None = None,
         progress: ProgressCallback | None = None,
+        file_name: str = "",
     ) -> None:
         self.town = town
         self.user = user
         self.committee = committee
+        self.file_name = file_name
         self._progress = progress
         self._seen: dict[Hashable, int] = {}
 
@@ -286,6 +300,31 @@ class Importer:
     @classmethod
     def required_columns(cls) -> list[Column]:
         return [c for c in cls.columns if c.required]
+
+
+def import_scope(user: User) -> Committee | None:
+    """The committee an import by this login is limited to, or None for its whole town.
+
+    The upload page and `linli import --user` both ask here, so both act with the same scope.
+    Town staff (and a superuser without another role) import for the town, committee staff for
+    their committee; anyone else (volunteers, a login without a role, committee staff without a
+    committee) may not import at all.
+    """
+    if user.town_id is None:
+        raise Problem("您的账号没有所属镇/街道，无法导入", "your login belongs to no town")
+    role = user.role
+    if role == user.Role.TOWN_STAFF or (user.is_superuser and not role):
+        return None
+    if role == user.Role.COMMITTEE_STAFF and user.committee_id is not None:
+        committee: Committee = user.committee  # type: ignore[assignment]
+        if committee.town_id == user.town_id:
+            return committee
+    raise Problem("只有镇/街道和居委工作人员可以导入", "only town and committee staff may import")
+
+
+def held_text(count: int) -> str:
+    """What a report says of rows held for the town office: the same before and after."""
+    return f"待镇/街道确认 {count} 行 ({count} rows await the town office)"
 
 
 _registry: dict[str, type[Importer]] = {}
@@ -349,7 +388,9 @@ def run_import(
         result.seconds = time.perf_counter() - started
         return result
     result.sheets = [s.describe() for s in table.sheets]
-    importer = cls(town=town, user=user, committee=committee, progress=progress)
+    importer = cls(
+        town=town, user=user, committee=committee, progress=progress, file_name=name[:200]
+    )
     importer.prepare()
     try:
         for sheet in table.sheets:
@@ -367,6 +408,7 @@ def run_import(
         return result
     plan = importer.plan(records)
     result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
+    result.held = plan.held
     result.new = {k: v for k, v in plan.new.items() if v}
     if result.ok and not dry_run:
         with transaction.atomic():
@@ -468,6 +510,7 @@ def _audit(
         "created": result.created,
         "updated": result.updated,
         "unchanged": result.unchanged,
+        "held": result.held,
         "rejected": result.rejected,
         **(extra or {}),
     }

@@ -15,12 +15,16 @@ class DutyConfig(AppConfig):
         from linli.duty.demo import demo_grid_logins
         from linli.duty.importers import IMPORTERS
         from linli.duty.scope import duty_scope
+        from linli.duty.services import volunteer_transfer_apply
         from linli.places.demo_logins import register_demo_login_provider
+        from linli.places.models import TransferRequest
+        from linli.places.transfers import register_transfer_kind
 
         register_scope_provider(duty_scope)
         for importer in IMPORTERS:
             register_importer(importer)
         register_demo_login_provider(demo_grid_logins)
+        register_transfer_kind(TransferRequest.Kind.VOLUNTEER, volunteer_transfer_apply)
         register_report(
             "duty-coverage",
             duty_coverage_report,

@@ -18,7 +18,14 @@ from linli.core.models import AuditEntry
 from linli.core.pinyin import initials
 from linli.core.validators import Problem, normalise_phone, parse_id_number
 from linli.duty.models import Claim, Duty, Pairing, Team, Volunteer
-from linli.places.models import Building, Committee, Compound, Household, Resident
+from linli.places.models import (
+    Building,
+    Committee,
+    Compound,
+    Household,
+    Resident,
+    TransferRequest,
+)
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -188,6 +195,48 @@ def volunteer_set_status(
         request=request,
     )
     return locked
+
+
+@transaction.atomic
+def volunteer_move_committee(
+    *,
+    user: User | None,
+    volunteer: Volunteer,
+    committee: Committee,
+    request: HttpRequest | None = None,
+) -> Volunteer:
+    """Register a volunteer with another committee of the town (a transfer the town confirmed).
+    Teams belong to a committee, so the old one is left (and led no more); duties in force stay
+    until ended on the pages, as history is never rewritten."""
+    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if committee.town_id != locked.town_id:
+        raise Problem("居委属于其他镇/街道", "the committee belongs to another town")
+    before = locked.committee_id
+    Team.objects.filter(leader=locked).update(leader=None)
+    locked.committee, locked.team = committee, None
+    locked.save(update_fields=["committee", "team", "updated_at"])
+    volunteer.committee, volunteer.team = committee, None
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        target=locked,
+        summary="volunteer committee",
+        detail={"from_committee": before, "to_committee": committee.pk},
+        request=request,
+    )
+    return locked
+
+
+def volunteer_transfer_apply(
+    user: User, transfer: TransferRequest, request: HttpRequest | None
+) -> None:
+    """A confirmed transfer request of kind "volunteer" (linli.places.transfers)."""
+    volunteer = Volunteer.objects.filter(pk=transfer.subject_id, town_id=transfer.town_id).first()
+    if volunteer is None:
+        raise Problem("该志愿者已不在登记中", "the volunteer is no longer registered")
+    volunteer_move_committee(
+        user=user, volunteer=volunteer, committee=transfer.to_committee, request=request
+    )
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from linli.places.models import (
     Resident,
     ResidentChange,
     Town,
+    TransferRequest,
 )
 
 
@@ -130,3 +131,11 @@ class ResidentChangeAdmin(ReadOnlyAdmin):
     list_display = ("resident", "changed_at", "changed_by", "from_status", "to_status", "note")
     list_select_related = ("resident", "changed_by")
     readonly_fields = [f.name for f in ResidentChange._meta.fields]
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(ReadOnlyAdmin, GatedAdmin):
+    """Read-only: transfers are decided on the town's queue page (audited, applied by services)."""
+
+    list_display = ("kind", "name", "from_committee", "to_committee", "status", "requested_at")
+    list_filter = ("status", "kind", "town")

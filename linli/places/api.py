@@ -145,7 +145,10 @@ class BuildingQuery(PlaceQuery):
 class ResidentQuery(Schema):
     q: str | None = Field(
         None,
-        description="姓名、拼音首字母、手机尾号(4位以上)、室号 (name, initials, phone tail, room)",
+        description=(
+            "姓名、拼音首字母、手机尾号4位或完整手机号、室号 (name, initials, the phone "
+            "number's last 4 digits or all 11 — a whole number is audited — or room)"
+        ),
     )
     committee: int | None = None
     compound: int | None = None

@@ -16,7 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import FieldAccess
+from linli.core.audit import audit
 from linli.core.masking import field_access, mask_phone
+from linli.core.models import AuditEntry
 from linli.places import selectors
 from linli.places.models import Building, CareTag, Committee, Compound, Resident
 
@@ -24,7 +26,8 @@ LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
 
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _DIGITS = re.compile(r"^\d+$")
-PHONE_TAIL_MIN = 4
+PHONE_TAIL = 4
+PHONE_WHOLE = 11
 
 
 def _user(request: HttpRequest | None) -> Any:
@@ -192,19 +195,38 @@ class ResidentFilter(StrictFilterSet):
         return form
 
     def search(self, queryset: QuerySet[Resident], name: str, value: str) -> QuerySet[Resident]:
-        """Name (contains), pinyin initials (张三丰 → zsf), phone tail (4+ digits), room."""
+        """Name (contains), pinyin initials (张三丰 → zsf), phone tail or whole number, room."""
         q = value.strip()
         if not q:
             return queryset
         condition = Q(name__icontains=q) | Q(household__room=q)
         if _LETTERS.match(q):
             condition |= Q(name_initials__startswith=q.lower())
-        if _DIGITS.match(q) and len(q) >= PHONE_TAIL_MIN:
-            # Who may not reveal phone numbers may match only on the tail they can already see.
-            masked = field_access(_user(self.request), "phone") is FieldAccess.MASKED
-            if not masked or len(q) == PHONE_TAIL_MIN:
-                condition |= Q(phone__endswith=q)
+        if _DIGITS.match(q):
+            condition |= self._phone(queryset, q)
         return queryset.filter(condition)
+
+    def _phone(self, queryset: QuerySet[Resident], q: str) -> Q:
+        """The tail everyone sees (4 digits), or a whole number (11). Nothing in between: growing
+        tails would spell out a masked number without the audited reveal. A whole number typed
+        by a login that sees numbers masked is audited as the reveal it amounts to; a login
+        that may not reveal at all matches on the tail only."""
+        user = _user(self.request)
+        access = field_access(user, "phone")
+        if len(q) == PHONE_TAIL:
+            return Q(phone__endswith=q)
+        if len(q) != PHONE_WHOLE or access is FieldAccess.MASKED:
+            return Q(pk__in=[])
+        if access is FieldAccess.REVEALABLE:
+            found = list(queryset.filter(phone=q).values_list("pk", flat=True)[:50])
+            audit(
+                user=user,
+                action=AuditEntry.Action.REVEAL,
+                summary="phone search",
+                detail={"field": "phone", "search": mask_phone(q), "residents": found},
+                request=self.request,
+            )
+        return Q(phone=q)
 
     def only_special(
         self, queryset: QuerySet[Resident], name: str, value: bool | None

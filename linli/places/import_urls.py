@@ -10,4 +10,6 @@ urlpatterns: list = [
     path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
     path("import/<int:pk>/rejects/", views_import.import_rejects, name="import_rejects"),
+    path("transfers/", views_import.transfers, name="transfers"),
+    path("transfers/<int:pk>/", views_import.transfer_decide, name="transfer_decide"),
 ]

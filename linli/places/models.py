@@ -255,3 +255,54 @@ class ResidentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id} {self.changed_at:%Y-%m-%d}"
+
+
+class TransferRequest(models.Model):
+    """A person an import found registered in another committee (待镇/街道确认的迁入):
+    held until town staff confirm the move or refuse it; the uploader never learns where."""
+
+    class Kind(models.TextChoices):
+        RESIDENT = "resident", _("居民")
+        VOLUNTEER = "volunteer", _("志愿者")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        REFUSED = "refused", _("已拒绝")
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    subject_id = models.PositiveBigIntegerField()  # the resident's or the volunteer's id
+    name = models.CharField(_("姓名"), max_length=50)
+    from_committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="+", verbose_name=_("现属居委")
+    )
+    to_committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="+", verbose_name=_("申请迁入居委")
+    )
+    to_household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("文件"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    # Only the town sees the queue: a committee must not learn where else a person lives.
+    objects = scoped_queryset({"town": "town_id"}).as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("迁入申请")
+        verbose_name_plural = _("迁入申请")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} → {self.to_committee_id}"

@@ -20,4 +20,5 @@ urlpatterns: list = [
     path("residents/<int:pk>/reveal/<str:field>/", views.resident_reveal, name="resident_reveal"),
     path("households/options/", views.household_options, name="household_options"),
     path("export/<str:kind>/", views.export, name="export"),
+    path("export/<str:kind>/full/", views.export_full, name="export_full"),
 ]

@@ -29,11 +29,12 @@ from django_tables2 import RequestConfig
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
 from linli.core.export import write_xlsx
-from linli.core.masking import SENSITIVE_FIELDS, field_access, shown
+from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
 from linli.core.models import AuditEntry
 from linli.core.tables import paginate
 from linli.places import selectors, services
 from linli.places.filters import (
+    LONG_NUMBER,
     BuildingFilter,
     CommitteeFilter,
     CompoundFilter,
@@ -105,9 +106,7 @@ def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
     table = spec.table(filterset.qs)
     paginate(request, table, PER_PAGE)
     table.count_page(request.user)
-    can_full = spec.sensitive and any(
-        field_access(request.user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS
-    )
+    can_full = _can_export_full(request.user, spec)
     context = {
         "spec": spec,
         "filter": filterset,
@@ -116,6 +115,15 @@ def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
         "can_export_full": can_full,
     }
     return render(request, "places/list.html", context, status=400 if invalid else 200)
+
+
+def _can_export_full(user: Any, spec: PlaceList) -> bool:
+    """Full numbers in bulk are for staff (town, committee) whose scope may reveal them."""
+    return (
+        spec.sensitive
+        and getattr(user, "is_staff_role", False)
+        and any(field_access(user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS)
+    )
 
 
 @login_required
@@ -340,43 +348,73 @@ def _counted(rows: Iterator[list[Any]], counter: list[int]) -> Iterator[list[Any
 @login_required
 @require_GET
 def export(request: HttpRequest, kind: str) -> HttpResponseBase:
-    """Any list as xlsx, filtered as on the page; masked unless full numbers are asked (and
-    allowed). The response owns the temporary file and closes it when sent."""
+    """Any list as xlsx, filtered as on the page, numbers as the user sees them (masked unless
+    the scope shows them in full). Full numbers in bulk are `export_full`'s, never a GET."""
+    if request.GET.get("full"):
+        return _bad_request(
+            gettext("导出完整号码须在列表页填写理由后提交 (state a reason on the list page)")
+        )
+    return _export(request, kind, request.GET, full=False)
+
+
+@login_required
+@require_POST
+def export_full(request: HttpRequest, kind: str) -> HttpResponseBase:
+    """Staff export with full ID and phone numbers: a stated reason (in the body, never the
+    URL), recorded with the row count. Volunteers never get one."""
+    user = request.user
+    if not getattr(user, "is_staff_role", False):
+        raise PermissionDenied(gettext("只有工作人员可以导出完整号码 (staff only)"))
+    reason = LONG_NUMBER.sub(
+        lambda m: mask_number(m.group()), request.POST.get("reason", "").strip()
+    )[:REASON_MAX]
+    if len(reason) < 2:
+        return _bad_request(gettext("请填写导出完整号码的理由 (state why the full numbers)"))
+    return _export(request, kind, request.POST, full=True, reason=reason)
+
+
+REASON_MAX = 200
+
+
+def _bad_request(text: str) -> HttpResponse:
+    return HttpResponse(text, status=400, content_type="text/plain")
+
+
+def _export(
+    request: HttpRequest, kind: str, data: Any, *, full: bool, reason: str = ""
+) -> HttpResponseBase:
+    """The response owns the temporary file and closes it when sent."""
     spec = LISTS.get(kind)
     if spec is None:
         raise Http404
-    filterset = _filtered(request, spec)
+    filterset = spec.filterset(data or None, queryset=spec.rows(request.user), request=request)
     if filterset.is_bound and not filterset.is_valid():
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
-        return HttpResponse(
-            gettext("筛选条件无效 (invalid filter): ") + reasons,
-            status=400,
-            content_type="text/plain",
-        )
+        return _bad_request(gettext("筛选条件无效 (invalid filter): ") + reasons)
     table = spec.table(filterset.qs)
     RequestConfig(request, paginate=False).configure(table)
-    asked_full = spec.sensitive and request.GET.get("full") == "1"
-    table.full_numbers = asked_full
+    full_given = full and _can_export_full(request.user, spec)
+    table.full_numbers = full_given
     table.load_counts(request.user, None)
-    full_given = asked_full and any(
-        field_access(request.user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS
-    )
     ordered: QuerySet[Any] = table.data.data  # type: ignore[attr-defined]
     counter = [0]
     rows = _counted(table.export_rows(ordered), counter)
     out = tempfile.TemporaryFile()  # noqa: SIM115
     write_xlsx(out, table.export_headers(), rows, sheet_title=str(spec.title))
     out.seek(0)
+    detail = {
+        "list": kind,
+        "filters": filterset.active_params(),
+        "rows": counter[0],
+        "full_numbers": full_given,
+    }
+    if full:
+        detail["reason"] = reason
     audit(
         user=request.user,  # type: ignore[arg-type]
         action=AuditEntry.Action.EXPORT,
         summary=f"{kind} ({counter[0]})",
-        detail={
-            "list": kind,
-            "filters": filterset.active_params(),
-            "rows": counter[0],
-            "full_numbers": full_given,
-        },
+        detail=detail,
         request=request,
     )
     filename = f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx"

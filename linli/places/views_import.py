@@ -1,4 +1,5 @@
-"""The roster upload page: choose a file → preview (dry run) → confirm → progress → result."""
+"""The roster upload page: choose a file → preview (dry run) → confirm → progress → result;
+and the town's queue of transfer requests the imports held (linli.places.transfers)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, pgettext
@@ -14,18 +16,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from linli.core.audit import audit
 from linli.core.import_jobs import job_confirm, job_create, job_progress, rejects_path
-from linli.core.imports import ImportResult, importer_kinds
+from linli.core.imports import ImportResult, import_scope, importer_kinds
 from linli.core.models import AuditEntry, ImportJob
 from linli.core.validators import Problem
+from linli.places.models import TransferRequest
+from linli.places.transfers import transfer_confirm, transfer_refuse
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
 
 
 def _staff(request: HttpRequest) -> User:
+    """A login that may import (see `import_scope`); anyone else is refused with the reason."""
     user: User = request.user  # type: ignore[assignment]
-    if not user.is_staff_role:
-        raise PermissionDenied("只有镇/街道和居委工作人员可以导入 (staff only)")
+    try:
+        import_scope(user)
+    except Problem as exc:
+        raise PermissionDenied(str(exc)) from None
     return user
 
 
@@ -132,3 +139,52 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "has_rejects": rejects_path(job).is_file(),
         "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
     }
+
+
+def _town_transfers(request: HttpRequest) -> QuerySet[TransferRequest]:
+    """Only town staff decide transfers; to anyone else the queue does not exist (404)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not (user.is_superuser or user.role == user.Role.TOWN_STAFF):
+        raise Http404
+    return TransferRequest.objects.visible_to(user).select_related(
+        "from_committee",
+        "to_committee",
+        "to_household__building__compound",
+        "requested_by",
+        "decided_by",
+    )
+
+
+@login_required
+@require_GET
+def transfers(request: HttpRequest) -> HttpResponse:
+    return _transfers_page(request, _town_transfers(request))
+
+
+def _transfers_page(
+    request: HttpRequest, rows: QuerySet[TransferRequest], status: int = 200
+) -> HttpResponse:
+    pending = rows.filter(status=TransferRequest.Status.PENDING)
+    decided = rows.exclude(status=TransferRequest.Status.PENDING)[:50]
+    context = {"pending": pending, "decided": decided}
+    return render(request, "places/transfers.html", context, status=status)
+
+
+@login_required
+@require_POST
+def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    rows = _town_transfers(request)
+    transfer = get_object_or_404(rows, pk=pk)
+    decide = {"confirm": transfer_confirm, "refuse": transfer_refuse}.get(
+        request.POST.get("decision", "")
+    )
+    if decide is None:
+        messages.error(request, gettext("请选择确认或拒绝"))
+        return _transfers_page(request, rows, status=400)
+    try:
+        decide(user=request.user, transfer=transfer, request=request)  # type: ignore[arg-type]
+    except Problem as exc:
+        messages.error(request, str(exc))
+        return _transfers_page(request, rows, status=409)
+    messages.success(request, gettext("已处理"))
+    return redirect("places:transfers")

@@ -177,12 +177,13 @@ def test_town_staff_pages_are_in_english(grid):
         (reverse("care:town"), ["supervision"]),
         (reverse("duty:index"), ["Duties", "Coverage"]),
         (reverse("core:audit_log"), ["Audit log", "Action", "Summary"]),
+        (reverse("places:transfers"), ["Transfers", "No requests await confirmation."]),
     ]:
         html = get_english(client, url)
         assert all(w in html for w in words), url
         assert not leftover_chinese(html), f"{url}: {leftover_chinese(html)}"
     nav = nav_of(get_english(client, reverse("home")))
-    assert ">Audit log</a>" in nav and ">Coverage</a>" in nav
+    assert ">Audit log</a>" in nav and ">Coverage</a>" in nav and ">Transfers</a>" in nav
 
 
 def test_a_volunteers_pages_are_in_english(grid):

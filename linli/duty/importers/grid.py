@@ -3,7 +3,8 @@
 Both name volunteers by phone number and places or residents by name or ID number; an unknown
 volunteer, place or resident is a row error. A duty or pairing already in force is left as it
 is, so a file imported twice changes nothing; ending duties is done on the pages, never by an
-import (history is not rewritten).
+import (history is not rewritten). A committee clerk's import knows only their committee's
+volunteers and residents: anyone else is "not found", never named.
 """
 
 from __future__ import annotations
@@ -27,19 +28,20 @@ from linli.duty.importers.volunteers import (
 from linli.duty.models import Duty, Pairing, Volunteer, active_q
 from linli.places.importers import PlaceIndex
 from linli.places.importers.places import BUILDING, COMPOUND, ROOM, building_name, room_name
-from linli.places.models import Resident
+from linli.places.models import Committee, Resident
 
 Path = tuple[int, int | None, int | None, int | None]  # committee, compound, building, household
 PATH_FIELDS = ("committee_id", "compound_id", "building_id", "household_id")
 
 
 class VolunteerByPhone:
-    """The town's volunteers by phone number, for rows that name one."""
+    """The volunteers of the uploader's scope (the town, or a committee) by phone number."""
 
-    def __init__(self, town_id: int) -> None:
-        rows = Volunteer.objects.filter(town_id=town_id).values_list(
-            "phone", "id", "name", "status"
-        )
+    def __init__(self, town_id: int, committee: Committee | None) -> None:
+        volunteers = Volunteer.objects.filter(town_id=town_id)
+        if committee is not None:
+            volunteers = volunteers.filter(committee=committee)
+        rows = volunteers.values_list("phone", "id", "name", "status")
         self.by_phone = {phone: (pk, name, status) for phone, pk, name, status in rows}
 
     def find(self, row: Row, phone_column: str, label: str, name_column: str) -> int:
@@ -91,7 +93,7 @@ class DutiesImporter(Importer):
 
     def prepare(self) -> None:
         self.places = PlaceIndex(self.town.pk)
-        self.volunteers = VolunteerByPhone(self.town.pk)
+        self.volunteers = VolunteerByPhone(self.town.pk, self.committee)
         self.default_committee = self.committee.name if self.committee is not None else ""
         rows = Duty.objects.filter(active_q(), town_id=self.town.pk).values_list(
             "id", "title", "volunteer_id", "kind", *PATH_FIELDS
@@ -222,8 +224,12 @@ class PairingsImporter(Importer):
     )
 
     def prepare(self) -> None:
-        self.volunteers = VolunteerByPhone(self.town.pk)
+        self.volunteers = VolunteerByPhone(self.town.pk, self.committee)
         town_residents = Resident.objects.filter(town_id=self.town.pk, id_number__isnull=False)
+        if self.committee is not None:
+            town_residents = town_residents.filter(
+                household__building__compound__committee=self.committee
+            )
         self.known_ids = set(town_residents.values_list("id_number", flat=True))
         tagged = Resident.care_tags.through.objects.filter(resident__town_id=self.town.pk)
         special = town_residents.filter(pk__in=tagged.values("resident_id")).values_list(

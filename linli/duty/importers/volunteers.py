@@ -1,5 +1,9 @@
 """Importer kind "volunteers": identified by phone number within the town, so a roster
-imported twice changes nothing; empty cells never blank out what is stored, skills only add."""
+imported twice changes nothing; empty cells never blank out what is stored, skills only add.
+
+A committee clerk's import matches only their committee's volunteers: a phone number of a
+volunteer registered in another committee is held as a transfer request for the town office
+(linli.places.transfers), never moved and never named."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.pinyin import initials
 from linli.core.validators import Problem, normalise_phone, parse_id_number
 from linli.duty.models import Duty, Team, Volunteer
-from linli.places.models import Committee, Resident
+from linli.places.models import Committee, Resident, TransferRequest
+from linli.places.transfers import transfers_hold
 
 GENDERS = {"男": "M", "女": "F", "男性": "M", "女性": "F", "m": "M", "f": "F"}
 SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -249,12 +254,17 @@ class VolunteersImporter(Importer):
         return changes
 
     def plan(self, records: list[VolunteerRecord]) -> Plan:
-        plan = Plan(payload=([], []))
+        plan = Plan(payload=([], [], []))
         new_teams: set[tuple[int, str]] = set()
+        own = self.committee.pk if self.committee is not None else None
         for rec in records:
+            old = self.by_phone.get(rec.phone)
+            if old is not None and own is not None and old["committee_id"] != own:
+                plan.payload[2].append((old, rec))
+                plan.held += 1
+                continue
             if rec.team and (rec.committee_id, rec.team) not in self.teams:
                 new_teams.add((rec.committee_id, rec.team))
-            old = self.by_phone.get(rec.phone)
             if old is None:
                 plan.payload[0].append(rec)
                 plan.created += 1
@@ -278,7 +288,20 @@ class VolunteersImporter(Importer):
         return plan
 
     def apply(self, plan: Plan) -> None:
-        new, changed = plan.payload
+        new, changed, held = plan.payload
+        transfers_hold(
+            TransferRequest(
+                town_id=self.town.pk,
+                kind=TransferRequest.Kind.VOLUNTEER,
+                subject_id=old["id"],
+                name=rec.name,
+                from_committee_id=old["committee_id"],
+                to_committee_id=rec.committee_id,
+                file_name=self.file_name,
+                requested_by=self.user,
+            )
+            for old, rec in held
+        )
         wanted = {(r.committee_id, r.team) for r in new if r.team}
         wanted |= {(r.committee_id, r.team) for _o, r, _c in changed if r.team}
         teams = [
@@ -330,15 +353,16 @@ class VolunteersImporter(Importer):
     def _residents(self, records: list[VolunteerRecord]) -> dict[Any, int]:
         """Registry records of new volunteers living in the town: by ID number, by name+phone."""
         found: dict[Any, int] = {}
+        residents = Resident.objects.filter(town_id=self.town.pk)
+        if self.committee is not None:  # never link a person the uploader may not see
+            residents = residents.filter(household__building__compound__committee=self.committee)
         id_numbers = [r.id_number for r in records if r.id_number]
         phones = [r.phone for r in records]
         for start in range(0, max(len(id_numbers), len(phones)), 500):
             chunk = id_numbers[start : start + 500]
-            rows = Resident.objects.filter(town_id=self.town.pk, id_number__in=chunk)
+            rows = residents.filter(id_number__in=chunk)
             found.update(rows.values_list("id_number", "id"))
-            rows = Resident.objects.filter(
-                town_id=self.town.pk, phone__in=phones[start : start + 500]
-            )
+            rows = residents.filter(phone__in=phones[start : start + 500])
             found.update(((n, p), pk) for n, p, pk in rows.values_list("name", "phone", "id"))
         return found
 

@@ -3,6 +3,10 @@
 Residents match on ID number, or, without one, on committee + compound + building + room +
 name; a roster imported twice changes nothing. Cells left empty never blank out what is stored,
 and care tags are only ever added. Gender and birth date come from the ID number.
+
+A committee clerk's import matches only their committee's residents: an ID number registered
+in another committee is held as a transfer request for the town office
+(linli.places.transfers), never moved and never named.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from linli.places.importers.places import (
     AddressImporter,
     max_len,
 )
-from linli.places.models import CareTag, Resident, ResidentChange
+from linli.places.models import CareTag, Resident, ResidentChange, TransferRequest
 
 GENDERS = {
     "男": "M",
@@ -63,6 +67,7 @@ class ResidentPlan:
     changed: list[tuple[tuple[Any, ...], ResidentRecord]] = field(default_factory=list)
     links: list[tuple[ResidentRecord | int, str]] = field(default_factory=list)
     new_tags: dict[str, None] = field(default_factory=dict)
+    held: list[tuple[tuple[Any, ...], ResidentRecord]] = field(default_factory=list)
 
 
 class ResidentsImporter(AddressImporter):
@@ -153,6 +158,11 @@ class ResidentsImporter(AddressImporter):
     def plan(self, records: list[ResidentRecord]) -> Plan:
         out = ResidentPlan()
         plan = Plan(payload=out)
+        # The households the uploader's scope holds (None: the whole town).
+        own = None
+        if self.committee is not None:
+            name = self.committee.name
+            own = {pk for address, pk in self.places.households.items() if address[0] == name}
         for rec in records:
             for tag in rec.tags:
                 if tag not in self.tags:
@@ -160,6 +170,10 @@ class ResidentsImporter(AddressImporter):
             self.places.need(rec.address)
             household_id = self.places.households.get(rec.address)
             existing = self._match(rec, household_id)
+            if existing is not None and own is not None and existing[1] not in own:
+                out.held.append((existing, rec))
+                plan.held += 1
+                continue
             if existing is None:
                 out.new.append(rec)
                 out.links.extend((rec, t) for t in rec.tags)
@@ -240,6 +254,7 @@ class ResidentsImporter(AddressImporter):
             created.update((id(r), pk) for r, pk in zip(chunk, ids, strict=True))
             self.progress(start + len(chunk), total)
         self._apply_changes(out.changed, town_id)
+        self._hold(out.held)
         links = {
             (created[id(owner)] if isinstance(owner, ResidentRecord) else owner, self.tags[tag])
             for owner, tag in out.links
@@ -287,6 +302,33 @@ class ResidentsImporter(AddressImporter):
         fields += ["phone", "notes", "updated_at"]
         Resident.objects.bulk_update(residents, fields, batch_size=BATCH)
         ResidentChange.objects.bulk_create(history, batch_size=BATCH)
+
+    def _hold(self, held: list[tuple[tuple[Any, ...], ResidentRecord]]) -> None:
+        """Held rows become transfer requests for the town office, to the row's household."""
+        from linli.places.transfers import transfers_hold
+
+        if not held:
+            return
+        committees = dict(
+            Resident.objects.filter(pk__in=[old[0] for old, _rec in held]).values_list(
+                "id", "household__building__compound__committee_id"
+            )
+        )
+        to_committee = self.places.committees[held[0][1].address[0]]
+        transfers_hold(
+            TransferRequest(
+                town_id=self.town.pk,
+                kind=TransferRequest.Kind.RESIDENT,
+                subject_id=old[0],
+                name=rec.name,
+                from_committee_id=committees[old[0]],
+                to_committee_id=to_committee,
+                to_household_id=self.places.households[rec.address],
+                file_name=self.file_name,
+                requested_by=self.user,
+            )
+            for old, rec in held
+        )
 
 
 def _gender(text: str) -> str:

@@ -53,15 +53,84 @@ def test_resident_export_is_masked_text_and_audited(client_for, scenario):
     }
 
 
+def download_full(client, kind, data):
+    return download_response(client.post(reverse("places:export_full", args=[kind]), data))
+
+
+def download_response(response):
+    assert response.status_code == 200, response
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    return [list(row) for row in sheet.iter_rows()]
+
+
 @pytest.mark.django_db
-def test_staff_may_export_full_numbers_and_it_is_recorded(client_for, scenario):
-    rows = values(download(client_for("kaiwu"), "residents", {"full": "1"}))
+def test_staff_may_export_full_numbers_with_a_reason_and_it_is_recorded(client_for, scenario):
+    reason = "配药队核对名单"
+    rows = values(download_full(client_for("kaiwu"), "residents", {"reason": reason}))
     zhang = scenario.residents["zhang"]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["张三丰"][7] == zhang.id_number and by_name["张三丰"][4] == "13812345678"
     entry = AuditEntry.objects.get(action="export")
     assert entry.detail["full_numbers"] is True and entry.detail["rows"] == 4
+    assert entry.detail["reason"] == reason
     assert zhang.id_number not in str(entry.detail)
+
+
+@pytest.mark.django_db
+def test_a_full_export_follows_the_posted_filters(client_for, scenario):
+    data = {"reason": "核对", "q": "zsf"}
+    rows = values(download_full(client_for("town"), "residents", data))
+    assert [r[0] for r in rows[1:]] == ["张三丰"] and rows[1][4] == "13812345678"
+    assert AuditEntry.objects.get(action="export").detail["filters"] == {"q": "zsf"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", [None, "", "  ", "x"])
+def test_a_full_export_needs_a_stated_reason(client_for, scenario, reason):
+    data = {} if reason is None else {"reason": reason}
+    response = client_for("kaiwu").post(reverse("places:export_full", args=["residents"]), data)
+    assert response.status_code == 400 and "理由" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+@pytest.mark.django_db
+def test_full_numbers_are_never_a_get(client_for, scenario):
+    url = reverse("places:export", args=["residents"])
+    response = client_for("kaiwu").get(url, {"full": "1", "reason": "核对"})
+    assert response.status_code == 400 and "13812345678" not in response.content.decode()
+    assert (
+        client_for("kaiwu").get(reverse("places:export_full", args=["residents"])).status_code
+        == 405
+    )
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+@pytest.mark.django_db
+def test_a_full_export_is_csrf_protected(scenario):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(scenario.users["kaiwu"])
+    url = reverse("places:export_full", args=["residents"])
+    assert client.post(url, {"reason": "核对"}).status_code == 403
+    assert not AuditEntry.objects.filter(action="export").exists()
+
+
+@pytest.mark.django_db
+def test_a_second_secretary_gets_no_full_numbers(client_for, scenario):
+    from linli.testing.scenario import build_grid_scenario
+
+    build_grid_scenario(scenario)  # bob: second secretary of 香樟苑, phone numbers revealable
+    client = client_for("bob")
+    page = client.get(reverse("places:residents")).content.decode()
+    assert "export_full" not in page and "/full/" not in page and 'name="reason"' not in page
+    asked = client.get(reverse("places:export", args=["residents"]), {"full": "1"})
+    assert asked.status_code == 400 and "13812345678" not in asked.content.decode()
+    posted = client.post(reverse("places:export_full", args=["residents"]), {"reason": "核对"})
+    assert posted.status_code == 403
+    rows = values(download(client, "residents"))
+    assert "138****5678" in str(rows) and "13812345678" not in str(rows)
+    assert AuditEntry.objects.get(action="export").detail["full_numbers"] is False
 
 
 @pytest.mark.django_db
@@ -74,7 +143,7 @@ def test_full_numbers_are_not_given_where_they_stay_masked(client_for, scenario,
         scope.widen(phone=FieldAccess.MASKED)
 
     monkeypatch.setattr(User, "role_scope", masked_committee)
-    rows = values(download(client_for("kaiwu"), "residents", {"full": "1"}))
+    rows = values(download_full(client_for("kaiwu"), "residents", {"reason": "核对"}))
     assert "13812345678" not in str(rows) and "138****5678" in str(rows)
     assert AuditEntry.objects.get(action="export").detail["full_numbers"] is False
 
@@ -140,7 +209,9 @@ def test_export_link_carries_the_page_filters(client_for, scenario):
     page = client_for("kaiwu").get(reverse("places:residents"), {"q": "zsf", "status": "present"})
     html = page.content.decode().split('class="export-form"')[1]
     assert 'name="q" value="zsf"' in html and 'name="status" value="present"' in html
-    assert 'name="full"' in html
+    full = html.split('class="export-full-form"')[1].split("</form>")[0]
+    assert 'name="q" value="zsf"' in full and 'name="reason"' in full
+    assert 'name="csrfmiddlewaretoken"' in full and "reason" not in html.split('action="')[1][:80]
 
 
 @pytest.mark.django_db

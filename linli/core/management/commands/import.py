@@ -1,4 +1,9 @@
-"""`linli import KIND FILE --town NAME [--dry-run] [--skip-bad-rows --rejects OUT] [--map h=f]`.
+"""`linli import KIND FILE --town NAME | --user LOGIN [--dry-run] [--skip-bad-rows --rejects OUT]`.
+
+With `--user`, the import acts with that login's scope exactly as the upload page does
+(`linli.core.imports.import_scope`): committee staff match and update only their committee's
+people, and logins that may not import are refused. Without it, the operator imports for the
+whole town (or `--committee`).
 
 KIND is any registered importer kind (linli.core.imports): places and residents from the places
 app, more from other apps. The report goes to standard output; the exit code is 1 when nothing
@@ -8,12 +13,16 @@ was imported because of bad rows or a refused file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from linli.core.imports import get_importer, run_import
+from linli.core.imports import get_importer, import_scope, run_import
 from linli.core.validators import Problem
+
+if TYPE_CHECKING:
+    from linli.accounts.models import User
+    from linli.places.models import Committee, Town
 
 
 class Command(BaseCommand):
@@ -23,7 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="导入类型 (import kind), e.g. places, residents")
         parser.add_argument("file", help="xlsx / xls / csv 文件 (the file)")
-        parser.add_argument("--town", required=True, help="镇/街道名称 (town name)")
+        parser.add_argument(
+            "--town", help="镇/街道名称 (town name; with --user, the login's town by default)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入 (check only)")
         parser.add_argument(
             "--skip-bad-rows",
@@ -42,11 +53,13 @@ class Command(BaseCommand):
             "--create-town", action="store_true", help="镇/街道不存在时新建 (places only)"
         )
         parser.add_argument("--committee", help="限定居委 (only this committee's rows)")
-        parser.add_argument("--user", help="以此账号的名义导入 (attribute the import to a login)")
+        parser.add_argument(
+            "--user",
+            help="以此账号的名义和权限范围导入 (import as this login, within its scope)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from linli.accounts.models import User
-        from linli.places.models import Committee, Town
+        from linli.places.models import Committee
 
         try:
             cls = get_importer(options["kind"])
@@ -68,32 +81,23 @@ class Command(BaseCommand):
                 )
             mapping[source.strip()] = target.strip()
 
-        town = Town.objects.filter(name=options["town"]).first()
-        if town is None:
-            if not options["create_town"]:
-                hint = (
-                    "；可加 --create-town 新建"
-                    if cls.may_create_town
-                    else "；请先用 linli import places --create-town 建立"
-                )
-                raise CommandError(
-                    f"镇/街道“{options['town']}”不存在{hint} (no such town {options['town']!r})"
-                )
-            if not cls.may_create_town:
-                raise CommandError(
-                    f"导入{options['kind']}不能新建镇/街道 (--create-town is for places only)"
-                )
-            town = Town(name=options["town"])
-
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"找不到账号 {options['user']!r} (no such user)")
-        committee = (
-            user.committee if user is not None and user.role == User.Role.COMMITTEE_STAFF else None
-        )
+        user, committee = self._scope(options)
+        if user is not None:
+            town = self._user_town(user, options["town"])
+        elif options["town"] is None:
+            raise CommandError("需要 --town 或 --user (give --town or --user)")
+        else:
+            town = self._town(options, cls.may_create_town)
         if options["committee"]:
+            if (
+                user is not None
+                and committee is not None
+                and committee.name != options["committee"]
+            ):
+                raise CommandError(
+                    f"账号{user.username}只能导入{committee.name}的数据 "
+                    f"(the login may import only into its own committee)"
+                )
             committee = Committee.objects.filter(town_id=town.pk, name=options["committee"]).first()
             if committee is None:
                 raise CommandError(f"找不到居委 {options['committee']!r} (no such committee)")
@@ -116,3 +120,47 @@ class Command(BaseCommand):
         self.stdout.write(result.as_text())
         if not result.ok:
             raise CommandError("未导入 (nothing imported)", returncode=1)
+
+    def _scope(self, options: dict[str, Any]) -> tuple[User | None, Committee | None]:
+        """With --user, the login's scope exactly as the upload page derives it."""
+        from linli.accounts.models import User
+
+        if not options["user"]:
+            return None, None
+        logins = User.objects.select_related("town", "committee")
+        found = logins.filter(username=options["user"]).first()
+        if found is None or not found.is_active:
+            raise CommandError(f"找不到账号 {options['user']!r} (no such user)")
+        try:
+            return found, import_scope(found)
+        except Problem as exc:
+            raise CommandError(str(exc)) from None
+
+    def _user_town(self, user: User, name: str | None) -> Town:
+        town = user.town
+        if town is None or name not in (None, town.name):
+            raise CommandError(
+                f"账号{user.username}不属于{name} (the login belongs to another town)"
+            )
+        return town
+
+    def _town(self, options: dict[str, Any], may_create: bool) -> Town:
+        from linli.places.models import Town
+
+        town = Town.objects.filter(name=options["town"]).first()
+        if town is not None:
+            return town
+        if not options["create_town"]:
+            hint = (
+                "；可加 --create-town 新建"
+                if may_create
+                else "；请先用 linli import places --create-town 建立"
+            )
+            raise CommandError(
+                f"镇/街道“{options['town']}”不存在{hint} (no such town {options['town']!r})"
+            )
+        if not may_create:
+            raise CommandError(
+                f"导入{options['kind']}不能新建镇/街道 (--create-town is for places only)"
+            )
+        return Town(name=options["town"])
