@@ -36,6 +36,7 @@ SEGMENTS = {
     "help-requests": "care.HelpRequest",
     "visits": "care.Visit",
     "import": "core.ImportJob",
+    "transfers": "places.TransferRequest",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
