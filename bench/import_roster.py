@@ -502,11 +502,12 @@ def main() -> None:
             line = f"{name:<11}" + "".join(f"{x:>10}" for x in figures)
             lines.append(line)
             print(line if len(lines) > 1 else header + "\n" + line, flush=True)
-        lines.append(
-            f"{name:<11}django-import-export: {iex_rows} rows in {iex_seconds:.2f}s"
-            f" = {iex_rate:.0f} rows/s (a sample of the same file)"
-        )
-        print(lines[-1], flush=True)
+        if iex_rows:
+            lines.append(
+                f"{name:<11}django-import-export: {iex_rows} rows in {iex_seconds:.2f}s"
+                f" = {iex_rate:.0f} rows/s (a sample of the same file)"
+            )
+            print(lines[-1], flush=True)
     print()
     print(header)
     print("\n".join(lines))
