@@ -1,8 +1,14 @@
-"""Benchmark: `linli import residents` on a 100,000-resident xlsx, against its floor and against
+"""Benchmark: `linli import residents` on a Sijing-sized xlsx, against its floor and against
 django-import-export, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/import_roster.py                     # both backends
-    .venv/bin/python bench/import_roster.py --backends sqlite --rows 20000 --runs 3
+    .venv/bin/python bench/import_roster.py --backends sqlite --small 0 --rows 88031 --big-runs 5
+    .venv/bin/python bench/import_roster.py                     # both backends, 20k and 100k rows
+
+The roster is made here, by a small generator of the bench's own (not linli.testing.rosters and
+nothing else of the project's): an xlsx as a committee clerk sends it, with a title line above
+the header, synonym headers, building, room and phone numbers stored as numbers, ID numbers as
+text with check digits by the GB 11643 rule written out below, Chinese names drawn by
+surname frequency, households of one to five in walk-up rooms (101…602), some care tags.
 
 Every import runs as a subprocess against a fresh database (a copy of a migrated template
 holding only the town), and is timed from the outside (wall clock, time.perf_counter) with the
@@ -13,21 +19,24 @@ calamine and the database driver together).
   detection, full validation, places, residents and care tags created, audit entry).
 - floor: a bare script reading the same file with python-calamine (`to_python`) and inserting
   the same rows raw with `executemany` into the same tables (households first, their ids read
-  back, then residents): no validation, no normalisation, no care tags.
+  back, then residents): no validation, no normalisation, no care tags. A whole process too.
 - django-import-export: a `ModelResource` for Resident keyed on `id_number`
-  (`import_id_fields`), reading the same xlsx through tablib; the households exist beforehand
+  (`import_id_fields`), reading the same rows through tablib; the households exist beforehand
   (created untimed), the household column is resolved from a preloaded dict. It is slow, so it
   runs on the first `--iex-rows` rows of the same file and is compared by rows/s.
 
-Ratios: linli seconds / floor seconds (target ≤ 3, goal ≤ 2); linli rows/s / import-export
-rows/s (target ≥ 20). Medians over `--runs` runs at `--small` rows; 100k runs `--big-runs` times.
+Ratios: linli seconds / floor seconds (target ≤ 2.5, goal ≤ 2); linli rows/s / import-export
+rows/s. Medians over `--runs` runs at `--small` rows; `--rows` runs `--big-runs` times; the
+floor and linli runs are interleaved so that a busy moment of the machine hits both alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -35,20 +44,30 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 LINLI = str(ROOT / ".venv" / "bin" / "linli")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG_BASE = "postgres://postgres@127.0.0.1:5432"
 TOWN = "泗泾镇"
+# Distinct per checkout, so that benches run from two worktrees at once do not collide.
+PG_PREFIX = "linli_bench_" + "".join(c if c.isalnum() else "_" for c in ROOT.name)
 
 
 # -- running and measuring ----------------------------------------------------------------------
 
 
-def measure_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, stdout) of one subprocess, reaped with os.wait4 so that the
-    resource usage is that process's own."""
+class Measured(NamedTuple):
+    seconds: float  # wall clock
+    cpu: float  # user + system seconds of the process
+    peak: float  # peak RSS, MB
+    out: str
+
+
+def measure_child(cmd: list[str], env: dict[str, str]) -> Measured:
+    """Wall and CPU seconds, peak RSS and stdout of one subprocess, reaped with os.wait4 so that
+    the resource usage is that process's own."""
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out_file, stderr=err_file)
@@ -60,7 +79,8 @@ def measure_child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, st
         if proc.returncode:
             tail = err_file.read().decode()[-3000:]
             raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{tail}")
-        return elapsed, usage.ru_maxrss / 1024, out_file.read().decode()
+        cpu = usage.ru_utime + usage.ru_stime
+        return Measured(elapsed, cpu, usage.ru_maxrss / 1024, out_file.read().decode())
 
 
 class Backend:
@@ -75,7 +95,7 @@ class Backend:
             self.template.unlink(missing_ok=True)
             self.template_url = f"sqlite:///{self.template}"
         else:
-            self.template = Path("linli_h1_bench_tpl")
+            self.template = Path(f"{PG_PREFIX}_tpl")
             self.template_url = f"{PG_BASE}/{self.template}"
             self._pg(
                 f'DROP DATABASE IF EXISTS "{self.template}"', f'CREATE DATABASE "{self.template}"'
@@ -110,7 +130,7 @@ class Backend:
             path = self.workdir / f"run{self.count}.sqlite3"
             shutil.copy(self.template, path)
             return f"sqlite:///{path}"
-        db = f"linli_h1_bench_{self.count}"
+        db = f"{PG_PREFIX}_{self.count}"
         self._pg(
             f'DROP DATABASE IF EXISTS "{db}"', f'CREATE DATABASE "{db}" TEMPLATE "{self.template}"'
         )
@@ -128,25 +148,24 @@ class Backend:
         return {**os.environ, "DATABASE_URL": url, "LINLI_VAR_DIR": tempfile.gettempdir()}
 
 
-def run_linli(backend: Backend, roster: Path) -> tuple[float, float]:
+def run_linli(backend: Backend, roster: Path) -> Measured:
     url = backend.fresh()
     try:
         cmd = [LINLI, "import", "residents", str(roster), "--town", TOWN]
-        seconds, peak, out = measure_child(cmd, backend.env(url))
-        if "已导入" not in out:
-            raise SystemExit(out)
-        return seconds, peak
+        run = measure_child(cmd, backend.env(url))
+        if "已导入" not in run.out:
+            raise SystemExit(run.out)
+        return run
     finally:
         backend.drop(url)
 
 
-def run_floor(backend: Backend, roster: Path) -> tuple[float, float]:
+def run_floor(backend: Backend, roster: Path) -> Measured:
     url = backend.fresh()
     try:
-        seconds, peak, _ = measure_child(
+        return measure_child(
             [PYTHON, __file__, "--floor", str(roster), "--db", url], os.environ.copy()
         )
-        return seconds, peak
     finally:
         backend.drop(url)
 
@@ -155,9 +174,9 @@ def run_iex(backend: Backend, roster: Path, rows: int) -> tuple[int, float]:
     """(rows, seconds) of django-import-export importing the first `rows` rows."""
     url = backend.fresh()
     try:
-        _, _, out = measure_child(
+        out = measure_child(
             [PYTHON, __file__, "--iex", str(roster), "--iex-rows", str(rows)], backend.env(url)
-        )
+        ).out
         data = json.loads(out.strip().splitlines()[-1])
         return data["rows"], data["seconds"]
     finally:
@@ -175,6 +194,9 @@ def floor(path: str, url: str) -> None:
         import sqlite3
 
         conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        # As linli.settings opens SQLite, so that the floor writes the way linli writes.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
         mark = "?"
     else:
         import psycopg
@@ -260,11 +282,9 @@ def iex(path: str, limit: int) -> None:
     sample = Path(tempfile.mkdtemp()) / "sample.xlsx"
     from python_calamine import CalamineWorkbook
 
-    from linli.testing.rosters import write_roster_xlsx
-
     raw = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     # Without the title line: tablib takes the first row as the header and cannot skip one.
-    write_roster_xlsx(sample, raw[2 : 2 + limit], headers=raw[1], title=None, fast=True)
+    write_xlsx(sample, raw[1], raw[2 : 2 + limit], title=None)
     run_import("places", sample, town=town)
     households = PlaceIndex(town.pk).households
 
@@ -305,12 +325,122 @@ def iex(path: str, limit: int) -> None:
 # -- the report ---------------------------------------------------------------------------------
 
 
-def build_roster(rows: int, workdir: Path) -> Path:
-    from linli.testing.rosters import resident_rows, write_roster_xlsx
+# -- the roster (the bench's own generator; nothing of the project's) --------------------------
 
-    path = workdir / f"roster-{rows}.xlsx"
+HEADERS = ["序号", "居民区", "小区", "楼号", "房号", "姓名", "性别", "身份证号码", "联系电话"]
+HEADERS += ["特殊人群", "备注"]
+# Common surnames, most frequent first (roughly the 2020 census order), and given-name characters.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程"
+    "魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾"
+)
+GIVEN_M = "伟强磊军勇杰涛明超刚平辉建国志华文斌鹏飞宇浩俊峰海波德明兴根龙福荣林成"
+GIVEN_F = "芳娜秀英敏静丽艳娟霞兰玉红桂珍凤琴云莲洁梅琳燕萍婷雪慧颖佳怡欣彤"
+# Residential compounds of a Songjiang suburb town, by committee (invented, typical names).
+COMPOUNDS = {
+    "泗泾一村": ["梧桐苑", "青枫苑"],
+    "泗泾二村": ["芙蓉苑", "月季苑"],
+    "鼓浪": ["鼓浪新村", "鼓浪花园"],
+    "安方": ["安方小区"],
+    "望东": ["望东新苑", "望东公寓"],
+    "华亭": ["华亭苑", "华亭雅居"],
+    "三号桥": ["三号桥小区"],
+    "开江": ["开江新村", "开江名邸"],
+    "洞泾港": ["洞泾港小区", "港湾花园"],
+    "崇福": ["崇福苑"],
+    "沪松": ["沪松新村", "沪松锦园"],
+    "方塔": ["方塔小区"],
+}
+# Region codes of the first six digits: Songjiang and central Shanghai, and the hometowns of many
+# migrant residents (Anhui, Jiangsu, Henan, Sichuan, Jiangxi).
+REGIONS = ["310227", "310117", "310104", "310110", "340823", "320583", "412726", "510823"]
+PHONE_PREFIXES = ["130", "133", "135", "136", "138", "139", "150", "152", "158", "159", "177"]
+PHONE_PREFIXES += ["180", "186", "187", "189", "199"]
+CARE = ["独居老人", "高龄老人", "慢性病", "残疾人", "血透", "孕产妇", "低保"]
+
+
+def check_character(body: str) -> str:
+    """GB 11643-1999 (ISO 7064 MOD 11-2): weights 2^(17-i) mod 11; sum mod 11 picks the char."""
+    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(body))
+    return "10X98765432"[total % 11]
+
+
+def roster_rows(n: int, seed: int = 88031) -> list[list[object]]:
+    """n resident rows, household by household, as a clerk's sheet holds them."""
+    rng = random.Random(seed)
+    surname_weights = [1 / (i + 4) for i in range(len(SURNAMES))]
+    places = [(c, p) for c, compounds in COMPOUNDS.items() for p in compounds]
+    bodies: set[str] = set()
+    phones: set[int] = set()
+    rows: list[list[object]] = []
+    household = 0
+    while len(rows) < n:
+        committee, compound = places[household % len(places)]
+        index = household // len(places)
+        building = index // 24 + 1
+        room = (index % 24 // 4 + 1) * 100 + index % 4 + 1  # six floors, four rooms a floor
+        household += 1
+        surname = rng.choices(SURNAMES, surname_weights)[0]
+        for member in range(min(rng.choice((1, 2, 2, 3, 3, 3, 4, 5)), n - len(rows))):
+            male = rng.random() < 0.5
+            given = GIVEN_M if male else GIVEN_F
+            family = surname if member != 1 else rng.choices(SURNAMES, surname_weights)[0]
+            name = family + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
+            born = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(92 * 365))
+            while True:
+                serial = rng.randrange(500) * 2 + male
+                body = f"{rng.choice(REGIONS)}{born:%Y%m%d}{serial:03d}"
+                if body not in bodies:
+                    bodies.add(body)
+                    break
+            phone: object = ""
+            if rng.random() < (0.5 if born.year < 1945 else 0.95) and born.year < 2010:
+                while (
+                    mobile := int(f"{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**8):08d}")
+                ) in phones:
+                    pass
+                phones.add(mobile)
+                phone = mobile
+            care = ""
+            if born.year < 1942:
+                care = "高龄老人"
+            if rng.random() < 0.05:
+                care = "、".join(dict.fromkeys(filter(None, [care, rng.choice(CARE)])))
+            note = rng.choice(["", "", "", "", "", "", "", "", "租户", "外出未归"])
+            number = body + check_character(body)
+            gender = "男" if male else "女"
+            rows.append([len(rows) + 1, committee, compound, building, room, name, gender])
+            rows[-1] += [number, phone, care, note]
+    return rows
+
+
+def write_xlsx(
+    path: Path, headers: list[object], rows: list[list[object]], title: str | None
+) -> None:
+    """An xlsx as Excel saves it (written with XlsxWriter in constant-memory mode)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("花名册")
+    start = 0
+    if title:
+        ws.write_string(0, 0, title)
+        start = 1
+    ws.write_row(start, 0, headers)
+    for i, row in enumerate(rows, start=start + 1):
+        for j, value in enumerate(row):
+            if isinstance(value, str):
+                if value:
+                    ws.write_string(i, j, value)
+            else:
+                ws.write_number(i, j, value)
+    wb.close()
+
+
+def build_roster(rows: int, workdir: Path) -> Path:
+    path = workdir / f"roster-v2-{rows}.xlsx"
     if not path.exists():
-        write_roster_xlsx(path, resident_rows(rows), fast=True)
+        write_xlsx(path, list(HEADERS), roster_rows(rows), title="泗泾镇居民花名册（2022年4月）")
     return path
 
 
@@ -323,7 +453,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--iex-rows", type=int, default=5_000)
     parser.add_argument(
-        "--workdir", default=str(Path(tempfile.gettempdir()) / "linli-bench-import")
+        "--workdir", default=str(Path(tempfile.gettempdir()) / f"linli-bench-import-{ROOT.name}")
     )
     parser.add_argument("--floor", help=argparse.SUPPRESS)
     parser.add_argument("--iex", help=argparse.SUPPRESS)
@@ -341,39 +471,50 @@ def main() -> None:
     sizes.append((args.rows, args.big_runs))
     rosters = {n: build_roster(n, workdir) for n, _ in sizes}
     lines = []
-    titles = ["rows", "runs", "floor s", "linli s", "rows/s", "peak MB", "floor MB"]
-    titles += ["×floor", "×i-e"]
-    header = f"{'backend':<11}" + "".join(f"{t:>9}" for t in titles)
+    titles = ["rows", "runs", "floor s", "linli s", "×floor", "floor cpu", "linli cpu", "×cpu"]
+    titles += ["rows/s", "peak MB", "floor MB", "×i-e"]
+    header = f"{'backend':<11}" + "".join(f"{t:>10}" for t in titles)
     for name in args.backends.split(","):
         backend = Backend(name, workdir)
-        iex_rows, iex_seconds = run_iex(backend, rosters[sizes[-1][0]], args.iex_rows)
+        iex_rows, iex_seconds = 0, float("nan")
+        if args.iex_rows:  # --iex-rows 0 leaves django-import-export out
+            iex_rows, iex_seconds = run_iex(backend, rosters[sizes[-1][0]], args.iex_rows)
         iex_rate = iex_rows / iex_seconds
         for n, runs in sizes:
             floors, linlis = [], []
             for _ in range(runs):  # interleaved, so that a busy moment hits both alike
                 floors.append(run_floor(backend, rosters[n]))
                 linlis.append(run_linli(backend, rosters[n]))
-            f_s = statistics.median(s for s, _ in floors)
-            l_s = statistics.median(s for s, _ in linlis)
-            peak = max(p for _, p in linlis)
-            f_peak = max(p for _, p in floors)
+            f_s = statistics.median(r.seconds for r in floors)
+            l_s = statistics.median(r.seconds for r in linlis)
+            f_cpu = statistics.median(r.cpu for r in floors)
+            l_cpu = statistics.median(r.cpu for r in linlis)
+            peak = max(r.peak for r in linlis)
+            f_peak = max(r.peak for r in floors)
             rate = n / l_s
-            figures = [f"{n}", f"{runs}", f"{f_s:.2f}", f"{l_s:.2f}", f"{rate:.0f}", f"{peak:.0f}"]
-            figures += [f"{f_peak:.0f}", f"{l_s / f_s:.2f}", f"{rate / iex_rate:.1f}"]
-            line = f"{name:<11}" + "".join(f"{x:>9}" for x in figures)
+            figures = [f"{n}", f"{runs}", f"{f_s:.2f}", f"{l_s:.2f}", f"{l_s / f_s:.2f}"]
+            figures += [f"{f_cpu:.2f}", f"{l_cpu:.2f}", f"{l_cpu / f_cpu:.2f}", f"{rate:.0f}"]
+            figures += [f"{peak:.0f}", f"{f_peak:.0f}", f"{rate / iex_rate:.1f}"]
+            each = ", ".join(
+                f"{f.seconds:.2f}/{r.seconds:.2f}" for f, r in zip(floors, linlis, strict=True)
+            )
+            print(f"{name:<11}runs (floor/linli s): {each}", flush=True)
+            line = f"{name:<11}" + "".join(f"{x:>10}" for x in figures)
             lines.append(line)
             print(line if len(lines) > 1 else header + "\n" + line, flush=True)
-        lines.append(
-            f"{name:<11}django-import-export: {iex_rows} rows in {iex_seconds:.2f}s"
-            f" = {iex_rate:.0f} rows/s (a sample of the same file)"
-        )
-        print(lines[-1], flush=True)
+        if iex_rows:
+            lines.append(
+                f"{name:<11}django-import-export: {iex_rows} rows in {iex_seconds:.2f}s"
+                f" = {iex_rate:.0f} rows/s (a sample of the same file)"
+            )
+            print(lines[-1], flush=True)
     print()
     print(header)
     print("\n".join(lines))
     print(
-        "seconds: wall clock of the whole subprocess, medians over runs;"
-        " peak MB: peak RSS of the import process (getrusage via os.wait4)"
+        "s: wall clock of the whole subprocess, cpu: its user + system seconds, medians over"
+        " runs (on a shared machine the CPU ratio is the steadier one);"
+        " peak MB: peak RSS of the process (getrusage via os.wait4)"
     )
 
 

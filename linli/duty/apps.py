@@ -1,5 +1,21 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from linli.places.demo_logins import DemoLogin
+    from linli.places.models import Town
+
+
+def demo_grid_logins(town: Town, password: str) -> list[DemoLogin]:
+    """The grid's demo logins; the demo module loads only when a demo is built, not at the
+    start of every command."""
+    from linli.duty.demo import demo_grid_logins
+
+    return demo_grid_logins(town, password)
 
 
 class DutyConfig(AppConfig):
@@ -12,7 +28,6 @@ class DutyConfig(AppConfig):
         from linli.core.imports import register_importer
         from linli.core.reports import register_report
         from linli.duty.coverage import duty_coverage_report, report_rows
-        from linli.duty.demo import demo_grid_logins
         from linli.duty.importers import IMPORTERS
         from linli.duty.scope import duty_scope
         from linli.duty.services import volunteer_transfer_apply

@@ -13,8 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from stdnum.cn.ric import calc_check_digit
-
+from linli.core.validators import id_check_digit
 from linli.places import demo_data as data
 from linli.places.models import Resident
 from linli.places.services import BUILTIN_CARE_TAGS
@@ -189,7 +188,7 @@ class Drawer:
             serial = (serial + 2) % 1000
         body = f"{prefix}{serial:03d}"
         self.id_bodies.add(body)
-        return body + calc_check_digit(body)
+        return body + id_check_digit(body)
 
     def phone(self, age: int) -> str:
         rate = next(r for top, r in data.PHONE_RATE_BY_AGE if age < top)

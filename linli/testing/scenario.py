@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stdnum.cn.ric import calc_check_digit
-
 from linli.accounts.models import User
 from linli.core.pinyin import initials
+from linli.core.validators import id_check_digit
 from linli.places.models import Building, CareTag, Committee, Compound, Household, Resident, Town
 
 PASSWORD = "linli-test-pw"  # noqa: S105 - the test logins' password
@@ -24,7 +23,7 @@ PASSWORD = "linli-test-pw"  # noqa: S105 - the test logins' password
 def make_id_number(region: str = "310117", birth: str = "19450312", seq: int = 123) -> str:
     """A valid 18-digit ID number (odd sequence → male)."""
     body = f"{region}{birth}{seq:03d}"
-    return body + calc_check_digit(body)
+    return body + id_check_digit(body)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Plan, Row, insert_rows
-from linli.core.validators import Problem, normalise_phone, parse_id_number
+from linli.core.validators import Problem, normalise_phone, parse_id_number, today
 from linli.places.importers.places import (
     BUILDING,
     COMMITTEE,
@@ -354,7 +354,7 @@ def _birth_date(text: str) -> dt.date | None:
         raise Problem(
             f"出生日期“{text}”无法识别，应为1950-03-12", f"birth date {text!r} not understood"
         ) from None
-    if born > dt.date.today() or born.year < 1890:
+    if born > today() or born.year < 1890:
         raise Problem("出生日期无效", "the birth date is invalid")
     return born
 

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from stdnum import numdb
+from stdnum.cn.ric import calc_check_digit
 
 from linli.accounts.models import User
 from linli.core.validators import normalise_phone, parse_id_number
@@ -73,6 +74,8 @@ def test_id_numbers_are_valid_unique_and_agree_with_gender_and_birth_date(plan):
             info = parse_id_number(person.id_number)
             assert (info.gender, info.birth_date) == (person.gender, person.birth_date)
             assert info.warning is None
+            # python-stdnum, used as documented (it takes the whole number), agrees.
+            assert calc_check_digit(person.id_number) == person.id_number[17]
 
 
 def test_region_codes_were_in_use_when_numbers_were_issued():

@@ -12,6 +12,7 @@ was imported because of bad rows or a refused file.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The rows and records of an import all live until it ends: the cyclic garbage collector
+        # would only walk them again and again (a tenth of a 100,000-row import's time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.import_file(options)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def import_file(self, options: dict[str, Any]) -> None:
         from linli.places.models import Committee
 
         try:
