@@ -119,6 +119,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# API tokens (docs/operations.md): days until one expires; live tokens one login may hold
+# (issuing one more is refused with 409 until one is revoked or expires).
+LINLI_API_TOKEN_DAYS = int(env("LINLI_API_TOKEN_DAYS", "30"))
+LINLI_API_TOKEN_MAX = int(env("LINLI_API_TOKEN_MAX", "5"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
