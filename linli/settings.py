@@ -128,10 +128,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account+address pair out after repeated failures (django-axes).
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+# Lock out a login tried too often from one address, and an address trying many logins
+# (django-axes; the two limits are applied by linli.accounts.lockout).
+LINLI_LOGIN_FAILURES_PER_LOGIN = int(env("AXES_FAILURE_LIMIT", "5"))
+LINLI_LOGIN_FAILURES_PER_ADDRESS = int(env("LINLI_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_FAILURE_LIMIT = "linli.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "id_number", "phone"]
 AXES_VERBOSE = False

@@ -110,7 +110,7 @@ def login(client: Client, password: str):
 
 def test_repeated_failed_logins_lock_the_account_out_until_reset(scenario, settings):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.LINLI_LOGIN_FAILURES_PER_LOGIN - 1):
         assert login(client, "wrong-password").status_code == 200  # the form again, with an error
     assert login(client, "wrong-password").status_code == 429  # the last failure allowed locks
     locked = login(client, PASSWORD)
@@ -124,7 +124,7 @@ def test_repeated_failed_logins_lock_the_account_out_until_reset(scenario, setti
 def test_behind_the_proxy_each_client_address_is_locked_out_on_its_own(scenario, settings):
     settings.LINLI_BEHIND_PROXY = True
     attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LINLI_LOGIN_FAILURES_PER_LOGIN):
         login(attacker, "wrong-password")
     assert login(attacker, PASSWORD).status_code == 429
     clerk = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
@@ -134,6 +134,6 @@ def test_behind_the_proxy_each_client_address_is_locked_out_on_its_own(scenario,
 @pytest.mark.django_db
 def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_lockout(scenario, settings):
     settings.LINLI_BEHIND_PROXY = False
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.LINLI_LOGIN_FAILURES_PER_LOGIN):
         login(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), "wrong-password")
     assert login(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), PASSWORD).status_code == 429
