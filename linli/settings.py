@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.secret_key import DEVELOPMENT, is_development_key, local_key, unset_key
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("LINLI_VAR_DIR", PROJECT_DIR / "var"))
@@ -30,10 +32,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 # LINLI_HTTPS=1 marks a production deployment behind the TLS proxy of deploy/nginx.
 HTTPS = env_bool("LINLI_HTTPS", False)
-# The development key's prefix makes `linli check --deploy` flag it (security.W009).
-SECRET_KEY = env("SECRET_KEY", "django-insecure-linli-development-key-not-for-production-use")
-if HTTPS and SECRET_KEY.startswith("django-insecure-"):
+# SECRET_KEY (or SECRET_KEY_FILE) in production. Otherwise the random key `linli demo` (or
+# a DEBUG run) keeps under var/; with neither, a throw-away random key on which the checks,
+# runserver and gunicorn refuse to start (linli/core/secret_key.py). No development default.
+LINLI_SECRET_KEY_PATH = VAR_DIR / "secret_key"
+SECRET_KEY = env("SECRET_KEY")
+if is_development_key(SECRET_KEY):
+    raise ImproperlyConfigured(DEVELOPMENT)
+if HTTPS and not SECRET_KEY:
     raise ImproperlyConfigured("LINLI_HTTPS=1 needs SECRET_KEY or SECRET_KEY_FILE")
+SECRET_KEY = SECRET_KEY or local_key(LINLI_SECRET_KEY_PATH, create=DEBUG) or unset_key()
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

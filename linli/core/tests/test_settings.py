@@ -87,7 +87,6 @@ def test_without_https_cookies_are_http_only_but_not_secure(monkeypatch, tmp_pat
     s = load_settings(monkeypatch, tmp_path)
     assert s.SESSION_COOKIE_HTTPONLY and s.CSRF_COOKIE_HTTPONLY
     assert not hasattr(s, "SESSION_COOKIE_SECURE")
-    assert s.SECRET_KEY.startswith("django-insecure-")
 
 
 def test_behind_https_cookies_are_secure_and_hsts_is_on(monkeypatch, tmp_path):
@@ -102,6 +101,38 @@ def test_behind_https_cookies_are_secure_and_hsts_is_on(monkeypatch, tmp_path):
 def test_https_needs_a_real_secret_key(monkeypatch, tmp_path):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         load_settings(monkeypatch, tmp_path, LINLI_HTTPS="1")
+
+
+def test_without_debug_and_without_a_key_the_key_is_a_throw_away_one(monkeypatch, tmp_path):
+    s = load_settings(monkeypatch, tmp_path)
+    # Random for each process, and marked so that `linli check`, runserver and gunicorn refuse
+    # to start with it (test_deploy_check.py); never a key written in the repository.
+    assert s.SECRET_KEY.startswith("django-insecure-unset-") and len(s.SECRET_KEY) > 60
+    assert load_settings(monkeypatch, tmp_path).SECRET_KEY != s.SECRET_KEY
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_a_development_key_is_refused_in_one_line(monkeypatch, tmp_path):
+    for debug in ("0", "1"):
+        with pytest.raises(ImproperlyConfigured, match=r"^SECRET_KEY is a development key[^\n]+$"):
+            load_settings(
+                monkeypatch,
+                tmp_path,
+                DEBUG=debug,
+                SECRET_KEY="django-insecure-linli-development-key-not-for-production-use",
+            )
+
+
+def test_with_debug_a_random_key_is_kept_under_var(monkeypatch, tmp_path):
+    first = load_settings(monkeypatch, tmp_path, DEBUG="1")
+    key_file = tmp_path / "var" / "secret_key"
+    assert key_file.read_text().strip() == first.SECRET_KEY and len(first.SECRET_KEY) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert load_settings(monkeypatch, tmp_path, DEBUG="1").SECRET_KEY == first.SECRET_KEY
+    # Without DEBUG, the key written under var/ (by `linli demo`) is used too.
+    assert load_settings(monkeypatch, tmp_path).SECRET_KEY == first.SECRET_KEY
+    elsewhere = load_settings(monkeypatch, tmp_path / "other", DEBUG="1")
+    assert elsewhere.SECRET_KEY != first.SECRET_KEY
 
 
 def login(client: Client, password: str):
