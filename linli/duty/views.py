@@ -14,9 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -183,7 +184,12 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已更新"))
     except Problem as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("duty:volunteer", args=[pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("duty:volunteer", args=[pk])
+    return HttpResponseRedirect(back)
 
 
 @login_required
