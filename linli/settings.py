@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their caching (linli/core/middleware.py).
+    "linli.core.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +187,13 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only this site: no inline scripts or <style> elements, no other origins (pages;
+# linli/core/middleware.py). ECharts sets style attributes on the chart elements it draws:
+# attributes only (style-src-attr), which can restyle an element but select or send nothing.
+LINLI_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; style-src-attr 'unsafe-inline'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; object-src 'none'"
+)
 # Trust X-Forwarded-For only behind the reverse proxy of deploy/ (HTTPS implies it).
 LINLI_BEHIND_PROXY = env_bool("LINLI_BEHIND_PROXY", HTTPS and not DEBUG)
 AXES_CLIENT_IP_CALLABLE = "linli.core.audit.client_ip"
@@ -217,6 +226,27 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths in log lines lose their link tokens (linli/core/logs.py).
+    "filters": {"link_tokens": {"()": "linli.core.logs.RedactLinkTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["link_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["link_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
