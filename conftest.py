@@ -81,8 +81,19 @@ def browser_page(live_server, transactional_db):
         )
         page = context.new_page()
         page.base = live_server.url  # type: ignore[attr-defined]
+        # Every browser test also proves the pages work under the Content-Security-Policy:
+        # chromium reports each refused script, style or handler on the console.
+        violations: list[str] = []
+        page.csp_violations = violations  # type: ignore[attr-defined]
+
+        def note_violation(message) -> None:
+            if "Content Security Policy" in message.text:
+                violations.append(f"{page.url}: {message.text} {message.location}")
+
+        page.on("console", note_violation)
         try:
             yield page
+            assert not violations, violations
         finally:
             context.close()
             browser.close()

@@ -25,9 +25,11 @@ forwarded_allow_ips = "127.0.0.1"
 proxy_allow_ips = "127.0.0.1"
 
 # To journald through stdout/stderr. No query strings in the access log: searches hold names.
+# Paths lose their link tokens (/care/ask/…/): the logger class redacts them.
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%(a)s"'
+logger_class = "linli.core.logs.GunicornLogger"
 
 # systemd supervises the server (deploy/systemd/linli.service): no control socket in $HOME.
 control_socket_disable = True

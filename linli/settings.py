@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.secret_key import DEVELOPMENT, is_development_key, local_key, unset_key
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("LINLI_VAR_DIR", PROJECT_DIR / "var"))
@@ -30,10 +32,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 # LINLI_HTTPS=1 marks a production deployment behind the TLS proxy of deploy/nginx.
 HTTPS = env_bool("LINLI_HTTPS", False)
-# The development key's prefix makes `linli check --deploy` flag it (security.W009).
-SECRET_KEY = env("SECRET_KEY", "django-insecure-linli-development-key-not-for-production-use")
-if HTTPS and SECRET_KEY.startswith("django-insecure-"):
+# SECRET_KEY (or SECRET_KEY_FILE) in production. Otherwise the random key `linli demo` (or
+# a DEBUG run) keeps under var/; with neither, a throw-away random key on which the checks,
+# runserver and gunicorn refuse to start (linli/core/secret_key.py). No development default.
+LINLI_SECRET_KEY_PATH = VAR_DIR / "secret_key"
+SECRET_KEY = env("SECRET_KEY")
+if is_development_key(SECRET_KEY):
+    raise ImproperlyConfigured(DEVELOPMENT)
+if HTTPS and not SECRET_KEY:
     raise ImproperlyConfigured("LINLI_HTTPS=1 needs SECRET_KEY or SECRET_KEY_FILE")
+SECRET_KEY = SECRET_KEY or local_key(LINLI_SECRET_KEY_PATH, create=DEBUG) or unset_key()
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -62,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their caching (linli/core/middleware.py).
+    "linli.core.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,14 +129,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# API tokens (docs/operations.md): days until one expires; live tokens one login may hold
+# (issuing one more is refused with 409 until one is revoked or expires).
+LINLI_API_TOKEN_DAYS = int(env("LINLI_API_TOKEN_DAYS", "30"))
+LINLI_API_TOKEN_MAX = int(env("LINLI_API_TOKEN_MAX", "5"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account+address pair out after repeated failures (django-axes).
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+# Lock out a login tried too often from one address, and an address trying many logins
+# (django-axes; the two limits are applied by linli.accounts.lockout).
+LINLI_LOGIN_FAILURES_PER_LOGIN = int(env("AXES_FAILURE_LIMIT", "5"))
+LINLI_LOGIN_FAILURES_PER_ADDRESS = int(env("LINLI_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_FAILURE_LIMIT = "linli.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "id_number", "phone"]
 AXES_VERBOSE = False
@@ -169,6 +187,13 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only this site: no inline scripts or <style> elements, no other origins (pages;
+# linli/core/middleware.py). ECharts sets style attributes on the chart elements it draws:
+# attributes only (style-src-attr), which can restyle an element but select or send nothing.
+LINLI_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; style-src-attr 'unsafe-inline'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; object-src 'none'"
+)
 # Trust X-Forwarded-For only behind the reverse proxy of deploy/ (HTTPS implies it).
 LINLI_BEHIND_PROXY = env_bool("LINLI_BEHIND_PROXY", HTTPS and not DEBUG)
 AXES_CLIENT_IP_CALLABLE = "linli.core.audit.client_ip"
@@ -201,6 +226,27 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Paths in log lines lose their link tokens (linli/core/logs.py).
+    "filters": {"link_tokens": {"()": "linli.core.logs.RedactLinkTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["link_tokens"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["link_tokens"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -32,10 +32,10 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens can be revoked (deleted), never created or read here: only their hash is stored."""
 
-    list_display = ("id", "user", "created_at", "last_used_at")
+    list_display = ("id", "user", "created_at", "expires_at", "last_used_at")
     list_select_related = ("user",)
-    readonly_fields = ("user", "key_hash", "created_at", "last_used_at")
-    exclude = ("key_hash",)
+    readonly_fields = ("user", "created_at", "expires_at", "last_used_at")
+    exclude = ("key_hash", "password_mark")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,17 +1,24 @@
-"""POST /api/v1/auth/token: trade a username and password for a bearer token."""
+"""API tokens: POST /api/v1/auth/token trades a username and password for a bearer token;
+GET /api/v1/auth/tokens lists the caller's live tokens; DELETE /api/v1/auth/tokens/{id}
+revokes one. Every status these answer is in the schema, with its body."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated, Any
+
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
 
-from linli.accounts.models import ApiToken
-from linli.core.audit import audit
-from linli.core.models import AuditEntry
+from linli.accounts import selectors, services
+from linli.accounts.models import User
 
 router = Router(tags=["auth"])
+
+# Primary keys are 64-bit: a larger number is refused as invalid input, not looked up.
+TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class Credentials(Schema):
@@ -21,12 +28,70 @@ class Credentials(Schema):
 
 class TokenOut(Schema):
     token: str
+    id: int
+    expires_at: dt.datetime
 
 
-@router.post("/token", auth=None, response=TokenOut)
-def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
+class TokenInfo(Schema):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    current: bool
+
+
+class Message(Schema):
+    detail: str
+
+
+class InvalidInput(Schema):
+    detail: str
+    errors: list[dict[str, Any]]
+
+
+@router.post(
+    "/token",
+    auth=None,
+    response={200: TokenOut, 401: Message, 409: Message, 422: InvalidInput, 429: Message},
+)
+def token(request: HttpRequest, credentials: Credentials) -> Any:
+    """A bearer token (valid `LINLI_API_TOKEN_DAYS` days). 409 when the user already holds
+    `LINLI_API_TOKEN_MAX` live tokens; 429 when repeated failures locked the login out."""
     user = authenticate(request, username=credentials.username, password=credentials.password)
-    if user is None:
+    if not isinstance(user, User):
         raise HttpError(401, "用户名或密码错误 (wrong username or password)")
-    audit(user=user, action=AuditEntry.Action.LOGIN, summary="api token", request=request)  # type: ignore[arg-type]
-    return {"token": ApiToken.issue(user)}  # type: ignore[arg-type]
+    try:
+        made, key = services.api_token_issue(user=user, request=request)
+    except services.TooManyTokens as exc:
+        raise HttpError(409, str(exc)) from exc
+    return {"token": key, "id": made.pk, "expires_at": made.expires_at}
+
+
+@router.get("/tokens", response={200: list[TokenInfo], 401: Message})
+def tokens(request: HttpRequest) -> Any:
+    """The caller's live tokens, newest first; `current` marks the one making this request."""
+    current = getattr(request, "api_token", None)
+    return [
+        {
+            "id": t.pk,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "current": current is not None and t.pk == current.pk,
+        }
+        for t in selectors.tokens_of(request.user)  # type: ignore[arg-type]
+    ]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 401: Message, 404: Message, 422: InvalidInput},
+)
+def revoke(request: HttpRequest, token_id: TokenId) -> Any:
+    """Revoke one of the caller's tokens (the one in use too); another user's token is 404."""
+    user: User = request.user  # type: ignore[assignment]
+    found = next((t for t in selectors.tokens_of(user) if t.pk == token_id), None)
+    if found is None:
+        raise Http404
+    services.api_token_revoke(user=user, token=found, request=request)
+    return Status(204, None)

@@ -1,13 +1,14 @@
-"""Account writes: creating logins, and auditing sign-ins."""
+"""Account writes: creating logins, issuing and revoking API tokens, auditing sign-ins."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
-from linli.accounts.models import User
+from linli.accounts.models import ApiToken, User
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.places.models import Committee, Town
@@ -58,3 +59,49 @@ def on_login_failed(
         summary=str(credentials.get("username", ""))[:150],
         request=request,
     )
+
+
+class TooManyTokens(Exception):
+    """The user already holds the most live tokens allowed."""
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, request: HttpRequest | None = None) -> tuple[ApiToken, str]:
+    """A new API token for `user` and its key (shown once). Expired and dead tokens (an old
+    password) are cleared first; with `LINLI_API_TOKEN_MAX` live ones left, refuse: silently
+    revoking the oldest would let whoever holds the password push the owner's tools out."""
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one issue at a time per user
+    held = list(ApiToken.objects.select_related("user").filter(user=user))
+    dead = [t.pk for t in held if not t.is_live()]
+    ApiToken.objects.filter(pk__in=dead).delete()
+    limit = settings.LINLI_API_TOKEN_MAX
+    if len(held) - len(dead) >= limit:
+        raise TooManyTokens(
+            f"已有 {limit} 个有效令牌，请先撤销一个"
+            f" (you already hold {limit} live tokens; revoke one first)"
+        )
+    token, key = ApiToken.make(user)
+    audit(
+        user=user,
+        action=AuditEntry.Action.LOGIN,
+        target=token,
+        summary="api token issued",
+        detail={"expires_at": token.expires_at.isoformat()},
+        request=request,
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken, request: HttpRequest | None = None) -> None:
+    """Revoke one of `user`'s own tokens (the caller found it among the user's tokens)."""
+    if token.user_id != user.pk:
+        raise ValueError("a token is revoked only by its owner")
+    audit(
+        user=user,
+        action=AuditEntry.Action.DELETE,
+        target=token,
+        summary="api token revoked",
+        request=request,
+    )
+    token.delete()

@@ -1,11 +1,19 @@
-"""Account pages that Django's auth views don't cover: the lockout answer."""
+"""Account pages that Django's auth views don't cover: the lockout answer, one's API tokens."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts import selectors, services
+from linli.accounts.models import User
 
 LOCKED_OUT = (
     "尝试次数过多，账号已暂时锁定，请15分钟后再试"
@@ -20,3 +28,27 @@ def lockout(
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": LOCKED_OUT}, status=429)
     return render(request, "accounts/locked_out.html", {"message": LOCKED_OUT}, status=429)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """接口令牌: the user's live API tokens, each with a button to revoke it."""
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "tokens": selectors.tokens_of(user),
+        "token_days": settings.LINLI_API_TOKEN_DAYS,
+        "token_max": settings.LINLI_API_TOKEN_MAX,
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    found = next((t for t in selectors.tokens_of(user) if t.pk == pk), None)
+    if found is None:
+        raise Http404
+    services.api_token_revoke(user=user, token=found, request=request)
+    messages.success(request, _("已撤销令牌"))
+    return redirect("tokens")

@@ -9,9 +9,15 @@ Privacy and abuse:
   "艾志愿者", the first character of the name), no phone numbers;
 - the answer to a submission is the same whether or not the phone belongs to a resident of
   the room (a matching resident is linked, silently);
-- submissions are limited per client address, per phone and per room (Django's cache), and
-  failed status look-ups per address, so guessing is slow as well as hopeless; bodies are
-  limited in size; CSRF protection stays on.
+- limits never stand between a resident and a valid link, since a whole building may share
+  one address (the compound's Wi-Fi, a carrier's NAT) with one bad neighbour: unknown link
+  tokens are counted per address and only unknown tokens are refused once over the limit;
+  refused submissions (no such room, a stale form) are counted per poster and address and
+  only refused ones are answered 429 once over; accepted submissions are limited per phone
+  and per room only, counted when accepted. Guessing is slow as well as hopeless;
+- a refused submission gets one neutral answer, whether the room does not exist or the form
+  went stale, so the page does not list a building's rooms;
+- bodies are limited in size; CSRF protection stays on.
 """
 
 from __future__ import annotations
@@ -39,10 +45,14 @@ MAX_BODY_BYTES = 8 * 1024
 HOUR, DAY = 3600, 86400
 
 
-SUBMIT_PER_ADDRESS = Limit("care:self-service:ip", 10, HOUR)
+SUBMIT_MISSES = Limit("care:self-service:refused", 10, HOUR)  # per poster and address
 SUBMIT_PER_PHONE = Limit("care:self-service:phone", 5, DAY)
 SUBMIT_PER_ROOM = Limit("care:self-service:room", 5, DAY)
 LOOKUP_MISSES_PER_ADDRESS = Limit("care:self-service:miss", 20, HOUR)
+
+# One answer for every refused submission: it must not tell which rooms exist.
+REFUSED_ZH = "未能提交，请核对室号等信息后刷新页面重试，或联系楼组长"
+REFUSED_EN = "could not submit: check the room and the other details, reload and try again"
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
@@ -77,7 +87,7 @@ def self_service_submit(
     of that room with this phone is linked to it; nothing tells the submitter whether one was."""
     household = Household.objects.filter(building_id=link.building_id, room=room).first()
     if household is None:
-        raise Problem("本楼没有这个室号，请核对", "there is no such room in this building")
+        raise Problem(REFUSED_ZH, REFUSED_EN)
     resident = (
         Resident.objects.filter(household=household, phone=phone, status__in=LIVING)
         .order_by("id")
@@ -99,7 +109,7 @@ def self_service_submit(
         created.request.household_id != household.pk or created.request.contact_phone != phone
     )
     if replay_of_other or created.status_token is None:
-        raise Problem("表单已失效，请刷新页面后重新填写", "the form expired; reload the page")
+        raise Problem(REFUSED_ZH, REFUSED_EN)
     return created
 
 

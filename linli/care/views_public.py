@@ -65,30 +65,33 @@ def committee_posters(request: HttpRequest, pk: int) -> HttpResponse:
     return _poster_response(request, buildings, f"help-posters-{committee.pk}")
 
 
+def _token_missed(request: HttpRequest) -> HttpResponse:
+    """An unknown link token: counted per address; 404, or 429 once over the limit."""
+    if selfservice.LOOKUP_MISSES_PER_ADDRESS.hit(ratelimit.address(request)):
+        return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
+    raise Http404
+
+
 @never_cache
 def ask(request: HttpRequest, token: str) -> HttpResponse:
     """求助: the public page behind a building's poster."""
-    address = ratelimit.address(request)
-    if selfservice.LOOKUP_MISSES_PER_ADDRESS.blocked(address):
-        return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
     link = selfservice.link_by_token(token)
     if link is None:
-        selfservice.LOOKUP_MISSES_PER_ADDRESS.hit(address)
-        raise Http404
+        return _token_missed(request)
     building = link.building
     if request.method != "POST":
         form = SelfServiceForm(initial={"form_token": new_form_token()})
         return render(request, "care/ask.html", {"form": form, "building": building})
     if ratelimit.too_large(request, selfservice.MAX_BODY_BYTES):
         return HttpResponse(_("提交内容过大 (request too large)"), status=413)
-    if selfservice.SUBMIT_PER_ADDRESS.hit(address):
-        return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
+    misses_key = f"{link.pk}:{ratelimit.address(request)}"
     form = SelfServiceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         room_key = f"{building.pk}:{data['room']}"
-        phone_full = selfservice.SUBMIT_PER_PHONE.hit(data["phone"])
-        if phone_full or selfservice.SUBMIT_PER_ROOM.hit(room_key):
+        if selfservice.SUBMIT_PER_PHONE.blocked(data["phone"]) or (
+            selfservice.SUBMIT_PER_ROOM.blocked(room_key)
+        ):
             form.add_error(
                 None,
                 _("今天该手机号或房间提交次数已达上限，请联系楼组长或居委 (daily limit reached)"),
@@ -108,8 +111,16 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
                 http_request=request,
             )
         except Problem as exc:
+            # Only refused submissions count, and only for this poster from this address.
+            if selfservice.SUBMIT_MISSES.hit(misses_key):
+                return HttpResponse(
+                    _("提交过于频繁，请稍后再试 (too many submissions)"), status=429
+                )
             form.add_error(None, str(exc))
         else:
+            if made.created:
+                selfservice.SUBMIT_PER_PHONE.hit(data["phone"])
+                selfservice.SUBMIT_PER_ROOM.hit(room_key)
             url = reverse("care:status", args=[made.status_token])
             context = {"hr": made.request, "url": request.build_absolute_uri(url), "path": url}
             return render(request, "care/ask_done.html", context)
@@ -119,13 +130,9 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """进度: one request's status and timeline, for whoever holds its link (no login)."""
-    address = ratelimit.address(request)
-    if selfservice.LOOKUP_MISSES_PER_ADDRESS.blocked(address):
-        return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
     found = selfservice.request_by_token(token)
     if found is None:
-        selfservice.LOOKUP_MISSES_PER_ADDRESS.hit(address)
-        raise Http404
+        return _token_missed(request)
     steps = [
         {
             "at": t.at,

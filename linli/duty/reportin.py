@@ -1,8 +1,11 @@
 """Self-service report-in (报到): a committee's QR poster leads to a public phone page where a
 volunteer registers; committee staff approve them from a queue.
 
-The page is reached only through an unguessable per-committee token, is rate-limited per IP
-address through Django's cache, and refuses large bodies; CSRF protection stays on.
+The page is reached only through an unguessable per-committee token and refuses large bodies;
+CSRF protection stays on. Limits never stand between a volunteer and a valid link (a whole
+office may share one address): unknown tokens are counted per address and only they are
+refused once over; refused submissions are counted per link and address and only refused
+ones are answered 429 once over; an accepted report-in is never counted.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
     from linli.places.models import Committee
 
-SUBMIT_PER_ADDRESS = Limit("duty:report-in:ip", 10, 3600)
+LOOKUP_MISSES_PER_ADDRESS = Limit("duty:report-in:miss", 20, 3600)
+SUBMIT_MISSES = Limit("duty:report-in:refused", 10, 3600)  # per link and address
 MAX_BODY_BYTES = 8 * 1024
 
 

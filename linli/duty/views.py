@@ -14,9 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -183,7 +184,12 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已更新"))
     except Problem as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("duty:volunteer", args=[pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("duty:volunteer", args=[pk])
+    return HttpResponseRedirect(back)
 
 
 @login_required
@@ -446,13 +452,15 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """报到: the public page a volunteer reaches from the poster (no login)."""
-    link = get_object_or_404(ReportInLink.objects.select_related("committee"), token=token[:64])
+    link = ReportInLink.objects.select_related("committee").filter(token=token[:64]).first()
+    if link is None:
+        if reportin.LOOKUP_MISSES_PER_ADDRESS.hit(ratelimit.address(request)):
+            return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
+        raise Http404
     form = ReportInForm()
     if request.method == "POST":
         if ratelimit.too_large(request, reportin.MAX_BODY_BYTES):
             return HttpResponse(_("提交内容过大 (request too large)"), status=413)
-        if reportin.SUBMIT_PER_ADDRESS.hit(ratelimit.address(request)):
-            return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
         form = ReportInForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -470,5 +478,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 return render(request, "duty/join_done.html", {"committee": link.committee})
             except Problem as exc:
                 form.add_error(None, str(exc))
+        # Only refused submissions count, and only for this link from this address.
+        if reportin.SUBMIT_MISSES.hit(f"{link.pk}:{ratelimit.address(request)}"):
+            return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
         return render(request, "duty/join.html", {"form": form, "link": link}, status=400)
     return render(request, "duty/join.html", {"form": form, "link": link})

@@ -73,7 +73,7 @@ def test_an_inactive_users_password_and_token_stop_working(client, scenario):
 
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_account_with_a_4xx(client, scenario, settings):
-    settings.AXES_FAILURE_LIMIT = 3
+    settings.LINLI_LOGIN_FAILURES_PER_LOGIN = 3
     for _ in range(3):
         ask(client, {"username": "kaiwu", "password": "wrong"})
     response = ask(client, {"username": "kaiwu", "password": PASSWORD})

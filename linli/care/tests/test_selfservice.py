@@ -11,6 +11,7 @@ from linli.care.forms import normalise_room
 from linli.care.models import HelpRequest
 from linli.care.selfservice import self_service_link
 from linli.care.workflow import help_request_transition
+from linli.core.ratelimit import Limit
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +84,24 @@ def test_rooms_must_exist_in_the_posters_building(grid, ask_url):
     for room in ("999", "201"):  # 201 is in 2号楼, not 1号楼
         refused = submit(Client(), ask_url, room=room)
         assert refused.status_code == 400
-        assert "本楼没有这个室号" in refused.content.decode()
+        assert selfservice.REFUSED_ZH in refused.content.decode()
     assert not HelpRequest.objects.exists()
     assert normalise_room(" １０１室 ") == "101"
     assert submit(Client(), ask_url, room="１０１室").status_code == 200
+
+
+def test_an_unknown_room_gets_the_same_neutral_answer_as_a_stale_form(grid, ask_url):
+    client = Client()
+    unknown_room = submit(client, ask_url, room="999")
+    submit(client, ask_url, form_token="same-form-token-0123456789")
+    stale = submit(client, ask_url, room="102", form_token="same-form-token-0123456789")
+    assert unknown_room.status_code == stale.status_code == 400
+
+    def errors(page):
+        return page.context["form"].non_field_errors()
+
+    assert errors(unknown_room) == errors(stale)
+    assert "室号" in str(errors(unknown_room)) and "没有这个室号" not in str(errors(unknown_room))
 
 
 @pytest.mark.parametrize(
@@ -150,27 +165,36 @@ def test_unknown_poster_tokens_are_404(grid):
         assert Client().get(reverse("care:ask", args=[token])).status_code == 404
 
 
-def test_guessing_links_is_rate_limited_per_address(grid, ask_url):
+def test_guessing_links_is_rate_limited_per_address_but_a_valid_link_always_opens(grid, ask_url):
     good = status_path(submit(Client(), ask_url))
     guesser = Client(REMOTE_ADDR="203.0.113.9")
     limit = selfservice.LOOKUP_MISSES_PER_ADDRESS.count
     for i in range(limit):
         assert guesser.get(f"/care/status/{'g' * 40}{i:03d}/").status_code == 404
     assert guesser.get(f"/care/status/{'g' * 43}/").status_code == 429
-    assert guesser.get(good).status_code == 429  # even a right guess is refused now
-    assert guesser.get(ask_url).status_code == 429
-    assert Client(REMOTE_ADDR="198.51.100.7").get(good).status_code == 200
+    assert guesser.get(f"/care/ask/{'g' * 43}/").status_code == 429
+    # A neighbour behind the same address (the compound's Wi-Fi) still opens real links.
+    assert guesser.get(good).status_code == 200
+    assert guesser.get(ask_url).status_code == 200
+    assert submit(guesser, ask_url, phone="13811110000").status_code == 200
 
 
-def test_submissions_are_limited_per_address(grid, ask_url):
-    client = Client(REMOTE_ADDR="203.0.113.10")
-    limit = selfservice.SUBMIT_PER_ADDRESS.count
+def test_a_bad_neighbour_cannot_lock_the_building_out(grid, ask_url, monkeypatch):
+    # Two rooms here; let each take more than a day's five to show the address is no limit.
+    monkeypatch.setattr(selfservice, "SUBMIT_PER_ROOM", Limit("test:room", 100, 3600))
+    shared = Client(REMOTE_ADDR="203.0.113.10")  # the whole building behind one address
+    limit = selfservice.SUBMIT_MISSES.count
     for i in range(limit):
+        assert submit(shared, ask_url, room=f"9{i:02d}").status_code == 400
+    refused = submit(shared, ask_url, room="998")
+    assert refused.status_code == 429 and "过于频繁" in refused.content.decode()
+    # Right answers from that address are neither refused nor counted.
+    for i in range(12):
         room = ("101", "102")[i % 2]
-        assert submit(client, ask_url, phone=f"1380000{i:04d}", room=room).status_code == 200
-    refused = submit(client, ask_url, phone="13811110000")
-    assert refused.status_code == 429
-    assert "过于频繁" in refused.content.decode()
+        assert submit(shared, ask_url, phone=f"1380000{i:04d}", room=room).status_code == 200
+    # The misses count for this poster only: the next building's poster is unaffected.
+    other = reverse("care:ask", args=[self_service_link(user=None, building=grid.b2).token])
+    assert submit(shared, other, room="999").status_code == 400
 
 
 def test_submissions_are_limited_per_phone_and_per_room(grid, ask_url):
@@ -187,6 +211,8 @@ def test_submissions_are_limited_per_phone_and_per_room(grid, ask_url):
     assert HelpRequest.objects.count() == per_phone
     # 101 has had 3 of its 5; two more phones, then the room itself is full.
     made = HelpRequest.objects.filter(household=grid.households["b1_101"]).count()
+    # Refused submissions (no such room) count against no phone and no room.
+    assert submit(Client(REMOTE_ADDR="10.0.1.2"), ask_url, room="999", phone="13900000000")
     for i in range(selfservice.SUBMIT_PER_ROOM.count - made):
         assert (
             submit(Client(REMOTE_ADDR=f"10.0.2.{i}"), ask_url, phone=f"1390000{i:04d}").status_code

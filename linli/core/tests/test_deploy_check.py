@@ -70,3 +70,36 @@ def test_the_development_defaults_fail_the_deploy_check(tmp_path, warning):
     result = check_deploy(tmp_path, DEBUG="0")
     assert result.returncode != 0
     assert warning in result.stderr
+
+
+MISSING_KEY = "SECRET_KEY is not set"
+
+
+def test_without_debug_and_without_a_key_the_server_refuses_to_start(tmp_path):
+    # A plain `linli check` (what runserver and migrate run first) fails in one clear line.
+    environ = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    environ.update(LINLI_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="linli.settings")
+    check = subprocess.run(
+        [sys.executable, "-m", "linli", "check"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode != 0 and MISSING_KEY in check.stderr
+    # gunicorn loads linli.wsgi: it refuses too.
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import linli.wsgi"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert wsgi.returncode != 0
+    assert (
+        wsgi.stderr.strip()
+        .splitlines()[-1]
+        .endswith(MISSING_KEY + ": set SECRET_KEY or SECRET_KEY_FILE, or run `linli demo` once")
+    )

@@ -87,7 +87,6 @@ def test_without_https_cookies_are_http_only_but_not_secure(monkeypatch, tmp_pat
     s = load_settings(monkeypatch, tmp_path)
     assert s.SESSION_COOKIE_HTTPONLY and s.CSRF_COOKIE_HTTPONLY
     assert not hasattr(s, "SESSION_COOKIE_SECURE")
-    assert s.SECRET_KEY.startswith("django-insecure-")
 
 
 def test_behind_https_cookies_are_secure_and_hsts_is_on(monkeypatch, tmp_path):
@@ -104,13 +103,45 @@ def test_https_needs_a_real_secret_key(monkeypatch, tmp_path):
         load_settings(monkeypatch, tmp_path, LINLI_HTTPS="1")
 
 
+def test_without_debug_and_without_a_key_the_key_is_a_throw_away_one(monkeypatch, tmp_path):
+    s = load_settings(monkeypatch, tmp_path)
+    # Random for each process, and marked so that `linli check`, runserver and gunicorn refuse
+    # to start with it (test_deploy_check.py); never a key written in the repository.
+    assert s.SECRET_KEY.startswith("django-insecure-unset-") and len(s.SECRET_KEY) > 60
+    assert load_settings(monkeypatch, tmp_path).SECRET_KEY != s.SECRET_KEY
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_a_development_key_is_refused_in_one_line(monkeypatch, tmp_path):
+    for debug in ("0", "1"):
+        with pytest.raises(ImproperlyConfigured, match=r"^SECRET_KEY is a development key[^\n]+$"):
+            load_settings(
+                monkeypatch,
+                tmp_path,
+                DEBUG=debug,
+                SECRET_KEY="django-insecure-linli-development-key-not-for-production-use",
+            )
+
+
+def test_with_debug_a_random_key_is_kept_under_var(monkeypatch, tmp_path):
+    first = load_settings(monkeypatch, tmp_path, DEBUG="1")
+    key_file = tmp_path / "var" / "secret_key"
+    assert key_file.read_text().strip() == first.SECRET_KEY and len(first.SECRET_KEY) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert load_settings(monkeypatch, tmp_path, DEBUG="1").SECRET_KEY == first.SECRET_KEY
+    # Without DEBUG, the key written under var/ (by `linli demo`) is used too.
+    assert load_settings(monkeypatch, tmp_path).SECRET_KEY == first.SECRET_KEY
+    elsewhere = load_settings(monkeypatch, tmp_path / "other", DEBUG="1")
+    assert elsewhere.SECRET_KEY != first.SECRET_KEY
+
+
 def login(client: Client, password: str):
     return client.post(reverse("login"), {"username": "kaiwu", "password": password})
 
 
 def test_repeated_failed_logins_lock_the_account_out_until_reset(scenario, settings):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.LINLI_LOGIN_FAILURES_PER_LOGIN - 1):
         assert login(client, "wrong-password").status_code == 200  # the form again, with an error
     assert login(client, "wrong-password").status_code == 429  # the last failure allowed locks
     locked = login(client, PASSWORD)
@@ -124,7 +155,7 @@ def test_repeated_failed_logins_lock_the_account_out_until_reset(scenario, setti
 def test_behind_the_proxy_each_client_address_is_locked_out_on_its_own(scenario, settings):
     settings.LINLI_BEHIND_PROXY = True
     attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LINLI_LOGIN_FAILURES_PER_LOGIN):
         login(attacker, "wrong-password")
     assert login(attacker, PASSWORD).status_code == 429
     clerk = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
@@ -134,6 +165,6 @@ def test_behind_the_proxy_each_client_address_is_locked_out_on_its_own(scenario,
 @pytest.mark.django_db
 def test_without_a_proxy_a_forged_forwarded_header_does_not_escape_lockout(scenario, settings):
     settings.LINLI_BEHIND_PROXY = False
-    for n in range(settings.AXES_FAILURE_LIMIT):
+    for n in range(settings.LINLI_LOGIN_FAILURES_PER_LOGIN):
         login(Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"), "wrong-password")
     assert login(Client(HTTP_X_FORWARDED_FOR="198.51.100.7"), PASSWORD).status_code == 429

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from linli.duty.models import ReportInLink, Volunteer
-from linli.duty.reportin import SUBMIT_PER_ADDRESS, report_in_link
+from linli.duty.reportin import LOOKUP_MISSES_PER_ADDRESS, SUBMIT_MISSES, report_in_link
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +82,25 @@ def test_a_known_phone_number_gets_the_same_answer_and_no_second_record(grid, jo
     assert Volunteer.objects.filter(phone=grid.volunteers["alice"].phone).count() == 1
 
 
-def test_submissions_are_rate_limited_per_address(grid, join_url, client):
-    for i in range(SUBMIT_PER_ADDRESS.count):
-        assert client.post(join_url, {**FORM, "phone": f"1390000{i:04d}"}).status_code == 200
-    assert client.post(join_url, {**FORM, "phone": "13900009999"}).status_code == 429
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post(join_url, {**FORM, "phone": "13900009999"}).status_code == 200
+def test_refused_submissions_are_limited_per_link_and_address_but_good_ones_never(
+    grid, join_url, client
+):
+    office = Client(REMOTE_ADDR="203.0.113.20")  # many volunteers behind the office's address
+    for _ in range(SUBMIT_MISSES.count):
+        assert office.post(join_url, {**FORM, "phone": "12345"}).status_code == 400
+    assert office.post(join_url, {**FORM, "phone": "12345"}).status_code == 429
+    for i in range(12):
+        answer = office.post(join_url, {**FORM, "phone": f"1365555{i:04d}"})
+        assert answer.status_code == 200
+    assert Volunteer.objects.filter(name="王志愿").count() == 12
+
+
+def test_guessing_tokens_is_limited_per_address_but_a_valid_link_always_opens(grid, join_url):
+    guesser = Client(REMOTE_ADDR="203.0.113.21")
+    for i in range(LOOKUP_MISSES_PER_ADDRESS.count):
+        assert guesser.get(reverse("duty:join", args=[f"guess{i:03d}"])).status_code == 404
+    assert guesser.get(reverse("duty:join", args=["guess-more"])).status_code == 429
+    assert guesser.get(join_url).status_code == 200
 
 
 def test_large_bodies_are_refused(grid, join_url, client):

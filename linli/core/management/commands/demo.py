@@ -2,8 +2,10 @@
 
     linli demo [--serve] [--addr 127.0.0.1:8000] [--reset] [--scale 1.0] [--seed 2022]
 
-Migrates the database when needed, builds the demo town 泗泾镇 when the database holds no
-town, creates or refreshes the demo logins (see linli/places/demo_logins.py) and prints them.
+Writes a random secret key to var/secret_key on the first run when none is configured (and
+uses it afterwards; the settings read it too), migrates the database when needed, builds the
+demo town 泗泾镇 when the database holds no town, creates or refreshes the demo logins (see
+linli/places/demo_logins.py) and prints them.
 `--reset` starts from an empty database: the SQLite file is deleted, any other database is
 flushed (all its tables emptied).
 """
@@ -24,6 +26,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from linli.core.secret_key import configured_key, local_key
 from linli.places import demo_data
 from linli.places.demo import build_demo_town
 from linli.places.demo_logins import DemoLogin, ensure_demo_logins
@@ -52,6 +55,8 @@ class Command(BaseCommand):
     help = (
         "Build the demo town 泗泾镇, create a login for each role, print them; --serve serves it."
     )
+    # The checks refuse to run without a secret key, which this command writes first.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--serve", action="store_true", help="then run the web server")
@@ -66,6 +71,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["scale"] <= 0:
             raise CommandError("--scale 须为正数 (--scale must be positive)")
+        self.ensure_secret_key()
+        if not options.get("skip_checks"):
+            self.check()
         self.prepare_database(reset=options["reset"])
         town = Town.objects.filter(name=demo_data.TOWN_NAME).first()
         if town is None and not Town.objects.exists():
@@ -86,6 +94,15 @@ class Command(BaseCommand):
             self.stdout.write(self.logins_table(logins, options["addr"], options["password"]))
         if options["serve"]:
             self.serve(options["addr"])
+
+    def ensure_secret_key(self) -> None:
+        """Without a configured key, use the one under var/, written on the first run."""
+        if configured_key():
+            return
+        path = Path(settings.LINLI_SECRET_KEY_PATH)
+        if not path.exists():
+            self.stdout.write(f"生成密钥 (writing a random secret key to {path})")
+        settings.SECRET_KEY = local_key(path, create=True)
 
     def prepare_database(self, *, reset: bool) -> None:
         name = str(connection.settings_dict["NAME"])
