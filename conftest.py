@@ -25,6 +25,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A configured key, as a deployment has: a clean clone has no var/secret_key, and commands
+    # run in-process would otherwise meet the missing-key check (tested in subprocesses).
+    settings.SECRET_KEY = "linli-tests-" + "k" * 50
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -37,6 +37,7 @@ SEGMENTS = {
     "visits": "care.Visit",
     "import": "core.ImportJob",
     "transfers": "places.TransferRequest",
+    "tokens": "accounts.ApiToken",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
