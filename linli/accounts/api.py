@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from linli.accounts.models import ApiToken
+from linli.core.api import errors
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 
@@ -23,7 +24,7 @@ class TokenOut(Schema):
     token: str
 
 
-@router.post("/token", auth=None, response=TokenOut)
+@router.post("/token", auth=None, response={200: TokenOut, **errors(401, 429)})
 def token(request: HttpRequest, credentials: Credentials) -> dict[str, str]:
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if user is None:
