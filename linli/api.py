@@ -1,15 +1,22 @@
-"""The REST API under /api/v1/: one NinjaAPI, one router per app, bearer-token auth."""
+"""The REST API under /api/v1/: one NinjaAPI, one router per app, bearer-token auth.
+
+The exception handlers here are the one place that turns a bad request into a 4xx with a
+reason; `LinliAPI.get_openapi_schema` documents them on every operation (linli/core/api.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from linli.accounts.selectors import token_by_key
+from linli.core.api import MALFORMED_BODY, document_errors
 
 
 class BearerToken(HttpBearer):
@@ -22,13 +29,31 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+class MalformedBody(ValueError):
+    """A request body that cannot be read as its content type says."""
+
+
+class BodyParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            return super().parse_body(request)
+        except ValueError as exc:  # JSON and UTF-8 decoding errors
+            raise MalformedBody(str(exc)) from exc
+
+
+class LinliAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = LinliAPI(
     title="Linli API",
     version="1",
     urls_namespace="api",
     auth=BearerToken(),
     docs_url="/docs/",
     openapi_url="/openapi.json",
+    parser=BodyParser(),
 )
 
 
@@ -53,7 +78,17 @@ def not_found(request: HttpRequest, exc: Http404) -> Any:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> Any:
+    if isinstance(exc.__cause__, MalformedBody):  # django-ninja's own "Cannot parse request body"
+        return malformed_body(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(MalformedBody)
+@api.exception_handler(MultiPartParserError)
+def malformed_body(request: HttpRequest, exc: Exception) -> Any:
+    """A body that does not parse, wherever it is read: django-ninja's parser, or django-axes
+    reading `request.POST` of a multipart request without a boundary after a failed login."""
+    return api.create_response(request, {"detail": MALFORMED_BODY}, status=400)
 
 
 def _register_routers() -> None:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -22,6 +22,7 @@ from linli.care import selectors, services, workflow
 from linli.care.filters import HelpRequestFilter
 from linli.care.models import HelpRequest, Visit
 from linli.care.views import current_user, queue_for
+from linli.core.api import Id, errors, filtered, one_of
 from linli.core.masking import shown
 from linli.core.validators import Problem
 from linli.places.api import Pagination
@@ -100,8 +101,10 @@ class HelpRequestDetail(HelpRequestOut):
 
 
 class HelpRequestIn(Schema):
-    resident: int | None = Field(None, description="居民 ID (or give household)")
-    household: int | None = Field(None, description="户 ID (or give resident)")
+    model_config = one_of("resident", "household")
+
+    resident: Id | None = Field(None, description="居民 ID (or give household)")
+    household: Id | None = Field(None, description="户 ID (or give resident)")
     category: CategoryIn
     urgency: UrgencyIn = "normal"
     description: str = Field("", max_length=1000)
@@ -120,8 +123,10 @@ class NeedIn(Schema):
 
 
 class VisitIn(Schema):
-    resident: int | None = None
-    household: int | None = None
+    model_config = one_of("resident", "household")
+
+    resident: Id | None = Field(None, description="居民 ID (or give household)")
+    household: Id | None = Field(None, description="户 ID (or give resident)")
     outcome: OutcomeIn
     notes: str = Field("", max_length=1000)
     needs: list[NeedIn] = Field(default_factory=list, max_length=10)
@@ -176,7 +181,7 @@ def _with_link(request: HttpRequest, made: services.Created) -> HelpRequest:
 
 @router.post(
     "/help-requests/",
-    response={200: HelpRequestOut, 201: HelpRequestOut},
+    response={200: HelpRequestOut, 201: HelpRequestOut, **errors(404)},
     summary="登记诉求 (create a help request; 200 on an Idempotency-Key replay)",
 )
 def help_request_create(request: HttpRequest, payload: HelpRequestIn) -> Any:
@@ -199,42 +204,58 @@ def help_request_create(request: HttpRequest, payload: HelpRequestIn) -> Any:
     return Status(201 if made.created else 200, _with_link(request, made))
 
 
-@router.get("/help-requests/", response=list[HelpRequestOut], summary="诉求列表 (help requests)")
+class HelpRequestQuery(Schema):
+    """The filters of the queue pages (HelpRequestFilter). Literals, not the models' choices:
+    django-ninja names an enum's schema by its class name, and Resident.Status would be
+    overwritten by HelpRequest.Status in the document."""
+
+    queue: Literal["all", "tasks", "buildings", "team", "committee", "town"] = "all"
+    pk: Id | None = Field(
+        None, description="team / committee 队列的 id (the team's or committee's)"
+    )
+    status: StatusIn | None = None
+    category: CategoryIn | None = None
+    urgency: UrgencyIn | None = None
+    source: Literal["visit", "phone", "self_service", "staff"] | None = None
+    building: Id | None = None
+    overdue: bool | None = Field(None, description="仅超时 (only overdue)")
+    q: str | None = Field(None, description="室号、姓名或描述 (room, name or description)")
+
+
+@router.get(
+    "/help-requests/",
+    response={200: list[HelpRequestOut], **errors(400, 404)},
+    summary="诉求列表 (help requests)",
+)
 @paginate(Pagination)
-def help_request_list(
-    request: HttpRequest,
-    queue: Literal["all", "tasks", "buildings", "team", "committee", "town"] = "all",
-    pk: int | None = None,
-) -> Any:
-    """Filters as on the pages: status, category, urgency, source, building, overdue, q. A
-    queue other than `all` lists only open requests unless a status is asked for; `team` and
-    `committee` take the team's or committee's id in `pk`."""
-    open_only = not request.GET.get("status")
-    if queue == "all":
+def help_request_list(request: HttpRequest, filters: Query[HelpRequestQuery]) -> Any:
+    """Filters as on the pages. A queue other than `all` lists only open requests unless a
+    status is asked for; `team` and `committee` take the team's or committee's id in `pk`."""
+    if filters.queue == "all":
         rows = selectors.requests_for(request.user)
     else:
         try:
-            rows = queue_for(request, queue, pk, open_only).rows
+            rows = queue_for(request, filters.queue, filters.pk, not filters.status).rows
         except Http404:
             raise HttpError(404, "未找到该队列 (no such queue)") from None
-    filterset = HelpRequestFilter(request.GET, queryset=rows, request=request)
-    if not filterset.is_valid():
-        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
-        raise HttpError(400, f"筛选条件无效 (invalid filter): {reasons}")
-    return filterset.qs
+    fields = filters.dict(exclude={"queue", "pk"})
+    data = {k: str(v) for k, v in fields.items() if v is not None and v is not False}
+    return filtered(HelpRequestFilter(data, queryset=rows, request=request))
 
 
-@router.get("/help-requests/{pk}/", response=HelpRequestDetail, summary="诉求详情")
-def help_request_detail(request: HttpRequest, pk: int) -> Any:
+@router.get(
+    "/help-requests/{pk}/", response={200: HelpRequestDetail, **errors(404)}, summary="诉求详情"
+)
+def help_request_detail(request: HttpRequest, pk: Id) -> Any:
     return get_object_or_404(selectors.requests_for(request.user), pk=pk)
 
 
 @router.post(
     "/help-requests/{pk}/transition/",
-    response=HelpRequestDetail,
+    response={200: HelpRequestDetail, **errors(403, 404, 409)},
     summary="变更状态 (409 when the current status does not allow the move)",
 )
-def help_request_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
+def help_request_transition(request: HttpRequest, pk: Id, payload: TransitionIn) -> Any:
     found = get_object_or_404(selectors.requests_for(request.user), pk=pk)
     try:
         workflow.help_request_transition(
@@ -253,7 +274,11 @@ def help_request_transition(request: HttpRequest, pk: int, payload: TransitionIn
     return selectors.requests_for(request.user).get(pk=pk)
 
 
-@router.post("/visits/", response={200: VisitOut, 201: VisitOut}, summary="记录走访 (door-knock)")
+@router.post(
+    "/visits/",
+    response={200: VisitOut, 201: VisitOut, **errors(404)},
+    summary="记录走访 (door-knock)",
+)
 def visit_create(request: HttpRequest, payload: VisitIn) -> Any:
     """Needs become help requests in the same step; an Idempotency-Key makes it replay-safe."""
     household, resident = _place(request, payload.resident, payload.household)
@@ -280,7 +305,7 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Any:
 @router.get("/visits/", response=list[VisitOut], summary="走访记录 (visits)")
 @paginate(Pagination)
 def visit_list(
-    request: HttpRequest, household: int | None = None, resident: int | None = None
+    request: HttpRequest, household: Id | None = None, resident: Id | None = None
 ) -> Any:
     rows = Visit.objects.visible_to(request.user).prefetch_related("help_requests")
     if household is not None:

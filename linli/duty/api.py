@@ -5,17 +5,16 @@ services as the pages. Out of scope is a 404; a domain error a 409 with its reas
 coverage report is served by the generic `GET /api/v1/reports/duty-coverage/?town=NAME`.
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from linli.core.api import Id, errors, one_of
 from linli.core.masking import shown
 from linli.core.validators import Problem
 from linli.duty import claims as claim_services
@@ -110,17 +109,21 @@ class SuggestionOut(Schema):
 
 
 class ClaimIn(Schema):
-    building_id: int | None = None
-    household_id: int | None = None
+    """楼栋或住户 (a building or a household; given both, the household)."""
+
+    model_config = one_of("building_id", "household_id", exactly=False)
+
+    building_id: Id | None = None
+    household_id: Id | None = None
 
 
 class DecisionIn(Schema):
-    decision: str = Field(..., description="approve | refuse | withdraw")
+    decision: Literal["approve", "refuse", "withdraw"]
 
 
 class PairingIn(Schema):
-    volunteer_id: int
-    resident_id: int
+    volunteer_id: Id
+    resident_id: Id
 
 
 def _problem(exc: Problem) -> HttpError:
@@ -131,7 +134,7 @@ def _problem(exc: Problem) -> HttpError:
 @paginate(Pagination)
 def volunteer_list(
     request: HttpRequest,
-    committee_id: int | None = None,
+    committee_id: Id | None = None,
     status: str | None = None,
     source: str | None = None,
 ) -> Any:
@@ -145,8 +148,8 @@ def volunteer_list(
     return rows
 
 
-@router.get("/volunteers/{volunteer_id}/", response=VolunteerOut)
-def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Any:
+@router.get("/volunteers/{volunteer_id}/", response={200: VolunteerOut, **errors(404)})
+def volunteer_detail(request: HttpRequest, volunteer_id: Id) -> Any:
     found = (
         Volunteer.objects.visible_to(request.user)
         .select_related("committee", "team")
@@ -162,7 +165,7 @@ def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Any:
 @paginate(Pagination)
 def duty_list(
     request: HttpRequest,
-    committee_id: int | None = None,
+    committee_id: Id | None = None,
     kind: str | None = None,
     history: bool = False,
 ) -> Any:
@@ -188,7 +191,11 @@ def claim_list(request: HttpRequest, status: str | None = None) -> Any:
     return rows.filter(status=status) if status else rows
 
 
-@router.post("/claims/", response={201: ClaimOut}, summary="认领 (claim a place)")
+@router.post(
+    "/claims/",
+    response={201: ClaimOut, **errors(403, 404, 409)},
+    summary="认领 (claim a place)",
+)
 def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
     """The caller's volunteer claims an uncovered building or household of their committee."""
     volunteer = selectors.volunteer_of(request.user)
@@ -203,8 +210,8 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
         place = Building.objects.filter(
             pk=payload.building_id, compound__committee_id=volunteer.committee_id
         ).first()
-    else:
-        raise HttpError(400, "需要 building_id 或 household_id (building_id or household_id)")
+    else:  # the schema requires one; this is for a caller that ignores it
+        raise HttpError(422, "需要 building_id 或 household_id (building_id or household_id)")
     if place is None:
         raise HttpError(404, "未找到本居委的该楼栋或住户 (no such place in your committee)")
     try:
@@ -219,14 +226,16 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
     return Status(201, claim)
 
 
-@router.post("/claims/{claim_id}/decide/", response=ClaimOut, summary="审核认领 (decide)")
-def claim_decide(request: HttpRequest, claim_id: int, payload: DecisionIn) -> Any:
+@router.post(
+    "/claims/{claim_id}/decide/",
+    response={200: ClaimOut, **errors(403, 404, 409)},
+    summary="审核认领 (decide)",
+)
+def claim_decide(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> Any:
     found = Claim.objects.visible_to(request.user).filter(pk=claim_id).first()
     if found is None:
         raise HttpError(404, "未找到 (not found)")
-    to = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}.get(payload.decision)
-    if to is None:
-        raise HttpError(400, "decision 应为 approve / refuse / withdraw")
+    to = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[payload.decision]
     try:
         return claim_services.claim_transition(
             user=request.user,  # type: ignore[arg-type]
@@ -247,7 +256,9 @@ def pairing_list(request: HttpRequest, history: bool = False) -> Any:
     return rows if history else rows.filter(active_q())
 
 
-@router.post("/pairings/", response={201: PairingOut}, summary="结对 (pair)")
+@router.post(
+    "/pairings/", response={201: PairingOut, **errors(403, 404, 409)}, summary="结对 (pair)"
+)
 def pairing_create(request: HttpRequest, payload: PairingIn) -> Any:
     """Staff pair a volunteer of their scope with a special-care resident of their scope."""
     if not getattr(request.user, "is_staff_role", False):
@@ -268,9 +279,20 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Any:
     return Status(201, pairing)
 
 
-@router.get("/pairing-suggestions/", response=list[SuggestionOut], summary="结对建议 (suggestions)")
+@router.get(
+    "/pairing-suggestions/",
+    response={200: list[SuggestionOut], **errors(403, 404)},
+    summary="结对建议 (suggestions)",
+)
 def pairing_suggestions(
-    request: HttpRequest, committee_id: int, capacity: int = DEFAULT_CAPACITY
+    request: HttpRequest,
+    committee_id: Id,
+    capacity: int = Query(
+        DEFAULT_CAPACITY,
+        ge=1,
+        le=10,
+        description="每位志愿者最多结对几人 (residents per volunteer)",
+    ),
 ) -> Any:
     """An optimal set of new pairings for the committee (staff)."""
     if not getattr(request.user, "is_staff_role", False):
@@ -278,4 +300,4 @@ def pairing_suggestions(
     committee = Committee.objects.visible_to(request.user).filter(pk=committee_id).first()
     if committee is None:
         raise HttpError(404, "未找到 (not found)")
-    return selectors.suggest_pairings(request.user, committee, min(max(capacity, 1), 10))
+    return selectors.suggest_pairings(request.user, committee, capacity)

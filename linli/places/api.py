@@ -2,7 +2,7 @@
 
 Lists filter through the same FilterSets as the pages (linli/places/filters.py) and read
 through the same selectors, so the gate and the masking are the pages' own. Out of scope is a
-404; an invalid filter is a 400 naming the parameter.
+404 (a filter naming a place out of scope too); another invalid filter a 400 naming it.
 """
 
 import datetime as dt
@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from linli.core.api import Id, errors, filtered
 from linli.core.masking import shown
 from linli.core.reports import build_report, report_kinds
 from linli.places import selectors
@@ -37,7 +38,10 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(
-            50, ge=1, description=f"每页条数，最多 {MAX_LIMIT} (at most {MAX_LIMIT})"
+            50,
+            ge=1,
+            le=2**31 - 1,
+            description=f"每页条数，多于 {MAX_LIMIT} 按 {MAX_LIMIT} (more than {MAX_LIMIT} is cut)",
         )
         offset: int = Field(0, ge=0, le=2**31 - 1)
 
@@ -133,13 +137,13 @@ class PlaceQuery(Schema):
 
 
 class CompoundQuery(PlaceQuery):
-    committee: int | None = None
+    committee: Id | None = None
     kind: Compound.Kind | None = None
 
 
 class BuildingQuery(PlaceQuery):
-    committee: int | None = None
-    compound: int | None = None
+    committee: Id | None = None
+    compound: Id | None = None
 
 
 class ResidentQuery(Schema):
@@ -150,10 +154,10 @@ class ResidentQuery(Schema):
             "number's last 4 digits or all 11 — a whole number is audited — or room)"
         ),
     )
-    committee: int | None = None
-    compound: int | None = None
-    building: int | None = None
-    care_tag: int | None = Field(None, description="特殊人群标签 id (see /care-tags/)")
+    committee: Id | None = None
+    compound: Id | None = None
+    building: Id | None = None
+    care_tag: Id | None = Field(None, description="特殊人群标签 id (see /care-tags/)")
     special: bool | None = Field(None, description="仅特殊人群 (only residents with a care tag)")
     status: Resident.Status | None = None
 
@@ -162,11 +166,7 @@ def _filter(
     request: HttpRequest, filterset: type[StrictFilterSet], rows: QuerySet[Any], query: Schema
 ) -> QuerySet[Any]:
     data = {k: str(v) for k, v in query.dict().items() if v is not None}
-    result = filterset(data or None, queryset=rows, request=request)
-    if result.is_bound and not result.is_valid():
-        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in result.errors.items())
-        raise HttpError(400, f"筛选条件无效 (invalid filter): {reasons}")
-    return result.qs
+    return filtered(filterset(data or None, queryset=rows, request=request))
 
 
 @router.get("/committees/", response=list[CommitteeOut], summary="居委 (committees)")
@@ -176,47 +176,59 @@ def committee_list(request: HttpRequest, filters: Query[PlaceQuery]) -> Any:
     return _filter(request, CommitteeFilter, rows, filters)
 
 
-@router.get("/committees/{committee_id}/", response=CommitteeOut)
-def committee_detail(request: HttpRequest, committee_id: int) -> Any:
+@router.get("/committees/{committee_id}/", response={200: CommitteeOut, **errors(404)})
+def committee_detail(request: HttpRequest, committee_id: Id) -> Any:
     found = selectors.get_object_visible(Committee, request.user, pk=committee_id)
     return selectors.attach_counts(request.user, "committee", [found])[0]
 
 
-@router.get("/compounds/", response=list[CompoundOut], summary="小区 (compounds)")
+@router.get(
+    "/compounds/",
+    response={200: list[CompoundOut], **errors(400, 404)},
+    summary="小区 (compounds)",
+)
 @paginate(Pagination, counts="compound")
 def compound_list(request: HttpRequest, filters: Query[CompoundQuery]) -> Any:
     rows = selectors.compounds_for(request.user)
     return _filter(request, CompoundFilter, rows, filters)
 
 
-@router.get("/compounds/{compound_id}/", response=CompoundOut)
-def compound_detail(request: HttpRequest, compound_id: int) -> Any:
+@router.get("/compounds/{compound_id}/", response={200: CompoundOut, **errors(404)})
+def compound_detail(request: HttpRequest, compound_id: Id) -> Any:
     found = selectors.get_object_visible(Compound, request.user, pk=compound_id)
     return selectors.attach_counts(request.user, "compound", [found])[0]
 
 
-@router.get("/buildings/", response=list[BuildingOut], summary="楼栋 (buildings)")
+@router.get(
+    "/buildings/",
+    response={200: list[BuildingOut], **errors(400, 404)},
+    summary="楼栋 (buildings)",
+)
 @paginate(Pagination, counts="building")
 def building_list(request: HttpRequest, filters: Query[BuildingQuery]) -> Any:
     rows = selectors.buildings_for(request.user)
     return _filter(request, BuildingFilter, rows, filters)
 
 
-@router.get("/buildings/{building_id}/", response=BuildingOut)
-def building_detail(request: HttpRequest, building_id: int) -> Any:
+@router.get("/buildings/{building_id}/", response={200: BuildingOut, **errors(404)})
+def building_detail(request: HttpRequest, building_id: Id) -> Any:
     found = selectors.get_object_visible(Building, request.user, pk=building_id)
     return selectors.attach_counts(request.user, "building", [found])[0]
 
 
-@router.get("/residents/", response=list[ResidentOut], summary="居民 (residents)")
+@router.get(
+    "/residents/",
+    response={200: list[ResidentOut], **errors(400, 404)},
+    summary="居民 (residents)",
+)
 @paginate(Pagination)
 def resident_list(request: HttpRequest, filters: Query[ResidentQuery]) -> Any:
     rows = selectors.residents_for(request.user)
     return _filter(request, ResidentFilter, rows, filters)
 
 
-@router.get("/residents/{resident_id}/", response=ResidentOut)
-def resident_detail(request: HttpRequest, resident_id: int) -> Any:
+@router.get("/residents/{resident_id}/", response={200: ResidentOut, **errors(404)})
+def resident_detail(request: HttpRequest, resident_id: Id) -> Any:
     return selectors.resident_for(request.user, resident_id)
 
 
@@ -225,7 +237,9 @@ def care_tag_list(request: HttpRequest) -> Any:
     return selectors.care_tags_for(request.user)
 
 
-@router.get("/reports/{kind}/", response=dict[str, Any], summary="报表 (reports)")
+@router.get(
+    "/reports/{kind}/", response={200: dict[str, Any], **errors(404)}, summary="报表 (reports)"
+)
 def report(request: HttpRequest, kind: str, town: str | None = None) -> Any:
     """A report's figures for the caller's town, through the caller's scope (e.g. `registry`)."""
     if kind not in report_kinds():

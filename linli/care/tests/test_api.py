@@ -170,8 +170,9 @@ def test_list_filters(grid, api_for):
     make_request(grid, "li", category="supplies")
     client = api_for("kaiwu")
     assert [r["id"] for r in client.get(URL, {"category": "medicine"}).json()["items"]] == [a.pk]
-    assert client.get(URL, {"category": "haircut"}).status_code == 400
-    assert client.get(URL, {"building": grid.lb1.pk}).status_code == 400  # out of scope
+    assert client.get(URL, {"category": "haircut"}).status_code == 422
+    assert client.get(URL, {"building": grid.lb1.pk}).status_code == 404  # out of scope
+    assert client.get(URL, {"overdue": "true"}).json()["count"] == 0
     queue = client.get(URL, {"queue": "committee", "pk": grid.kaiwu.pk}).json()["items"]
     assert len(queue) == 2
     assert client.get(URL, {"queue": "committee", "pk": grid.lishui.pk}).status_code == 404

@@ -137,7 +137,7 @@ def test_resident_filters(api_for, scenario):
 @pytest.mark.parametrize(
     ("params", "status", "reason"),
     [
-        ({"care_tag": "99999"}, 400, "care_tag"),
+        ({"care_tag": "99999"}, 404, "care_tag"),
         ({"committee": "abc"}, 422, "committee"),
         ({"building": "1.5"}, 422, "building"),
         ({"status": "escaped"}, 422, "status"),
@@ -145,7 +145,8 @@ def test_resident_filters(api_for, scenario):
         ({"limit": "0"}, 422, "limit"),
         ({"offset": "-5"}, 422, "offset"),
         ({"offset": "99999999999999999999999"}, 422, "offset"),
-        ({"compound": "99999999999999999999999"}, 400, "compound"),
+        ({"compound": "99999999999999999999999"}, 422, "compound"),
+        ({"committee": "0"}, 422, "committee"),
     ],
 )
 def test_invalid_filters_are_4xx_with_a_reason(api_for, scenario, params, status, reason):
@@ -156,8 +157,9 @@ def test_invalid_filters_are_4xx_with_a_reason(api_for, scenario, params, status
 
 @pytest.mark.django_db
 def test_filtering_by_a_foreign_committee_is_refused(api_for, scenario):
+    """As a detail endpoint would: a 404 that does not confirm the committee exists."""
     response = api_for("kaiwu").get("/api/v1/residents/", {"committee": scenario.lishui.pk})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert "committee" in response.json()["detail"]
 
 
