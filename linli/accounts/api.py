@@ -5,20 +5,18 @@ revokes one. Every status these answer is in the schema, with its body."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
-from ninja import Path, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from linli.accounts import selectors, services
 from linli.accounts.models import User
+from linli.core.api import Id, errors
 
 router = Router(tags=["auth"])
-
-# Primary keys are 64-bit: a larger number is refused as invalid input, not looked up.
-TokenId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class Credentials(Schema):
@@ -40,19 +38,10 @@ class TokenInfo(Schema):
     current: bool
 
 
-class Message(Schema):
-    detail: str
-
-
-class InvalidInput(Schema):
-    detail: str
-    errors: list[dict[str, Any]]
-
-
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: Message, 409: Message, 422: InvalidInput, 429: Message},
+    response={200: TokenOut, **errors(401, 409, 429)},
 )
 def token(request: HttpRequest, credentials: Credentials) -> Any:
     """A bearer token (valid `LINLI_API_TOKEN_DAYS` days). 409 when the user already holds
@@ -67,7 +56,7 @@ def token(request: HttpRequest, credentials: Credentials) -> Any:
     return {"token": key, "id": made.pk, "expires_at": made.expires_at}
 
 
-@router.get("/tokens", response={200: list[TokenInfo], 401: Message})
+@router.get("/tokens", response={200: list[TokenInfo]})
 def tokens(request: HttpRequest) -> Any:
     """The caller's live tokens, newest first; `current` marks the one making this request."""
     current = getattr(request, "api_token", None)
@@ -85,12 +74,12 @@ def tokens(request: HttpRequest) -> Any:
 
 @router.delete(
     "/tokens/{token_id}",
-    response={204: None, 401: Message, 404: Message, 422: InvalidInput},
+    response={204: None, **errors(404)},
 )
-def revoke(request: HttpRequest, token_id: TokenId) -> Any:
+def revoke(request: HttpRequest, token_id: Id) -> Any:
     """Revoke one of the caller's tokens (the one in use too); another user's token is 404."""
     user: User = request.user  # type: ignore[assignment]
-    found = next((t for t in selectors.tokens_of(user) if t.pk == token_id), None)
+    found = selectors.token_of(user, token_id)
     if found is None:
         raise Http404
     services.api_token_revoke(user=user, token=found, request=request)

@@ -17,6 +17,11 @@ def tokens_of(user: User) -> list[ApiToken]:
     return [t for t in found.order_by("-created_at", "-pk") if t.is_live()]
 
 
+def token_of(user: User, pk: int) -> ApiToken | None:
+    """One of the user's live tokens; another user's, or a dead one, is None."""
+    return next((t for t in tokens_of(user) if t.pk == pk), None)
+
+
 def token_by_key(key: str) -> ApiToken | None:
     """The live token with this key, noting its use to the nearest few minutes."""
     found = ApiToken.objects.unexpired().select_related("user").filter(key_hash=hash_token(key))

@@ -46,7 +46,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    found = next((t for t in selectors.tokens_of(user) if t.pk == pk), None)
+    found = selectors.token_of(user, pk)
     if found is None:
         raise Http404
     services.api_token_revoke(user=user, token=found, request=request)
