@@ -26,6 +26,7 @@ CLEARED = (
     "ALLOWED_HOSTS",
     "STATIC_ROOT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in the same worker
+    "DATABASE_URL",  # the subprocesses use a new SQLite database under tmp_path
 )
 
 
