@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from linli.core.imports import ImportResult, get_importer, import_scope, run_import
 from linli.core.models import ImportJob
@@ -135,18 +135,28 @@ def job_confirm(*, user: User, job: ImportJob, skip_bad_rows: bool) -> None:
 
 
 UNFINISHED = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+MAX_ATTEMPTS = 3
 
 
 class _AlreadyHandled(Exception):
     """The job landed or failed in an earlier run of its task."""
 
 
-@task()
-def job_run(job_id: int) -> str:
-    """Import a confirmed job (the task a worker runs); a second run imports nothing again."""
+@task(takes_context=True)
+def job_run(context: TaskContext, job_id: int) -> str:
+    """Import a confirmed job (the task a worker runs); a second run imports nothing again.
+
+    A file that killed its worker MAX_ATTEMPTS times (out of memory, say) is given up, so that
+    it does not stop the queue for everyone."""
     job = ImportJob.objects.select_related("town", "user", "committee").get(pk=job_id)
     try:
-        if job.status in UNFINISHED:
+        if job.status in UNFINISHED and context.attempt > MAX_ATTEMPTS:
+            text = (
+                "导入多次中断，请拆分文件后重新上传"
+                " (the import was cut off 3 times: split the file and upload again)"
+            )
+            _finish(job_id, ImportJob.Status.FAILED, _failure(job, text))
+        elif job.status in UNFINISHED:
             _import(job)
     finally:  # the upload holds personal data: gone once the job ended, whatever happened
         upload_path(job).unlink(missing_ok=True)

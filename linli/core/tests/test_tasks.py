@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django_tasks import TaskResultStatus
+from django_tasks import TaskContext, TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from linli.core import import_jobs
@@ -29,6 +29,11 @@ def confirmed(client_for, tmp_path, database_queue):
     return job
 
 
+def run_task(job: ImportJob) -> str:
+    """What a worker does with the queued task, without the worker."""
+    return job_run.call(TaskContext(task_result=DBTaskResult.objects.get().task_result), job.pk)
+
+
 def landed_once(job: ImportJob) -> bool:
     job.refresh_from_db()
     return (
@@ -48,8 +53,8 @@ def test_a_worker_runs_the_confirmed_import(confirmed, database_queue):
 
 
 def test_an_import_task_run_twice_imports_once(confirmed):
-    assert job_run.call(confirmed.pk) == "done"
-    assert job_run.call(confirmed.pk) == "done"
+    assert run_task(confirmed) == "done"
+    assert run_task(confirmed) == "done"
     assert landed_once(confirmed)
 
 
@@ -61,12 +66,12 @@ def test_a_job_another_worker_landed_meanwhile_is_not_written_again(confirmed, m
     def run_while_another_worker_lands_it(job, **options):
         monkeypatch.setattr(import_jobs, "_run", real_run)
         upload = upload_path(job).read_bytes()
-        assert job_run.call(job.pk) == "done"  # the other worker, from start to end
+        assert run_task(job) == "done"  # the other worker, from start to end
         upload_path(job).write_bytes(upload)
         return real_run(job, **options)
 
     monkeypatch.setattr(import_jobs, "_run", run_while_another_worker_lands_it)
-    assert job_run.call(confirmed.pk) == "done"
+    assert run_task(confirmed) == "done"
     assert landed_once(confirmed)
 
 
@@ -90,6 +95,18 @@ def test_a_killed_workers_task_runs_again_when_it_restarts_and_lands_once(
     assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
     database_queue.work("--worker-id", "host-1")
     assert landed_once(confirmed)
+
+
+def test_a_file_that_killed_its_worker_three_times_is_given_up(confirmed, database_queue):
+    for _ in range(3):
+        killed_mid_import(confirmed, "host-1")
+        DBTaskResult.objects.update(status=TaskResultStatus.READY)  # requeued at the restart
+    killed_mid_import(confirmed, "host-1")
+    database_queue.work("--worker-id", "host-1")
+    confirmed.refresh_from_db()
+    assert confirmed.status == ImportJob.Status.FAILED and "3" in confirmed.result["file_problem"]
+    assert Resident.objects.count() == 6 and not upload_path(confirmed).exists()
+    assert DBTaskResult.objects.get().return_value == "failed"
 
 
 def test_a_failing_import_ends_its_job_and_says_why(confirmed, database_queue, monkeypatch):
