@@ -15,8 +15,9 @@ import datetime as dt
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -169,7 +170,7 @@ def _import(job: ImportJob) -> None:
         status=ImportJob.Status.RUNNING
     )
     try:
-        result = _run(job, dry_run=False, landing=_landing(job.pk))
+        result = _run(job, dry_run=False, landing=partial(_landing, job.pk))
     except _AlreadyHandled:
         return
     except BaseException as exc:  # the job must end, and say why, whatever happened
@@ -180,9 +181,10 @@ def _import(job: ImportJob) -> None:
 
 
 @contextmanager
-def _landing(job_id: int) -> Iterator[None]:
+def _landing(job_id: int, result: ImportResult) -> Iterator[None]:
     """Around the import's writes, inside its transaction: only an unfinished job is written,
-    and it is done when the transaction commits (a second worker waits for the row's lock)."""
+    and it is done, with its report, when the transaction commits (a second worker waits for
+    the row's lock, then finds it done)."""
     status = (
         ImportJob.objects.select_for_update()
         .filter(pk=job_id)
@@ -193,7 +195,9 @@ def _landing(job_id: int) -> Iterator[None]:
         raise _AlreadyHandled
     yield
     ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.DONE, finished_at=timezone.now()
+        status=ImportJob.Status.DONE,
+        result=result.as_dict(limit=KEEP_ERRORS),
+        finished_at=timezone.now(),
     )
 
 
@@ -215,7 +219,10 @@ def _finish(job_id: int, status: str, data: dict[str, Any]) -> None:
 
 
 def _run(
-    job: ImportJob, *, dry_run: bool, landing: AbstractContextManager[None] | None = None
+    job: ImportJob,
+    *,
+    dry_run: bool,
+    landing: Callable[[ImportResult], AbstractContextManager[None]] | None = None,
 ) -> ImportResult:
     rejects = rejects_path(job)
     rejects.unlink(missing_ok=True)

@@ -75,6 +75,26 @@ def test_a_job_another_worker_landed_meanwhile_is_not_written_again(confirmed, m
     assert landed_once(confirmed)
 
 
+class Killed(BaseException):
+    """The worker process ending where it is (no handler runs for SIGKILL; this stands in)."""
+
+
+def test_a_worker_killed_just_after_the_import_committed_leaves_it_done_with_its_report(
+    confirmed, monkeypatch
+):
+    def killed(*args, **kwargs):
+        raise Killed
+
+    monkeypatch.setattr(import_jobs, "_finish", killed)
+    with pytest.raises(Killed):
+        run_task(confirmed)
+    monkeypatch.undo()
+    confirmed.refresh_from_db()
+    assert confirmed.status == ImportJob.Status.DONE and confirmed.result["created"] == 6
+    assert run_task(confirmed) == "done"  # the task runs again: nothing more is written
+    assert landed_once(confirmed)
+
+
 def killed_mid_import(job: ImportJob, worker_id: str) -> None:
     """What a worker killed mid-import (SIGKILL, power cut) leaves: the task claimed by it and
     the job running; its transaction died with it, so nothing of the file was written."""
