@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+from io import StringIO
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
 
 from linli.testing.scenario import Scenario, build_scenario
 
@@ -35,6 +40,33 @@ def _fast_tests(settings, tmp_path):
     settings.AXES_ENABLED = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tasks run at once, in the request that enqueues them; test_tasks.py runs a real worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+class DatabaseQueue:
+    """The production task backend (django-tasks-db); `work()` runs `linli worker` until the
+    queue is empty, in this process and this test's transaction: like the test client, it keeps
+    the connection open (a real worker closes old ones between tasks) and leaves the signal
+    handlers as they were."""
+
+    def work(self, *args: str) -> str:
+        out = StringIO()
+        signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+        saved = {sig: signal.getsignal(sig) for sig in signals}
+        try:
+            with mock.patch(f"{db_worker.__name__}.close_old_connections"):
+                call_command("worker", "--batch", "--no-startup-delay", *args, stdout=out)
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
+        return out.getvalue()
+
+
+@pytest.fixture
+def database_queue(settings) -> DatabaseQueue:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return DatabaseQueue()
 
 
 @pytest.fixture

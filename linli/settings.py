@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "linli.core",
     "linli.accounts",
     "linli.places",
@@ -179,6 +181,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LINLI_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 LINLI_IMPORT_MAX_ROWS = 500_000
+
+# Background work (imports) is queued in the database; `linli worker` runs it (docs/operations.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,10 +1,12 @@
 """Imports through the upload page: store the file, preview it (a dry run), import it on confirm.
 
-The import itself runs in a background thread of the web process (`LINLI_IMPORT_RUNNER =
-"thread"`, the default) or inline (`"inline"`, for tests); `job_run(job_id)` is all a real queue
-worker would call. Progress goes to a small file beside the upload, not to the database: the
-import holds the write transaction (SQLite allows one writer), and a file is seen by every
-worker process of the machine.
+Confirming enqueues `job_run`, a task (django-tasks): a worker (`linli worker`) imports the
+file, and the page polls its progress. A task may run twice (a worker killed mid-way runs it
+again when it restarts: linli/core/management/commands/worker.py), so a job lands once: the
+import's transaction locks the job's row and checks its status before writing, and marks it done
+in the same transaction. Progress goes to a small file beside the upload, not to the database:
+the import holds the write transaction (SQLite allows one writer); the upload, the progress and
+the rejects are files under MEDIA_ROOT, which every worker and web process must share.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
+from django_tasks import TaskContext, task
 
 from linli.core.imports import ImportResult, get_importer, import_scope, run_import
 from linli.core.models import ImportJob
@@ -121,54 +126,104 @@ def job_confirm(*, user: User, job: ImportJob, skip_bad_rows: bool) -> None:
             "文件有错误行：请修改后重新上传，或勾选“跳过错误行”",
             "the file has bad rows: fix and upload again, or choose to skip bad rows",
         )
-    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-        status=ImportJob.Status.QUEUED, skip_bad_rows=skip_bad_rows
-    )
-    if not updated:
-        raise Problem("该文件已经处理过", "this file was already handled")
-    if getattr(settings, "LINLI_IMPORT_RUNNER", "thread") == "inline":
-        job_run(job.pk)
-    else:
-        transaction.on_commit(lambda: _start(job.pk))
-
-
-def _start(job_id: int) -> None:
-    threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"linli-import-{job_id}", daemon=True
-    ).start()
-
-
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        job_run(job_id)
-    finally:
-        connection.close()
-
-
-def job_run(job_id: int) -> None:
-    """Import a confirmed job (what a queue worker calls)."""
-    job = ImportJob.objects.select_related("town", "user", "committee").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return
-    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
-    try:
-        result = _run(job, dry_run=False)
-        data = result.as_dict(limit=KEEP_ERRORS)
-        status = ImportJob.Status.DONE if result.written else ImportJob.Status.FAILED
-    except Exception as exc:  # the job must end, and say why, whatever happened
-        data = _failure(job, f"导入时出错 (the import failed: {type(exc).__name__})")
-        status = ImportJob.Status.FAILED
-        raise
-    finally:
-        ImportJob.objects.filter(pk=job_id).update(
-            status=status, result=data, finished_at=timezone.now()
+    with transaction.atomic():  # a queued job always has its task
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+            status=ImportJob.Status.QUEUED, skip_bad_rows=skip_bad_rows
         )
+        if not updated:
+            raise Problem("该文件已经处理过", "this file was already handled")
+        job_run.enqueue(job.pk)
+
+
+UNFINISHED = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+MAX_ATTEMPTS = 3
+
+
+class _AlreadyHandled(Exception):
+    """The job landed or failed in an earlier run of its task."""
+
+
+@task(takes_context=True)
+def job_run(context: TaskContext, job_id: int) -> str:
+    """Import a confirmed job (the task a worker runs); a second run imports nothing again.
+
+    A file that killed its worker MAX_ATTEMPTS times (out of memory, say) is given up, so that
+    it does not stop the queue for everyone."""
+    job = ImportJob.objects.select_related("town", "user", "committee").get(pk=job_id)
+    try:
+        if job.status in UNFINISHED and context.attempt > MAX_ATTEMPTS:
+            text = (
+                "导入多次中断，请拆分文件后重新上传"
+                " (the import was cut off 3 times: split the file and upload again)"
+            )
+            _finish(job_id, ImportJob.Status.FAILED, _failure(job, text))
+        elif job.status in UNFINISHED:
+            _import(job)
+    finally:  # the upload holds personal data: gone once the job ended, whatever happened
         upload_path(job).unlink(missing_ok=True)
         _progress_path(job_id).unlink(missing_ok=True)
+    return str(ImportJob.objects.values_list("status", flat=True).get(pk=job_id))
 
 
-def _run(job: ImportJob, *, dry_run: bool) -> ImportResult:
+def _import(job: ImportJob) -> None:
+    ImportJob.objects.filter(pk=job.pk, status__in=UNFINISHED).update(
+        status=ImportJob.Status.RUNNING
+    )
+    try:
+        result = _run(job, dry_run=False, landing=partial(_landing, job.pk))
+    except _AlreadyHandled:
+        return
+    except BaseException as exc:  # the job must end, and say why, whatever happened
+        _finish(job.pk, ImportJob.Status.FAILED, _failure(job, _failed(exc)))
+        raise
+    status = ImportJob.Status.DONE if result.written else ImportJob.Status.FAILED
+    _finish(job.pk, status, result.as_dict(limit=KEEP_ERRORS))
+
+
+@contextmanager
+def _landing(job_id: int, result: ImportResult) -> Iterator[None]:
+    """Around the import's writes, inside its transaction: only an unfinished job is written,
+    and it is done, with its report, when the transaction commits (a second worker waits for
+    the row's lock, then finds it done)."""
+    status = (
+        ImportJob.objects.select_for_update()
+        .filter(pk=job_id)
+        .values_list("status", flat=True)
+        .get()
+    )
+    if status not in UNFINISHED:
+        raise _AlreadyHandled
+    yield
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.DONE,
+        result=result.as_dict(limit=KEEP_ERRORS),
+        finished_at=timezone.now(),
+    )
+
+
+def _failed(exc: BaseException) -> str:
+    if not isinstance(exc, Exception):  # the worker was stopped by force
+        return "导入被中断，请重新上传 (the import was interrupted; upload again)"
+    return f"导入时出错 (the import failed: {type(exc).__name__})"
+
+
+def _finish(job_id: int, status: str, data: dict[str, Any]) -> None:
+    """Record the outcome; a job that already landed keeps its status (only its report)."""
+    jobs = ImportJob.objects.filter(pk=job_id)
+    if status == ImportJob.Status.DONE:
+        jobs.update(status=status, result=data)
+    else:
+        jobs.filter(status__in=UNFINISHED).update(
+            status=status, result=data, finished_at=timezone.now()
+        )
+
+
+def _run(
+    job: ImportJob,
+    *,
+    dry_run: bool,
+    landing: Callable[[ImportResult], AbstractContextManager[None]] | None = None,
+) -> ImportResult:
     rejects = rejects_path(job)
     rejects.unlink(missing_ok=True)
 
@@ -187,6 +242,7 @@ def _run(job: ImportJob, *, dry_run: bool) -> ImportResult:
         rejects=rejects,
         progress=None if dry_run else progress,
         audit_detail={"via": "upload", "job": job.pk},
+        landing=landing,
     )
 
 

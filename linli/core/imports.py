@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -368,8 +369,12 @@ def run_import(
     mapping: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
     audit_detail: dict[str, Any] | None = None,
+    landing: Callable[[ImportResult], AbstractContextManager[None]] | None = None,
 ) -> ImportResult:
     """Check a file and, unless it is a dry run or a row is bad, import it in one transaction.
+
+    `landing(result)` is entered inside that transaction around the writes (the upload page's
+    job locks and checks its row there, and records the result, so that it lands once).
 
     With `skip_bad_rows`, the good rows land and the bad ones go to `rejects` (an xlsx with the
     original columns and a reason column). `committee` limits a committee staff member's import.
@@ -411,7 +416,8 @@ def run_import(
     result.held = plan.held
     result.new = {k: v for k, v in plan.new.items() if v}
     if result.ok and not dry_run:
-        with transaction.atomic():
+        _finish(result, bad_rows, table, rejects, started)  # the rejects exist once it lands
+        with transaction.atomic(), landing(result) if landing else nullcontext():
             if town.pk is None:
                 _create_town(town, user=user)
             importer.apply(plan)
@@ -463,7 +469,7 @@ def _finish(
     rejects: str | Path | None,
     started: float,
 ) -> None:
-    if rejects is not None and bad_rows:
+    if rejects is not None and bad_rows and not result.rejects_file:
         write_rejects(rejects, bad_rows, table)
         result.rejects_file = str(rejects)
     result.seconds = time.perf_counter() - started

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 HELD = "待镇/街道确认 1 行"
 
 
-@pytest.fixture(autouse=True)
-def _inline_imports(settings):
-    settings.LINLI_IMPORT_RUNNER = "inline"
-
-
 def command(*args):
     out = StringIO()
     call_command("import", *args, stdout=out)

@@ -245,7 +245,23 @@ def test_no_demo_town_is_built_into_a_database_holding_another_town(db):
     assert "未生成示范镇" in output
 
 
-def test_serving_collects_static_files_and_runs_the_server_without_reloader(
+class FakeWorker:
+    """The worker process `--serve` starts beside the server (not started in tests)."""
+
+    started: list[list[str]] = []
+
+    def __init__(self, args, **kwargs):
+        self.args, self.stopped = args, False
+        FakeWorker.started.append(self)
+
+    def terminate(self):
+        self.stopped = True
+
+    def wait(self):
+        return 0
+
+
+def test_serving_collects_static_files_and_runs_the_server_and_a_worker(
     db, settings, monkeypatch, tmp_path
 ):
     settings.STATIC_ROOT = tmp_path / "static"
@@ -263,8 +279,12 @@ def test_serving_collects_static_files_and_runs_the_server_without_reloader(
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr("linli.core.management.commands.demo.call_command", fake)
+    monkeypatch.setattr("linli.core.management.commands.demo.Popen", FakeWorker)
+    FakeWorker.started = []
     run_demo("--serve", "--addr", "127.0.0.1:8123")
     assert calls == [("collectstatic", (), None), ("runserver", ("127.0.0.1:8123",), False)]
+    (worker,) = FakeWorker.started
+    assert worker.args[1:] == ["-m", "linli", "worker"] and worker.stopped
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "staticfiles.json").write_text("{}")
     calls.clear()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from linli.places.models import Resident
@@ -13,7 +11,7 @@ from linli.testing.scenario import build_scenario
 
 
 @pytest.mark.browser
-def test_committee_staff_imports_a_roster_on_a_phone(browser_page, tmp_path):
+def test_committee_staff_imports_a_roster_on_a_phone(browser_page, tmp_path, database_queue):
     build_scenario()
     rows = resident_rows(40, committees=["新凯五村"])
     roster = write_roster_xlsx(tmp_path / "新凯五村花名册.xlsx", rows)
@@ -27,10 +25,9 @@ def test_committee_staff_imports_a_roster_on_a_phone(browser_page, tmp_path):
     assert page.locator("#count-created").inner_text() == "40"
     assert fits_a_phone(page)
     page.click("#confirm-import")
+    page.wait_for_selector("#import-progress progress")  # queued: the page polls
+    database_queue.work()
     page.wait_for_selector(".import-done", timeout=20_000)
     assert page.locator("#count-created").inner_text() == "40"
     assert fits_a_phone(page)
     assert Resident.objects.filter(id_number__in=[r[7] for r in rows]).count() == 40
-    for thread in threading.enumerate():  # the import ran in a thread: let it close its connection
-        if thread.name.startswith("linli-import-"):
-            thread.join(10)

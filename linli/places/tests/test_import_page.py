@@ -11,11 +11,6 @@ from linli.places.models import Resident
 from linli.testing.rosters import resident_rows, write_roster_xlsx
 
 
-@pytest.fixture(autouse=True)
-def _inline_imports(settings):
-    settings.LINLI_IMPORT_RUNNER = "inline"
-
-
 def upload(client, path, *, kind="residents", skip=False):
     data = {"kind": kind, "file": SimpleUploadedFile(path.name, path.read_bytes())}
     if skip:
@@ -107,24 +102,20 @@ def test_the_wrong_kind_of_file_is_refused_at_upload(client_for, tmp_path):
     assert not ImportJob.objects.exists()
 
 
-def test_progress_polls_until_the_job_ends_then_shows_the_result(
-    client_for, kaiwu_roster, monkeypatch, settings
+def test_progress_polls_until_the_worker_ends_the_job_then_shows_the_result(
+    client_for, kaiwu_roster, database_queue
 ):
-    from linli.core import import_jobs
-
-    settings.LINLI_IMPORT_RUNNER = "thread"
-    monkeypatch.setattr(import_jobs, "_start", lambda job_id: None)  # the job stays queued
     client = client_for("kaiwu")
     upload(client, kaiwu_roster)
     job = ImportJob.objects.get()
     client.post(reverse("places:import_confirm", args=[job.pk]))
     polling = client.get(reverse("places:import_progress", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in polling and "<progress" in polling
-    from linli.core.import_jobs import job_run
-
-    job_run(job.pk)
+    assert Resident.objects.count() == 6  # queued: nothing imported until a worker runs it
+    database_queue.work()
     result = client.get(reverse("places:import_progress", args=[job.pk])).content.decode()
     assert "hx-trigger" not in result and "导入完成" in result
+    assert Resident.objects.count() == 12
 
 
 def test_a_confirmed_job_cannot_be_confirmed_again(client_for, kaiwu_roster):

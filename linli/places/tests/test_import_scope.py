@@ -20,11 +20,6 @@ from linli.testing.scenario import build_grid_scenario, make_id_number
 HELD = "待镇/街道确认 1 行"
 
 
-@pytest.fixture(autouse=True)
-def _inline_imports(settings):
-    settings.LINLI_IMPORT_RUNNER = "inline"
-
-
 def roster(tmp_path, name, id_number, *, room=101, phone=""):
     """A 新凯五村 roster of one row: 香樟苑 1号楼, with this name and ID number."""
     row = [1, "新凯五村", "香樟苑", 1, room, name, "", id_number, phone, "", ""]

@@ -5,16 +5,19 @@
 Writes a random secret key to var/secret_key on the first run when none is configured (and
 uses it afterwards; the settings read it too), migrates the database when needed, builds the
 demo town 泗泾镇 when the database holds no town, creates or refreshes the demo logins (see
-linli/places/demo_logins.py) and prints them.
+linli/places/demo_logins.py) and prints them. `--serve` runs the server and, beside it, a
+worker for the queued tasks (`linli worker`, a child process stopped when the server stops).
 `--reset` starts from an empty database: the SQLite file is deleted, any other database is
 flushed (all its tables emptied).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 import unicodedata
 from pathlib import Path
+from subprocess import Popen
 from typing import Any
 
 from django.conf import settings
@@ -148,7 +151,18 @@ class Command(BaseCommand):
             # With DEBUG off, pages name hashed static files: collect them first.
             self.stdout.write(f"收集静态文件 (collecting static files into {settings.STATIC_ROOT})")
             call_command("collectstatic", interactive=False, verbosity=0)
-        call_command("runserver", addr, use_reloader=False, use_threading=True)
+        # Its own session: Ctrl-C stops the server, and the worker then gets one SIGTERM, which
+        # lets a running import finish (a second Ctrl-C kills it; it runs again next time).
+        worker = Popen([sys.executable, "-m", "linli", "worker"], start_new_session=True)
+        try:
+            call_command("runserver", addr, use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait()
+            except KeyboardInterrupt:
+                worker.kill()
+                worker.wait()
 
 
 def static_files_stale() -> bool:
