@@ -12,6 +12,7 @@ from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition
 from linli.duty.services import duty_assign
+from linli.testing.workflows import check_workflow_table
 
 from .conftest import make_request
 
@@ -183,3 +184,34 @@ def test_closed_requests_cannot_be_assigned(grid):
     transition(hr, "cancelled", by=grid.users["kaiwu"])
     with pytest.raises(Problem):
         help_request_assign(request=hr, user=grid.users["kaiwu"], team=grid.team)
+
+
+def test_the_table_lets_each_move_be_made_by_the_right_people_only(grid):
+    """erin owns the accepted and in-progress requests; alice leads the building, bob is the
+    compound's second secretary; frank is a volunteer of another team; charlie has no duty."""
+    erin = grid.volunteers["erin"]
+
+    def in_state(status: str):
+        def make():
+            hr = make_request(grid)
+            owner = erin if status != "new" else None
+            HelpRequest.objects.filter(pk=hr.pk).update(status=status, owner_volunteer=owner)
+            hr.refresh_from_db()
+            return hr
+
+        return make
+
+    supervisors = {"kaiwu", "town", "alice", "bob"}
+    check_workflow_table(
+        HELP_REQUEST_WORKFLOW,
+        {status: in_state(status) for status in Status.values},
+        {name: grid.users[name] for name in (*supervisors, "erin", "frank", "charlie")},
+        {
+            ("new", "accepted"): supervisors | {"erin", "frank"},
+            ("new", "cannot_do"): supervisors,
+            "in_progress": supervisors | {"erin"},
+            "done": supervisors | {"erin"},
+            "cannot_do": supervisors | {"erin"},
+            "cancelled": supervisors,
+        },
+    )

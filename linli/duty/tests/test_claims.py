@@ -11,9 +11,10 @@ from django.db import OperationalError, connection, connections
 from linli.core.validators import Problem
 from linli.core.workflow import transition
 from linli.duty import services
-from linli.duty.claims import claim_create
+from linli.duty.claims import CLAIM_WORKFLOW, claim_create
 from linli.duty.models import Claim, ClaimChange, Duty
 from linli.testing.scenario import build_grid_scenario, build_scenario
+from linli.testing.workflows import check_workflow_table
 
 
 def volunteer(s, n, committee=None):
@@ -147,3 +148,40 @@ def test_concurrent_approvals_of_claims_on_one_building_let_exactly_one_through(
     assert sorted(outcomes) == ["ok"] + ["refused"] * (n - 1), (connection.vendor, outcomes)
     assert Claim.objects.filter(building=s.b2, status="approved").count() == 1
     assert Duty.objects.active().filter(building=s.b2, kind="building_leader").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_table_lets_staff_decide_and_the_claimant_withdraw(grid):
+    helper = volunteer(grid, 1)
+    helper.user = grid.users["charlie"]
+    helper.save()
+
+    def claimed():
+        return claim_create(user=None, volunteer=helper, place=grid.b2)
+
+    def moved(*statuses):
+        def make():
+            claim = claimed()
+            for status in statuses:
+                transition(claim, status, by=None, system=True)
+            return claim
+
+        return make
+
+    check_workflow_table(
+        CLAIM_WORKFLOW,
+        {
+            "pending": claimed,
+            "approved": moved("approved"),
+            "refused": moved("refused"),
+            "withdrawn": moved("withdrawn"),
+            "ended": moved("approved", "ended"),
+        },
+        {name: grid.users[name] for name in ("kaiwu", "town", "lishui", "alice", "bob", "charlie")},
+        {
+            "approved": {"kaiwu", "town"},
+            "refused": {"kaiwu", "town"},
+            "ended": {"kaiwu", "town"},
+            "withdrawn": {"charlie"},
+        },
+    )
