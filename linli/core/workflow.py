@@ -32,9 +32,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry, TransitionRecord
@@ -109,6 +110,8 @@ class Workflow(Generic[M]):
     apply: Callable[[Change[M]], Iterable[str]] | None = None
     # More columns of the history row (care records the acting volunteer).
     record: Callable[[Change[M]], dict[str, Any]] | None = None
+    # More of the audit entry's detail (what a transfer moved, whom).
+    detail: Callable[[Change[M]], dict[str, Any]] | None = None
     # What follows the move inside the same transaction (approval refuses the other claims).
     after: Callable[[Change[M]], None] | None = None
     # The reason when the database refuses the save (a constraint another move won).
@@ -158,7 +161,7 @@ class Workflow(Generic[M]):
         is recorded but not checked."""
         if to not in self.statuses:
             raise Problem(f"未知状态：{to}", f"unknown status {to!r}")
-        verbose = str(self.model._meta.verbose_name)
+        verbose = self.model._meta.verbose_name
         max_length = self.history._meta.get_field("reason").max_length or 300
         reason = reason.strip()[:max_length]
         at = at or timezone.now()
@@ -171,10 +174,9 @@ class Workflow(Generic[M]):
             source = getattr(locked, self.field)
             move = self.table.get((source, to))
             if move is None:
-                raise Conflict(
-                    f"{verbose}当前为“{self.label(source)}”，不能改为“{self.label(to)}”",
-                    f"the {self.name} is {source}; it cannot move to {to}",
-                )
+                with translation.override(settings.LANGUAGE_CODE):  # the Chinese half in Chinese
+                    zh = f"{verbose}当前为“{self.label(source)}”，不能改为“{self.label(to)}”"
+                raise Conflict(zh, f"the {self.name} is {source}; it cannot move to {to}")
             if not system and not move.who(by, locked):
                 raise NotAllowed(*move.refusal)
             change = Change(locked, source, to, by, reason, at, request)
@@ -199,7 +201,7 @@ class Workflow(Generic[M]):
                 action=AuditEntry.Action.UPDATE,
                 target=locked,
                 summary=f"{self.name} {source} → {to}",
-                detail={"from": source, "to": to},
+                detail={"from": source, "to": to, **(self.detail(change) if self.detail else {})},
                 request=request,
             )
             if self.after:
