@@ -17,7 +17,7 @@ class TransitionInline(admin.TabularInline):
     model = HelpRequestTransition
     extra = 0
     can_delete = False
-    readonly_fields = ("from_status", "to_status", "by", "by_volunteer", "at", "note")
+    readonly_fields = ("from_status", "to_status", "by", "by_volunteer", "at", "reason")
 
 
 @admin.register(HelpRequest)

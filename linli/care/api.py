@@ -25,6 +25,7 @@ from linli.care.views import current_user, queue_for
 from linli.core.api import Id, errors, filtered, one_of
 from linli.core.masking import shown
 from linli.core.validators import Problem
+from linli.core.workflow import Conflict, NotAllowed, transition
 from linli.places.api import Pagination
 from linli.places.models import Household, Resident
 
@@ -47,6 +48,10 @@ class TransitionOut(Schema):
     at: dt.datetime
     by: str | None = None
     note: str
+
+    @staticmethod
+    def resolve_note(obj: Any) -> str:
+        return str(obj.reason)
 
     @staticmethod
     def resolve_by(obj: Any) -> str | None:
@@ -258,16 +263,12 @@ def help_request_detail(request: HttpRequest, pk: Id) -> Any:
 def help_request_transition(request: HttpRequest, pk: Id, payload: TransitionIn) -> Any:
     found = get_object_or_404(selectors.requests_for(request.user), pk=pk)
     try:
-        workflow.help_request_transition(
-            request=found,
-            to=payload.to,
-            user=current_user(request),
-            reason=payload.reason,
-            http_request=request,
+        transition(
+            found, payload.to, by=current_user(request), reason=payload.reason, request=request
         )
-    except workflow.Conflict as exc:
+    except Conflict as exc:
         raise HttpError(409, str(exc)) from None
-    except workflow.NotAllowed as exc:
+    except NotAllowed as exc:
         raise HttpError(403, str(exc)) from None
     except Problem as exc:
         raise HttpError(422, str(exc)) from None

@@ -157,7 +157,7 @@ def _timelines(requests: list[HelpRequest]) -> list[HelpRequestTransition]:
                     to_status=step,
                     by_volunteer_id=hr.owner_volunteer_id if i else None,
                     at=hr.created_at + i * span,
-                    note=hr.cannot_do_reason if step == Status.CANNOT_DO else "",
+                    reason=hr.cannot_do_reason if step == Status.CANNOT_DO else "",
                 )
             )
             previous = step

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from linli.core.access import ScopedQuerySet, scope_q
-from linli.core.models import PosterLink
+from linli.core.models import PosterLink, TransitionRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -251,23 +251,15 @@ class HelpRequest(models.Model):
         return " · ".join(parts)
 
 
-class HelpRequestTransition(models.Model):
-    """One status change of a help request (诉求记录): from, to, who and when."""
+class HelpRequestTransition(TransitionRecord):
+    """One status change of a help request (诉求记录): from, to, who, when and why."""
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     by_volunteer = models.ForeignKey(
         "duty.Volunteer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField()
-    note = models.CharField(_("说明"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("诉求记录")
         verbose_name_plural = _("诉求记录")
 

@@ -20,10 +20,11 @@ from django.utils.crypto import salted_hmac
 
 from linli.accounts.models import hash_token
 from linli.care.models import HelpRequest, HelpRequestTransition, Visit
-from linli.care.workflow import NotAllowed, due_at_for, owns, supervises, volunteer_of
+from linli.care.workflow import due_at_for, owns, supervises, volunteer_of
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
+from linli.core.workflow import NotAllowed
 from linli.duty.models import Team, Volunteer
 
 if TYPE_CHECKING:
@@ -302,7 +303,7 @@ def help_request_assign(
         by=user,
         by_volunteer=volunteer_of(user),
         at=timezone.now(),
-        note=label[:300],
+        reason=label[:300],
     )
     audit(
         user=user,

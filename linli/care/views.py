@@ -33,6 +33,7 @@ from linli.core.export import write_xlsx
 from linli.core.masking import shown
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
+from linli.core.workflow import Conflict, NotAllowed
 from linli.duty.models import Team, Volunteer
 from linli.places.models import Building, Committee, Compound, Household, Resident, Town
 
@@ -301,7 +302,7 @@ def _timeline(found: HelpRequest, now: Any) -> list[dict[str, Any]]:
             "from_label": label.get(t.from_status, ""),
             "to_label": label.get(t.to_status, ""),
             "by": t.by_volunteer or t.by,
-            "note": t.note,
+            "note": t.reason,
         }
         for t in found.transitions.select_related("by", "by_volunteer")
     ]
@@ -323,7 +324,7 @@ def _state_context(request: HttpRequest, found: HelpRequest, **extra: Any) -> di
     user = request.user
     level = workflow.escalation_level(found, now)
     supervising = workflow.supervises(user, found)
-    moves = workflow.allowed_moves(user, found)
+    moves = workflow.HELP_REQUEST_WORKFLOW.allowed(user, found)
     context = {
         "hr": found,
         "level": level,
@@ -365,16 +366,16 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         status, error = 400, _("未知状态 (unknown status)")
     else:
         try:
-            found = workflow.help_request_transition(
-                request=found,
-                to=form.cleaned_data["to"],
-                user=current_user(request),
+            found = workflow.HELP_REQUEST_WORKFLOW.transition(
+                found,
+                form.cleaned_data["to"],
+                by=current_user(request),
                 reason=form.cleaned_data["reason"],
-                http_request=request,
+                request=request,
             )
-        except workflow.Conflict as exc:
+        except Conflict as exc:
             status, error = 409, str(exc)
-        except workflow.NotAllowed as exc:
+        except NotAllowed as exc:
             status, error = 403, str(exc)
         except Problem as exc:
             status, error = 400, str(exc)
@@ -413,7 +414,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             http_request=request,
         )
         messages.success(request, _("已指派"))
-    except workflow.NotAllowed as exc:
+    except NotAllowed as exc:
         return HttpResponse(str(exc), status=403)
     except Problem as exc:
         messages.error(request, str(exc))
@@ -431,7 +432,7 @@ def new_link(request: HttpRequest, pk: int) -> HttpResponse:
             user=current_user(request),
             http_request=request,
         )
-    except workflow.NotAllowed as exc:
+    except NotAllowed as exc:
         return HttpResponse(str(exc), status=403)
     links = [(found, request.build_absolute_uri(reverse("care:status", args=[token])))]
     return render(request, "care/links.html", {"links": links, "title": _("居民进度链接")})

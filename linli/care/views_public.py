@@ -138,7 +138,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             "at": t.at,
             "status": HelpRequest.Status(t.to_status).label,
             "by": selfservice.helper_label(t.by_volunteer.name) if t.by_volunteer else "",
-            "note": t.note if t.to_status == HelpRequest.Status.CANNOT_DO else "",
+            "note": t.reason if t.to_status == HelpRequest.Status.CANNOT_DO else "",
         }
         for t in found.transitions.select_related("by_volunteer")
         if t.from_status != t.to_status

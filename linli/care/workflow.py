@@ -1,5 +1,6 @@
-"""The help-request workflow: the table of allowed moves, who may make them, the due time from
-the urgency, and escalation up the grid derived from the clock.
+"""The help-request workflow (`HELP_REQUEST_WORKFLOW`, on linli.core.workflow): the table of
+allowed moves, who may make them, the due time from the urgency, and escalation up the grid
+derived from the clock.
 
     new ──► accepted ──► in_progress ──► done
      │          │  └──────────────────────► done      (a quick errand needs no "in progress")
@@ -17,21 +18,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
-from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from linli.care.models import HelpRequest, HelpRequestTransition
 from linli.core.access import scope_for
-from linli.core.audit import audit
-from linli.core.models import AuditEntry
 from linli.core.validators import Problem
+from linli.core.workflow import Change, Workflow, moves
 from linli.duty.models import Duty, Volunteer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.http import HttpRequest
 
     from linli.accounts.models import User
 
@@ -39,18 +37,7 @@ Status = HelpRequest.Status
 Urgency = HelpRequest.Urgency
 Escalation = HelpRequest.Escalation
 
-# Allowed moves: from → the statuses it may go to.
-MOVES: dict[str, tuple[str, ...]] = {
-    Status.NEW: (Status.ACCEPTED, Status.CANNOT_DO, Status.CANCELLED),
-    Status.ACCEPTED: (Status.IN_PROGRESS, Status.DONE, Status.CANNOT_DO, Status.CANCELLED),
-    Status.IN_PROGRESS: (Status.DONE, Status.CANNOT_DO, Status.CANCELLED),
-    Status.DONE: (),
-    Status.CANNOT_DO: (),
-    Status.CANCELLED: (),
-}
 CLOSED = (Status.DONE, Status.CANNOT_DO, Status.CANCELLED)
-# Moves the owner (volunteer or team) may make; cancelling is for the building leader and up.
-OWNER_MOVES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.DONE, Status.CANNOT_DO)
 
 # How long a request may take: urgent 2 hours, "today" 8 hours, normal 48 hours.
 DUE_IN: dict[str, dt.timedelta] = {
@@ -64,14 +51,6 @@ ESCALATION_STEP: dict[str, dt.timedelta] = {
     Urgency.TODAY: dt.timedelta(hours=4),
     Urgency.NORMAL: dt.timedelta(hours=24),
 }
-
-
-class Conflict(Problem):
-    """The move is not allowed from the request's current status (HTTP 409)."""
-
-
-class NotAllowed(Problem):
-    """This user may not make this move on this request (HTTP 403)."""
 
 
 def due_at_for(urgency: str, created_at: dt.datetime) -> dt.datetime:
@@ -159,86 +138,66 @@ def owns(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
     return team is not None and (team.pk == volunteer.team_id or team.leader_id == volunteer.pk)
 
 
-def allowed_moves(user: User | AnonymousUser | None, request: HelpRequest) -> list[str]:
-    """The moves this user may make now (for the buttons of the detail page)."""
-    return [to for to in MOVES[request.status] if _refusal(user, request, to) is None]
+def supervises_or_owns(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
+    return supervises(user, request) or owns(user, request)
 
 
-def _refusal(user: User | AnonymousUser | None, request: HelpRequest, to: str) -> Problem | None:
-    if supervises(user, request):
-        return None
-    if to in OWNER_MOVES and owns(user, request):
-        return None
-    # Someone else who may see it (a neighbour keeper, a paired volunteer) may take it on.
-    if to == Status.ACCEPTED and request.owner_volunteer_id is None and volunteer_of(user):
-        return None
-    if to == Status.CANCELLED:
-        return NotAllowed(
-            "只有楼组长及以上可以取消诉求", "only a building leader or above may cancel"
-        )
-    return NotAllowed("该诉求由他人负责", "this request belongs to someone else")
+def may_take(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
+    """Besides its owner and supervisors, anyone else who may see an unowned request (a
+    neighbour keeper, a paired volunteer) may take it on."""
+    return supervises_or_owns(user, request) or (
+        request.owner_volunteer_id is None and volunteer_of(user) is not None
+    )
 
 
-def help_request_transition(
-    *,
-    request: HelpRequest,
-    to: str,
-    user: User,
-    reason: str = "",
-    now: dt.datetime | None = None,
-    http_request: HttpRequest | None = None,
-) -> HelpRequest:
-    """Move a request to `to`. The row is locked first, so of concurrent moves from one status
-    exactly one wins and the others get a `Conflict`; every move writes a timeline row."""
-    if to not in Status.values:
-        raise Problem(f"未知状态：{to}", f"unknown status {to!r}")
-    reason = reason.strip()[:300]
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = (
-            HelpRequest.objects.select_for_update(of=("self",))
-            .select_related("household__building__compound", "owner_team")
-            .get(pk=request.pk)
-        )
-        if to not in MOVES[locked.status]:
-            raise Conflict(
-                f"诉求当前为“{locked.get_status_display()}”，不能改为“{Status(to).label}”",
-                f"the request is {locked.status}; it cannot move to {to}",
-            )
-        refusal = _refusal(user, locked, to)
-        if refusal is not None:
-            raise refusal
-        if to == Status.CANNOT_DO and not reason:
-            raise Problem("请填写无法办理的原因", "give the reason it cannot be done")
-        volunteer = volunteer_of(user)
-        previous = locked.status
-        locked.status = to
-        fields = ["status", "updated_at"]
-        if to == Status.ACCEPTED and locked.owner_volunteer_id is None and volunteer is not None:
-            locked.owner_volunteer = volunteer
-            fields.append("owner_volunteer")
-        if to == Status.CANNOT_DO:
-            locked.cannot_do_reason = reason
-            fields.append("cannot_do_reason")
-        if to in CLOSED:
-            locked.closed_at = now
-            fields.append("closed_at")
-        locked.save(update_fields=fields)
-        HelpRequestTransition.objects.create(
-            request=locked,
-            from_status=previous,
-            to_status=to,
-            by=user,
-            by_volunteer=volunteer,
-            at=now,
-            note=reason,
-        )
-        audit(
-            user=user,
-            action=AuditEntry.Action.UPDATE,
-            target=locked,
-            summary=f"help request {previous} → {to}",
-            detail={"from": previous, "to": to},
-            request=http_request,
-        )
-    return locked
+def _apply(change: Change[HelpRequest]) -> list[str]:
+    """Accepting gives an unowned request its taker; closing stamps the time."""
+    locked, to = change.obj, change.target
+    if to == Status.CANNOT_DO and not change.reason:
+        raise Problem("请填写无法办理的原因", "give the reason it cannot be done")
+    fields = ["updated_at"]
+    volunteer = volunteer_of(change.by)
+    if to == Status.ACCEPTED and locked.owner_volunteer_id is None and volunteer is not None:
+        locked.owner_volunteer = volunteer
+        fields.append("owner_volunteer")
+    if to == Status.CANNOT_DO:
+        locked.cannot_do_reason = change.reason
+        fields.append("cannot_do_reason")
+    if to in CLOSED:
+        locked.closed_at = change.at
+        fields.append("closed_at")
+    return fields
+
+
+ELSEWHERE = ("该诉求由他人负责", "this request belongs to someone else")
+HELP_REQUEST_WORKFLOW = Workflow(
+    name="help request",
+    model=HelpRequest,
+    history=HelpRequestTransition,
+    subject="request",
+    moves=[
+        *moves([Status.NEW], [Status.ACCEPTED], may_take, refusal=ELSEWHERE),
+        *moves(
+            [Status.ACCEPTED],
+            [Status.IN_PROGRESS, Status.DONE],
+            supervises_or_owns,
+            refusal=ELSEWHERE,
+        ),
+        *moves([Status.IN_PROGRESS], [Status.DONE], supervises_or_owns, refusal=ELSEWHERE),
+        *moves(
+            [Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS],
+            [Status.CANNOT_DO],
+            supervises_or_owns,
+            refusal=ELSEWHERE,
+        ),
+        *moves(
+            [Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS],
+            [Status.CANCELLED],
+            supervises,
+            refusal=("只有楼组长及以上可以取消诉求", "only a building leader or above may cancel"),
+        ),
+    ],
+    related=("household__building__compound", "owner_team"),
+    apply=_apply,
+    record=lambda change: {"by_volunteer": volunteer_of(change.by)},
+)

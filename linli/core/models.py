@@ -1,4 +1,5 @@
-"""Cross-cutting models: the audit log, import jobs, and the base of the posters' links."""
+"""Cross-cutting models: the audit log, import jobs, the base of the posters' links and the
+base of every workflow's history rows."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,3 +116,21 @@ class PosterLink(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(24)
+
+
+class TransitionRecord(models.Model):
+    """Base of a workflow's history row (状态记录): from, to, who, when and why. Every workflow
+    (linli.core.workflow) writes rows of this one shape; the subclass adds the foreign key to
+    its row."""
+
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]

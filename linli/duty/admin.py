@@ -47,7 +47,7 @@ class ClaimAdmin(ReadOnlyAdmin, GatedAdmin):
 
 @admin.register(ClaimChange)
 class ClaimChangeAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "from_status", "to_status", "changed_at", "changed_by")
+    list_display = ("claim", "from_status", "to_status", "at", "by")
 
 
 @admin.register(Pairing)

@@ -8,7 +8,6 @@ coverage report is served by the generic `GET /api/v1/reports/duty-coverage/?tow
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -17,6 +16,7 @@ from ninja.pagination import paginate
 from linli.core.api import Id, errors, one_of
 from linli.core.masking import shown
 from linli.core.validators import Problem
+from linli.core.workflow import NotAllowed, transition
 from linli.duty import claims as claim_services
 from linli.duty import selectors, services
 from linli.duty.models import Claim, Duty, Pairing, Volunteer, active_q
@@ -237,13 +237,8 @@ def claim_decide(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> Any
         raise HttpError(404, "未找到 (not found)")
     to = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[payload.decision]
     try:
-        return claim_services.claim_transition(
-            user=request.user,  # type: ignore[arg-type]
-            claim=found,
-            to=to,
-            request=request,
-        )
-    except PermissionDenied as exc:
+        return transition(found, to, by=request.user, request=request)  # type: ignore[arg-type]
+    except NotAllowed as exc:
         raise HttpError(403, str(exc)) from None
     except Problem as exc:
         raise _problem(exc) from None

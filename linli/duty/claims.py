@@ -1,6 +1,6 @@
 """Claims (认领): a volunteer asks to answer for an uncovered building or household; committee
-staff approve or refuse. Every status change goes through `claim_transition()`, which refuses
-moves not in `CLAIM_MOVES` and writes a `ClaimChange` history row.
+staff approve or refuse. Every status change goes through `linli.core.workflow.transition()`
+with the table `CLAIM_WORKFLOW`, which writes a `ClaimChange` history row.
 
 Two approvals of claims on the same place cannot both succeed: approval locks the place's row
 (select_for_update) and re-checks that nobody answers for it, and a partial unique index on
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
+from linli.core.workflow import Change, Workflow, moves, transition
 from linli.duty.models import Claim, ClaimChange, Duty, Volunteer
 from linli.duty.services import duty_assign
 from linli.places.models import Building, Committee, Household
@@ -29,15 +28,6 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 S = Claim.Status
-CLAIM_MOVES: dict[str, set[str]] = {
-    S.PENDING: {S.APPROVED, S.REFUSED, S.WITHDRAWN},
-    S.APPROVED: {S.ENDED},
-    S.REFUSED: set(),
-    S.WITHDRAWN: set(),
-    S.ENDED: set(),
-}
-# Moves made by committee staff; the rest by the volunteer who claimed.
-STAFF_MOVES = {S.APPROVED, S.REFUSED, S.ENDED}
 
 
 def place_is_covered(place: Building | Household) -> bool:
@@ -88,82 +78,57 @@ def claim_create(
         raise Problem(
             "已提交过认领，请等待审核", "you already claimed this place; wait for a decision"
         ) from None
-    ClaimChange.objects.create(claim=claim, changed_by=user, from_status="", to_status=S.PENDING)
+    ClaimChange.objects.create(claim=claim, by=user, from_status="", to_status=S.PENDING)
     audit(
         user=user, action=AuditEntry.Action.CREATE, target=claim, summary="claim", request=request
     )
     return claim
 
 
-@transaction.atomic
-def claim_transition(
-    *,
-    user: User | None,
-    claim: Claim,
-    to: str,
-    note: str = "",
-    force: bool = False,
-    request: HttpRequest | None = None,
-) -> Claim:
-    """Move a claim to `to`. Approval creates the duty; other pending claims on the place are
-    refused. `force` is for moves the system makes (a volunteer stood down, a duty ended)."""
-    locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    if to not in CLAIM_MOVES.get(locked.status, set()):
-        raise Problem(
-            f"认领不能从“{locked.get_status_display()}”改为该状态",
-            f"a claim cannot go from {locked.status} to {to}",
+def is_claimant(user: User | AnonymousUser | None, claim: Claim) -> bool:
+    """The volunteer who claimed (withdraws their own claim)."""
+    return user is not None and user.is_authenticated and claim.volunteer.user_id == user.pk
+
+
+def decides(user: User | AnonymousUser | None, claim: Claim) -> bool:
+    return may_decide(user, claim.committee_id)
+
+
+def _apply(change: Change[Claim]) -> list[str]:
+    """Approval locks the place, checks nobody answers for it and creates the duty."""
+    claim, to = change.obj, change.target
+    if to == S.APPROVED:
+        claim.duty = duty_assign(
+            user=change.by,
+            volunteer=claim.volunteer,
+            kind=claim.kind,
+            place=_locked_place(claim),
+            note=f"claim {claim.pk}",
+            request=change.request,
         )
-    if not force:
-        if to in STAFF_MOVES:
-            if not may_decide(user, locked.committee_id):
-                raise PermissionDenied(
-                    "只有居委工作人员可以审核认领 (committee staff decide claims)"
-                )
-        elif user is None or locked.volunteer.user_id != user.pk:
-            raise PermissionDenied("只能撤回自己的认领 (you can withdraw only your own claims)")
-    if to == S.APPROVED:
-        _approve(user=user, claim=locked, request=request)
-    from_status = locked.status
-    locked.status = to
     if to in (S.APPROVED, S.REFUSED):
-        locked.decided_at = timezone.now()
-        locked.decided_by = user
-    try:
-        with transaction.atomic():
-            locked.save(update_fields=["status", "decided_at", "decided_by", "duty"])
-    except IntegrityError:
-        raise Problem("该处已被他人认领", "another claim on this place was approved") from None
-    ClaimChange.objects.create(
-        claim=locked, changed_by=user, from_status=from_status, to_status=to, note=note[:200]
-    )
-    claim.status, claim.duty = locked.status, locked.duty
-    audit(
-        user=user,
-        action=AuditEntry.Action.UPDATE,
-        target=locked,
-        summary=f"claim {to}",
-        detail={"from": from_status, "to": to},
-        request=request,
-    )
-    if to == S.APPROVED:
-        others = Claim.objects.filter(status=S.PENDING).exclude(pk=locked.pk)
-        if locked.building_id is not None:
-            others = others.filter(building_id=locked.building_id)
-        elif locked.household_id is not None:
-            others = others.filter(household_id=locked.household_id)
-        for other in others:
-            claim_transition(
-                user=user,
-                claim=other,
-                to=S.REFUSED,
-                note="已由他人认领 (claimed by another)",
-                force=True,
-            )
-    return locked
+        claim.decided_at, claim.decided_by = change.at, change.by
+    return ["decided_at", "decided_by", "duty"]
 
 
-def _approve(*, user: User | None, claim: Claim, request: HttpRequest | None) -> None:
-    """Lock the place, check nobody answers for it, and create the duty."""
+def _after(change: Change[Claim]) -> None:
+    """An approved claim refuses the other pending claims on its place."""
+    if change.target != S.APPROVED:
+        return
+    claim = change.obj
+    others = Claim.objects.filter(status=S.PENDING).exclude(pk=claim.pk)
+    if claim.building_id is not None:
+        others = others.filter(building_id=claim.building_id)
+    elif claim.household_id is not None:
+        others = others.filter(household_id=claim.household_id)
+    for other in others:
+        transition(
+            other, S.REFUSED, by=change.by, reason="已由他人认领 (claimed by another)", system=True
+        )
+
+
+def _locked_place(claim: Claim) -> Building | Household:
+    """The claim's place, locked, nobody answering for it."""
     place: Building | Household
     if claim.building_id is not None:
         place = Building.objects.select_for_update().get(pk=claim.building_id)
@@ -176,11 +141,36 @@ def _approve(*, user: User | None, claim: Claim, request: HttpRequest | None) ->
         )
     if place_is_covered(place):
         raise Problem("该处已有人负责", "somebody already answers for this place")
-    claim.duty = duty_assign(
-        user=user,
-        volunteer=claim.volunteer,
-        kind=claim.kind,
-        place=place,
-        note=f"claim {claim.pk}",
-        request=request,
-    )
+    return place
+
+
+CLAIM_WORKFLOW = Workflow(
+    name="claim",
+    model=Claim,
+    history=ClaimChange,
+    subject="claim",
+    moves=[
+        *moves(
+            [S.PENDING],
+            [S.APPROVED, S.REFUSED],
+            decides,
+            refusal=("只有居委工作人员可以审核认领", "committee staff decide claims"),
+        ),
+        *moves(
+            [S.APPROVED],
+            [S.ENDED],
+            decides,
+            refusal=("只有居委工作人员可以审核认领", "committee staff decide claims"),
+        ),
+        *moves(
+            [S.PENDING],
+            [S.WITHDRAWN],
+            is_claimant,
+            refusal=("只能撤回自己的认领", "you can withdraw only your own claims"),
+        ),
+    ],
+    related=("volunteer",),
+    apply=_apply,
+    after=_after,
+    clash=("该处已被他人认领", "another claim on this place was approved"),
+)

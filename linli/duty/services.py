@@ -17,6 +17,7 @@ from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.pinyin import initials
 from linli.core.validators import Problem, normalise_phone, parse_id_number
+from linli.core.workflow import transition
 from linli.duty.models import Claim, Duty, Pairing, Team, Volunteer
 from linli.places.models import (
     Building,
@@ -177,12 +178,8 @@ def volunteer_set_status(
             duty_end(user=user, duty=duty, ends_at=now, note=note or "stood down")
         for pairing in Pairing.objects.active().filter(volunteer=locked):
             pairing_end(user=user, pairing=pairing, ends_at=now)
-        from linli.duty.claims import claim_transition
-
         for claim in Claim.objects.filter(volunteer=locked, status=Claim.Status.PENDING):
-            claim_transition(
-                user=user, claim=claim, to=Claim.Status.WITHDRAWN, note="stood down", force=True
-            )
+            transition(claim, Claim.Status.WITHDRAWN, by=user, reason="stood down", system=True)
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
     volunteer.status = status
@@ -368,11 +365,7 @@ def duty_end(
     duty.ends_at = locked.ends_at
     claim = Claim.objects.filter(duty=locked, status=Claim.Status.APPROVED).first()
     if claim is not None:
-        from linli.duty.claims import claim_transition
-
-        claim_transition(
-            user=user, claim=claim, to=Claim.Status.ENDED, note="duty ended", force=True
-        )
+        transition(claim, Claim.Status.ENDED, by=user, reason="duty ended", system=True)
     audit(
         user=user,
         action=AuditEntry.Action.UPDATE,

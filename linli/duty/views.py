@@ -25,6 +25,7 @@ from linli.core import ratelimit
 from linli.core.access import scope_for
 from linli.core.posters import posters_response
 from linli.core.validators import Problem
+from linli.core.workflow import NotAllowed, transition
 from linli.duty import claims as claim_services
 from linli.duty import reportin, selectors, services
 from linli.duty.coverage import coverage
@@ -137,14 +138,11 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if to is None:
         return HttpResponse(_("未知操作 (unknown decision)"), status=400)
     try:
-        claim_services.claim_transition(
-            user=_user(request),
-            claim=found,
-            to=to,
-            request=request,
-        )
+        transition(found, to, by=_user(request), request=request)
         messages.success(request, _("已处理"))
         status = 200
+    except NotAllowed:
+        raise
     except Problem as exc:
         messages.error(request, str(exc))
         status = 409

@@ -7,6 +7,7 @@ class PlacesConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.core.imports import register_importer
+        from linli.places import transfers  # noqa: F401  (declares TRANSFER_WORKFLOW)
         from linli.places.importers import PlacesImporter, ResidentsImporter
 
         register_importer(PlacesImporter)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import scoped_queryset
+from linli.core.models import TransitionRecord
 
 CommitteeQuerySet = scoped_queryset({"town": "town_id", "committee": "id"})
 CompoundQuerySet = scoped_queryset(
@@ -306,3 +307,16 @@ class TransferRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_id} → {self.to_committee_id}"
+
+
+class TransferRequestChange(TransitionRecord):
+    """One status change of a transfer request (迁入申请记录): from, to, who, when and why."""
+
+    transfer = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("迁入申请记录")
+        verbose_name_plural = _("迁入申请记录")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.from_status} → {self.to_status}"

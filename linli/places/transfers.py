@@ -3,8 +3,8 @@
 An import acts with the uploader's scope (linli.core.imports): a committee clerk's row naming a
 person registered elsewhere in the town never moves them and never says where. The row is held
 here; town staff confirm (the move is applied by the kind's own service, which keeps history) or
-refuse (nothing changes). Apps add kinds with `register_transfer_kind()`: places moves
-residents, the duty app volunteers.
+refuse (nothing changes), through `transition()` with `TRANSFER_WORKFLOW`. Apps add kinds with
+`register_transfer_kind()`: places moves residents, the duty app volunteers.
 """
 
 from __future__ import annotations
@@ -12,19 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
-from django.utils import timezone
-
-from linli.core.audit import audit
-from linli.core.models import AuditEntry
+from linli.accounts.models import User
 from linli.core.validators import Problem
-from linli.places.models import Resident, TransferRequest
+from linli.core.workflow import Change, Workflow, moves
+from linli.places.models import Resident, TransferRequest, TransferRequestChange
 from linli.places.services import resident_move
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
-
-    from linli.accounts.models import User
 
 Applier = Callable[["User", TransferRequest, "HttpRequest | None"], None]
 _appliers: dict[str, Applier] = {}
@@ -58,51 +54,49 @@ def transfers_hold(requests: Iterable[TransferRequest]) -> None:
     )
 
 
-def _decide(
-    *, user: User, transfer: TransferRequest, status: str, request: HttpRequest | None
-) -> TransferRequest:
-    locked = TransferRequest.objects.select_for_update().get(pk=transfer.pk)
-    if locked.status != TransferRequest.Status.PENDING:
-        raise Problem("该申请已经处理过", "this request was already decided")
-    if status == TransferRequest.Status.CONFIRMED:
-        _appliers[locked.kind](user, locked, request)
-    locked.status, locked.decided_by, locked.decided_at = status, user, timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    audit(
-        user=user,
-        action=AuditEntry.Action.UPDATE,
-        target=locked,
-        summary=f"transfer {status}",
-        detail={
-            "kind": locked.kind,
-            "subject": locked.subject_id,
-            "from_committee": locked.from_committee_id,
-            "to_committee": locked.to_committee_id,
-            "status": status,
-        },
-        request=request,
-    )
-    return locked
+def decides_transfers(user: User | AnonymousUser | None, transfer: TransferRequest) -> bool:
+    """Town staff of the transfer's town (only they see the queue)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not (user.is_superuser or getattr(user, "role", "") == User.Role.TOWN_STAFF):
+        return False
+    return TransferRequest.objects.visible_to(user).filter(pk=transfer.pk).exists()
 
 
-@transaction.atomic
-def transfer_confirm(
-    *, user: User, transfer: TransferRequest, request: HttpRequest | None = None
-) -> TransferRequest:
-    """Apply the held move through the kind's service (which records the person's history)."""
-    return _decide(
-        user=user, transfer=transfer, status=TransferRequest.Status.CONFIRMED, request=request
-    )
+def _apply(change: Change[TransferRequest]) -> list[str]:
+    """A confirmed transfer is applied by its kind's service (which keeps the person's
+    history); a refused one changes nothing."""
+    transfer = change.obj
+    if change.target == TransferRequest.Status.CONFIRMED:
+        _appliers[transfer.kind](change.by, transfer, change.request)
+    transfer.decided_by, transfer.decided_at = change.by, change.at
+    return ["decided_by", "decided_at"]
 
 
-@transaction.atomic
-def transfer_refuse(
-    *, user: User, transfer: TransferRequest, request: HttpRequest | None = None
-) -> TransferRequest:
-    """Leave everything as it is; the request is closed."""
-    return _decide(
-        user=user, transfer=transfer, status=TransferRequest.Status.REFUSED, request=request
-    )
+def _detail(change: Change[TransferRequest]) -> dict[str, object]:
+    transfer = change.obj
+    return {
+        "kind": transfer.kind,
+        "subject": transfer.subject_id,
+        "from_committee": transfer.from_committee_id,
+        "to_committee": transfer.to_committee_id,
+    }
+
+
+TRANSFER_WORKFLOW = Workflow(
+    name="transfer",
+    model=TransferRequest,
+    history=TransferRequestChange,
+    subject="transfer",
+    moves=moves(
+        [TransferRequest.Status.PENDING],
+        [TransferRequest.Status.CONFIRMED, TransferRequest.Status.REFUSED],
+        decides_transfers,
+        refusal=("只有镇/街道工作人员可以处理迁入申请", "town staff decide transfers"),
+    ),
+    apply=_apply,
+    detail=_detail,
+)
 
 
 def _move_resident(user: User, transfer: TransferRequest, request: HttpRequest | None) -> None:

@@ -19,8 +19,8 @@ from linli.core.import_jobs import job_confirm, job_create, job_progress, reject
 from linli.core.imports import ImportResult, import_scope, importer_kinds
 from linli.core.models import AuditEntry, ImportJob
 from linli.core.validators import Problem
+from linli.core.workflow import transition
 from linli.places.models import TransferRequest
-from linli.places.transfers import transfer_confirm, transfer_refuse
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -175,14 +175,15 @@ def _transfers_page(
 def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     rows = _town_transfers(request)
     transfer = get_object_or_404(rows, pk=pk)
-    decide = {"confirm": transfer_confirm, "refuse": transfer_refuse}.get(
-        request.POST.get("decision", "")
-    )
-    if decide is None:
+    to = {
+        "confirm": TransferRequest.Status.CONFIRMED,
+        "refuse": TransferRequest.Status.REFUSED,
+    }.get(request.POST.get("decision", ""))
+    if to is None:
         messages.error(request, gettext("请选择确认或拒绝"))
         return _transfers_page(request, rows, status=400)
     try:
-        decide(user=request.user, transfer=transfer, request=request)  # type: ignore[arg-type]
+        transition(transfer, to, by=request.user, request=request)  # type: ignore[arg-type]
     except Problem as exc:
         messages.error(request, str(exc))
         return _transfers_page(request, rows, status=409)

@@ -1,6 +1,6 @@
 """Concurrent accepts and double taps, on real database connections (one per thread).
 
-The row lock of `help_request_transition` (SELECT … FOR UPDATE) lets exactly one of concurrent
+The row lock of `transition` (SELECT … FOR UPDATE) lets exactly one of concurrent
 accepts win. On PostgreSQL the calls run in threads released at the same moment. On SQLite
 they run one after another: the test database is an in-memory shared-cache database, where
 concurrent writers get "database table is locked" at once instead of waiting (busy_timeout
@@ -17,7 +17,7 @@ from django.db import close_old_connections, connection
 from linli.accounts.models import User
 from linli.care.models import HelpRequest, HelpRequestTransition, Visit
 from linli.care.services import Need, help_request_create, visit_record
-from linli.care.workflow import Conflict, help_request_transition
+from linli.core.workflow import Conflict, transition
 from linli.places.models import Household
 from linli.testing.scenario import build_grid_scenario, build_scenario
 
@@ -76,7 +76,7 @@ def test_twenty_concurrent_accepts_one_wins(grid_tx, mode):
 
     def accept(i):
         user = User.objects.get(username=ACCEPTERS[i % len(ACCEPTERS)])
-        help_request_transition(request=HelpRequest(pk=hr.pk), to="accepted", user=user)
+        transition(HelpRequest(pk=hr.pk), "accepted", by=user)
         return "ok"
 
     results = run_together(THREADS, accept)

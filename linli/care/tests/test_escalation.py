@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from linli.care import selectors
 from linli.care.models import HelpRequest
-from linli.care.workflow import escalation_level, help_request_transition
+from linli.care.workflow import escalation_level
+from linli.core.workflow import transition
 
 from .conftest import make_request
 
@@ -61,10 +62,10 @@ def test_overdue_requests_climb_the_grid(grid, urgency, hours, level):
 
 def test_closed_requests_do_not_escalate(grid):
     hr = make_request(grid, urgency="urgent", now=T0)
-    help_request_transition(request=hr, to="accepted", user=grid.users["alice"], now=T0 + H)
+    transition(hr, "accepted", by=grid.users["alice"], at=T0 + H)
     late = T0 + 10 * H
     assert escalation_level(HelpRequest.objects.get(pk=hr.pk), late) == E.TOWN  # accepted is open
-    help_request_transition(request=hr, to="done", user=grid.users["alice"], now=late)
+    transition(hr, "done", by=grid.users["alice"], at=late)
     assert escalation_level(HelpRequest.objects.get(pk=hr.pk), late) == E.OWNER
     assert selectors.requests_for(grid.users["town"], late).get(pk=hr.pk).escalation == E.OWNER
 

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from linli.care.models import HelpRequest, SelfServiceLink, Visit
 from linli.care.services import visit_record
-from linli.care.workflow import help_request_transition
 from linli.core.models import AuditEntry
+from linli.core.workflow import transition
 
 from .conftest import make_request
 
@@ -161,7 +161,7 @@ def test_queue_pages_show_their_requests_with_constant_queries(
 def test_queue_filters_and_closed_requests(grid, client_for):
     a = make_request(grid, "zhang", category="medicine")
     b = make_request(grid, "li", category="supplies")
-    help_request_transition(request=b, to="cancelled", user=grid.users["kaiwu"])
+    transition(b, "cancelled", by=grid.users["kaiwu"])
     client = client_for("alice")
     url = reverse("care:buildings")
     page = client.get(url).content.decode()
@@ -174,7 +174,7 @@ def test_queue_filters_and_closed_requests(grid, client_for):
 
 def test_my_tasks_and_team_queue(grid, client_for):
     mine = make_request(grid, "zhang")
-    help_request_transition(request=mine, to="accepted", user=grid.users["alice"])
+    transition(mine, "accepted", by=grid.users["alice"])
     teams = make_request(grid, "li")
     HelpRequest.objects.filter(pk=teams.pk).update(owner_team=grid.team)
     alice = client_for("alice").get(reverse("care:tasks")).content.decode()

@@ -10,8 +10,8 @@ from linli.care import selfservice
 from linli.care.forms import normalise_room
 from linli.care.models import HelpRequest
 from linli.care.selfservice import self_service_link
-from linli.care.workflow import help_request_transition
 from linli.core.ratelimit import Limit
+from linli.core.workflow import transition
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +63,8 @@ def test_a_resident_asks_for_help_and_follows_it(grid, ask_url):
     assert resident.get(path).status_code == 200
     assert 'data-status="new"' in resident.get(path).content.decode()
     # The building leader sees it in her queue, takes it on and finishes it.
-    help_request_transition(request=hr, to="accepted", user=grid.users["alice"])
-    help_request_transition(request=hr, to="done", user=grid.users["alice"])
+    transition(hr, "accepted", by=grid.users["alice"])
+    transition(hr, "done", by=grid.users["alice"])
     page = resident.get(path).content.decode()
     assert 'data-status="done"' in page
     assert "艾志愿者" in page and "艾丽丝" not in page
@@ -151,7 +151,7 @@ def test_a_status_link_opens_only_its_own_request(grid, ask_url):
 def test_the_status_page_shows_no_one_elses_data(grid, ask_url):
     path = status_path(submit(Client(), ask_url, phone="13812345678"))
     hr = HelpRequest.objects.get()
-    help_request_transition(request=hr, to="accepted", user=grid.users["alice"])
+    transition(hr, "accepted", by=grid.users["alice"])
     page = Client().get(path)
     text = page.content.decode()
     for secret in ("张三丰", "13812345678", "138****5678", "艾丽丝", "alice", "kaiwu"):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import ScopedQuerySet, scope_for
+from linli.core.models import TransitionRecord
 from linli.duty.models.volunteers import HeldQuerySet, Volunteer, own_volunteer
 
 if TYPE_CHECKING:
@@ -227,20 +228,12 @@ class Claim(models.Model):
         return f"{self.building.compound} {self.building}"
 
 
-class ClaimChange(models.Model):
-    """One status change of a claim (认领记录), kept as history."""
+class ClaimChange(TransitionRecord):
+    """One status change of a claim (认领记录): from, to, who, when and why."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="changes")
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    class Meta:
-        ordering = ["changed_at", "id"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("认领记录")
         verbose_name_plural = _("认领记录")
 

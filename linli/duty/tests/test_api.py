@@ -64,7 +64,7 @@ def test_claim_and_decide_through_the_api(grid):
         {"decision": "refuse"},
         content_type="application/json",
     )
-    assert again.status_code == 409 and "认领不能" in again.json()["detail"]
+    assert again.status_code == 409 and "不能改为" in again.json()["detail"]
     assert Claim.objects.get(pk=claim_id).duty.kind == "building_leader"
 
 

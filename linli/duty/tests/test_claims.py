@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, connections
 
 from linli.core.validators import Problem
+from linli.core.workflow import transition
 from linli.duty import services
-from linli.duty.claims import claim_create, claim_transition
+from linli.duty.claims import CLAIM_WORKFLOW, claim_create
 from linli.duty.models import Claim, ClaimChange, Duty
 from linli.testing.scenario import build_grid_scenario, build_scenario
+from linli.testing.workflows import check_workflow_table
 
 
 def volunteer(s, n, committee=None):
@@ -30,7 +32,7 @@ def test_approving_a_claim_creates_the_duty_and_refuses_the_others(grid):
     first, second = volunteer(grid, 1), volunteer(grid, 2)
     a = claim_create(user=None, volunteer=first, place=grid.b2)
     b = claim_create(user=None, volunteer=second, place=grid.b2)
-    claim_transition(user=grid.users["kaiwu"], claim=a, to="approved")
+    transition(a, "approved", by=grid.users["kaiwu"])
     a.refresh_from_db()
     b.refresh_from_db()
     assert (
@@ -64,9 +66,9 @@ def test_claims_are_for_the_volunteers_own_committee(grid):
 @pytest.mark.django_db
 def test_moves_not_in_the_table_are_refused(grid):
     claim = claim_create(user=None, volunteer=volunteer(grid, 1), place=grid.b2)
-    claim_transition(user=grid.users["kaiwu"], claim=claim, to="refused")
+    transition(claim, "refused", by=grid.users["kaiwu"])
     with pytest.raises(Problem):
-        claim_transition(user=grid.users["kaiwu"], claim=claim, to="approved")
+        transition(claim, "approved", by=grid.users["kaiwu"])
     assert ClaimChange.objects.filter(claim=claim).count() == 2
 
 
@@ -78,29 +80,29 @@ def test_only_staff_of_the_committee_decide_and_only_the_claimant_withdraws(grid
     claim = claim_create(user=None, volunteer=helper, place=grid.b2)
     for outsider in ("lishui", "bob", "charlie"):
         with pytest.raises(PermissionDenied):
-            claim_transition(user=grid.users[outsider], claim=claim, to="approved")
+            transition(claim, "approved", by=grid.users[outsider])
     with pytest.raises(PermissionDenied):
-        claim_transition(user=grid.users["kaiwu"], claim=claim, to="withdrawn")
-    claim_transition(user=grid.users["charlie"], claim=claim, to="withdrawn")
+        transition(claim, "withdrawn", by=grid.users["kaiwu"])
+    transition(claim, "withdrawn", by=grid.users["charlie"])
     assert Claim.objects.get(pk=claim.pk).status == "withdrawn"
 
 
 @pytest.mark.django_db
 def test_ending_the_duty_ends_the_claim_and_frees_the_place(grid):
     claim = claim_create(user=None, volunteer=volunteer(grid, 1), place=grid.b2)
-    claim_transition(user=grid.users["kaiwu"], claim=claim, to="approved")
+    transition(claim, "approved", by=grid.users["kaiwu"])
     claim.refresh_from_db()
     services.duty_end(user=grid.users["kaiwu"], duty=claim.duty)
     assert Claim.objects.get(pk=claim.pk).status == "ended"
     again = claim_create(user=None, volunteer=volunteer(grid, 2), place=grid.b2)
-    claim_transition(user=grid.users["kaiwu"], claim=again, to="approved")
+    transition(again, "approved", by=grid.users["kaiwu"])
     assert Claim.objects.filter(building=grid.b2, status="approved").count() == 1
 
 
 @pytest.mark.django_db
 def test_household_claims_make_neighbour_keepers(grid):
     claim = claim_create(user=None, volunteer=volunteer(grid, 1), place=grid.households["b1_101"])
-    claim_transition(user=grid.users["kaiwu"], claim=claim, to="approved")
+    transition(claim, "approved", by=grid.users["kaiwu"])
     claim.refresh_from_db()
     assert claim.duty.kind == "neighbour_keeper"
     assert claim.duty.household == grid.households["b1_101"]
@@ -120,7 +122,7 @@ def test_concurrent_approvals_of_claims_on_one_building_let_exactly_one_through(
         try:
             for _attempt in range(200):
                 try:
-                    claim_transition(user=staff, claim=claim, to="approved")
+                    transition(claim, "approved", by=staff)
                     outcomes.append("ok")
                     return
                 except Problem:
@@ -146,3 +148,40 @@ def test_concurrent_approvals_of_claims_on_one_building_let_exactly_one_through(
     assert sorted(outcomes) == ["ok"] + ["refused"] * (n - 1), (connection.vendor, outcomes)
     assert Claim.objects.filter(building=s.b2, status="approved").count() == 1
     assert Duty.objects.active().filter(building=s.b2, kind="building_leader").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_table_lets_staff_decide_and_the_claimant_withdraw(grid):
+    helper = volunteer(grid, 1)
+    helper.user = grid.users["charlie"]
+    helper.save()
+
+    def claimed():
+        return claim_create(user=None, volunteer=helper, place=grid.b2)
+
+    def moved(*statuses):
+        def make():
+            claim = claimed()
+            for status in statuses:
+                transition(claim, status, by=None, system=True)
+            return claim
+
+        return make
+
+    check_workflow_table(
+        CLAIM_WORKFLOW,
+        {
+            "pending": claimed,
+            "approved": moved("approved"),
+            "refused": moved("refused"),
+            "withdrawn": moved("withdrawn"),
+            "ended": moved("approved", "ended"),
+        },
+        {name: grid.users[name] for name in ("kaiwu", "town", "lishui", "alice", "bob", "charlie")},
+        {
+            "approved": {"kaiwu", "town"},
+            "refused": {"kaiwu", "town"},
+            "ended": {"kaiwu", "town"},
+            "withdrawn": {"charlie"},
+        },
+    )

@@ -64,7 +64,7 @@ def test_clerk_volunteer_import_on_the_command_line_then_town_confirms(grid, cli
     dave.refresh_from_db()
     assert dave.committee == grid.kaiwu
     assert AuditEntry.objects.filter(summary="volunteer committee", target_id=str(dave.pk)).exists()
-    assert AuditEntry.objects.filter(summary="transfer confirmed").count() == 1
+    assert AuditEntry.objects.filter(summary="transfer pending → confirmed").count() == 1
 
 
 def test_town_staff_volunteer_import_keeps_town_wide_matching(grid, tmp_path):

@@ -13,9 +13,12 @@ from django.urls import reverse
 
 from linli.accounts.models import User
 from linli.core.models import AuditEntry, ImportJob
+from linli.core.workflow import transition
 from linli.places.models import Resident, ResidentChange, TransferRequest
+from linli.places.transfers import TRANSFER_WORKFLOW
 from linli.testing.rosters import write_roster_xlsx
 from linli.testing.scenario import build_grid_scenario, make_id_number
+from linli.testing.workflows import check_workflow_table
 
 HELD = "待镇/街道确认 1 行"
 
@@ -169,7 +172,7 @@ def test_town_staff_confirm_a_transfer_on_the_queue_page(scenario, client_for, h
     assert change.changed_by == scenario.users["town"]
     held.refresh_from_db()
     assert held.status == "confirmed" and held.decided_by == scenario.users["town"]
-    entry = AuditEntry.objects.get(summary="transfer confirmed")
+    entry = AuditEntry.objects.get(summary="transfer pending → confirmed")
     assert entry.user == scenario.users["town"] and entry.detail["subject"] == chen.pk
     again = client.post(reverse("places:transfer_decide", args=[held.pk]), {"decision": "refuse"})
     assert again.status_code == 409
@@ -186,7 +189,7 @@ def test_town_staff_refuse_a_transfer_and_nothing_moves(scenario, client_for, he
     assert not ResidentChange.objects.exists()
     held.refresh_from_db()
     assert held.status == "refused"
-    assert AuditEntry.objects.filter(summary="transfer refused").count() == 1
+    assert AuditEntry.objects.filter(summary="transfer pending → refused").count() == 1
     bad = client.post(reverse("places:transfer_decide", args=[held.pk]), {"decision": "maybe"})
     assert bad.status_code == 400
 
@@ -202,6 +205,24 @@ def test_the_transfer_queue_does_not_exist_for_anyone_but_town_staff(
     assert client.post(decide, {"decision": "confirm"}).status_code == 404
     held.refresh_from_db()
     assert held.status == "pending"
+
+
+def test_the_transfer_table_lets_only_town_staff_decide(scenario, held):
+    def held_as(*statuses):
+        def make():
+            transfer = TransferRequest.objects.get(pk=held.pk)
+            for status in statuses:
+                transition(transfer, status, by=scenario.users["town"], system=True)
+            return transfer
+
+        return make
+
+    check_workflow_table(
+        TRANSFER_WORKFLOW,
+        {"pending": held_as(), "confirmed": held_as("confirmed"), "refused": held_as("refused")},
+        {name: scenario.users[name] for name in ("town", "kaiwu", "lishui", "charlie")},
+        {"confirmed": {"town"}, "refused": {"town"}},
+    )
 
 
 def test_another_towns_staff_cannot_see_the_transfer(scenario, client_for, held):
