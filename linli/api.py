@@ -17,6 +17,8 @@ from ninja.security import HttpBearer
 
 from linli.accounts.selectors import token_by_key
 from linli.core.api import MALFORMED_BODY, document_errors
+from linli.core.validators import Problem
+from linli.core.workflow import Conflict, NotAllowed
 
 
 class BearerToken(HttpBearer):
@@ -81,6 +83,15 @@ def http_error(request: HttpRequest, exc: HttpError) -> Any:
     if isinstance(exc.__cause__, MalformedBody):  # django-ninja's own "Cannot parse request body"
         return malformed_body(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Problem)
+def problem(request: HttpRequest, exc: Problem) -> Any:
+    """A domain rule refused the request: a `Conflict` (the object's state does not allow it)
+    is a 409, `NotAllowed` (this login may not) a 403, any other `Problem` (valid-shaped input
+    a rule refuses) a 422. The body is the bilingual reason."""
+    status = 409 if isinstance(exc, Conflict) else 403 if isinstance(exc, NotAllowed) else 422
+    return api.create_response(request, {"detail": str(exc)}, status=status)
 
 
 @api.exception_handler(MalformedBody)

@@ -24,8 +24,7 @@ from linli.care.models import HelpRequest, Visit
 from linli.care.views import current_user, queue_for
 from linli.core.api import Id, errors, filtered, one_of
 from linli.core.masking import shown
-from linli.core.validators import Problem
-from linli.core.workflow import Conflict, NotAllowed, transition
+from linli.core.workflow import transition
 from linli.places.api import Pagination
 from linli.places.models import Household, Resident
 
@@ -192,20 +191,17 @@ def _with_link(request: HttpRequest, made: services.Created) -> HelpRequest:
 def help_request_create(request: HttpRequest, payload: HelpRequestIn) -> Any:
     household, resident = _place(request, payload.resident, payload.household)
     key = _idempotency_key(request)
-    try:
-        made = services.help_request_create(
-            user=current_user(request),
-            household=household,
-            resident=resident,
-            category=payload.category,
-            urgency=payload.urgency,
-            source=payload.source,
-            description=payload.description,
-            idempotency_key=f"api:{request.user.pk}:{key}" if key else None,
-            http_request=request,
-        )
-    except Problem as exc:
-        raise HttpError(422, str(exc)) from None
+    made = services.help_request_create(
+        user=current_user(request),
+        household=household,
+        resident=resident,
+        category=payload.category,
+        urgency=payload.urgency,
+        source=payload.source,
+        description=payload.description,
+        idempotency_key=f"api:{request.user.pk}:{key}" if key else None,
+        http_request=request,
+    )
     return Status(201 if made.created else 200, _with_link(request, made))
 
 
@@ -262,16 +258,7 @@ def help_request_detail(request: HttpRequest, pk: Id) -> Any:
 )
 def help_request_transition(request: HttpRequest, pk: Id, payload: TransitionIn) -> Any:
     found = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    try:
-        transition(
-            found, payload.to, by=current_user(request), reason=payload.reason, request=request
-        )
-    except Conflict as exc:
-        raise HttpError(409, str(exc)) from None
-    except NotAllowed as exc:
-        raise HttpError(403, str(exc)) from None
-    except Problem as exc:
-        raise HttpError(422, str(exc)) from None
+    transition(found, payload.to, by=current_user(request), reason=payload.reason, request=request)
     return selectors.requests_for(request.user).get(pk=pk)
 
 
@@ -287,19 +274,16 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Any:
     token = None
     if key:
         token = "api-" + hashlib.sha256(f"{request.user.pk}:{key}".encode()).hexdigest()[:40]
-    try:
-        recorded = services.visit_record(
-            user=current_user(request),
-            household=household,
-            resident=resident,
-            outcome=payload.outcome,
-            notes=payload.notes,
-            needs=[services.Need(n.category, n.urgency, n.description) for n in payload.needs],
-            form_token=token,
-            http_request=request,
-        )
-    except Problem as exc:
-        raise HttpError(422, str(exc)) from None
+    recorded = services.visit_record(
+        user=current_user(request),
+        household=household,
+        resident=resident,
+        outcome=payload.outcome,
+        notes=payload.notes,
+        needs=[services.Need(n.category, n.urgency, n.description) for n in payload.needs],
+        form_token=token,
+        http_request=request,
+    )
     return Status(201 if recorded.created else 200, recorded.visit)
 
 

@@ -1,8 +1,11 @@
 """The duty API: volunteers, duties, claims, pairings and pairing suggestions.
 
 Reads go through the access gate (`visible_to`), numbers through masking; writes call the same
-services as the pages. Out of scope is a 404; a domain error a 409 with its reason. The
-coverage report is served by the generic `GET /api/v1/reports/duty-coverage/?town=NAME`.
+services as the pages. Out of scope is a 404; a domain error is answered by linli/api.py's
+`Problem` handler: a state that does not allow the write (a place already answered for, a
+volunteer not active, a claim already decided) a 409, a move this login may not make a 403,
+other refused input a 422, each with its reason. The coverage report is served by the generic
+`GET /api/v1/reports/duty-coverage/?town=NAME`.
 """
 
 import datetime as dt
@@ -15,8 +18,7 @@ from ninja.pagination import paginate
 
 from linli.core.api import Id, errors, one_of
 from linli.core.masking import shown
-from linli.core.validators import Problem
-from linli.core.workflow import NotAllowed, transition
+from linli.core.workflow import transition
 from linli.duty import claims as claim_services
 from linli.duty import selectors, services
 from linli.duty.models import Claim, Duty, Pairing, Volunteer, active_q
@@ -126,10 +128,6 @@ class PairingIn(Schema):
     resident_id: Id
 
 
-def _problem(exc: Problem) -> HttpError:
-    return HttpError(409, str(exc))
-
-
 @router.get("/volunteers/", response=list[VolunteerOut], summary="志愿者 (volunteers)")
 @paginate(Pagination)
 def volunteer_list(
@@ -214,15 +212,12 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
         raise HttpError(422, "需要 building_id 或 household_id (building_id or household_id)")
     if place is None:
         raise HttpError(404, "未找到本居委的该楼栋或住户 (no such place in your committee)")
-    try:
-        claim = claim_services.claim_create(
-            user=request.user,  # type: ignore[arg-type]
-            volunteer=volunteer,
-            place=place,
-            request=request,
-        )
-    except Problem as exc:
-        raise _problem(exc) from None
+    claim = claim_services.claim_create(
+        user=request.user,  # type: ignore[arg-type]
+        volunteer=volunteer,
+        place=place,
+        request=request,
+    )
     return Status(201, claim)
 
 
@@ -236,12 +231,7 @@ def claim_decide(request: HttpRequest, claim_id: Id, payload: DecisionIn) -> Any
     if found is None:
         raise HttpError(404, "未找到 (not found)")
     to = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[payload.decision]
-    try:
-        return transition(found, to, by=request.user, request=request)  # type: ignore[arg-type]
-    except NotAllowed as exc:
-        raise HttpError(403, str(exc)) from None
-    except Problem as exc:
-        raise _problem(exc) from None
+    return transition(found, to, by=request.user, request=request)  # type: ignore[arg-type]
 
 
 @router.get("/pairings/", response=list[PairingOut], summary="结对 (pairings)")
@@ -262,15 +252,12 @@ def pairing_create(request: HttpRequest, payload: PairingIn) -> Any:
     resident = Resident.objects.visible_to(request.user).filter(pk=payload.resident_id).first()
     if volunteer is None or resident is None:
         raise HttpError(404, "未找到 (not found)")
-    try:
-        pairing = services.pairing_create(
-            user=request.user,  # type: ignore[arg-type]
-            volunteer=volunteer,
-            resident=resident,
-            request=request,
-        )
-    except Problem as exc:
-        raise _problem(exc) from None
+    pairing = services.pairing_create(
+        user=request.user,  # type: ignore[arg-type]
+        volunteer=volunteer,
+        resident=resident,
+        request=request,
+    )
     return Status(201, pairing)
 
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
-from linli.core.workflow import Change, Workflow, moves, transition
+from linli.core.workflow import Change, Conflict, Workflow, moves, transition
 from linli.duty.models import Claim, ClaimChange, Duty, Volunteer
 from linli.duty.services import duty_assign
 from linli.places.models import Building, Committee, Household
@@ -58,13 +58,13 @@ def claim_create(
 ) -> Claim:
     """A volunteer claims an uncovered building (to lead it) or household (to keep it)."""
     if volunteer.status != Volunteer.Status.ACTIVE:
-        raise Problem("志愿者不在岗（待审核或已退出）", "the volunteer is not active")
+        raise Conflict("志愿者不在岗（待审核或已退出）", "the volunteer is not active")
     building = place.building if isinstance(place, Household) else place
     committee_id = building.compound.committee_id
     if committee_id != volunteer.committee_id:
         raise Problem("只能认领本居委的楼栋或住户", "claims are for places of your own committee")
     if place_is_covered(place):
-        raise Problem("该处已有人负责", "somebody already answers for this place")
+        raise Conflict("该处已有人负责", "somebody already answers for this place")
     field = "household" if isinstance(place, Household) else "building"
     try:
         with transaction.atomic():
@@ -75,7 +75,7 @@ def claim_create(
                 **{field: place},
             )
     except IntegrityError:  # a pending claim of this volunteer on this place exists
-        raise Problem(
+        raise Conflict(
             "已提交过认领，请等待审核", "you already claimed this place; wait for a decision"
         ) from None
     ClaimChange.objects.create(claim=claim, by=user, from_status="", to_status=S.PENDING)
@@ -140,7 +140,7 @@ def _locked_place(claim: Claim) -> Building | Household:
             .get(pk=claim.household_id)
         )
     if place_is_covered(place):
-        raise Problem("该处已有人负责", "somebody already answers for this place")
+        raise Conflict("该处已有人负责", "somebody already answers for this place")
     return place
 
 

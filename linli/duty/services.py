@@ -17,7 +17,7 @@ from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.pinyin import initials
 from linli.core.validators import Problem, normalise_phone, parse_id_number
-from linli.core.workflow import transition
+from linli.core.workflow import Conflict, transition
 from linli.duty.models import Claim, Duty, Pairing, Team, Volunteer
 from linli.places.models import (
     Building,
@@ -317,7 +317,7 @@ def duty_assign(
     if place.town_id != volunteer.town_id:
         raise Problem("地点属于其他镇/街道", "the place is in another town")
     if volunteer.status != Volunteer.Status.ACTIVE:
-        raise Problem("志愿者不在岗（待审核或已退出）", "the volunteer is not active")
+        raise Conflict("志愿者不在岗（待审核或已退出）", "the volunteer is not active")
     path = place_path(place)
     existing = Duty.objects.active().filter(volunteer=volunteer, kind=kind, **path).first()
     if existing is not None:
@@ -417,7 +417,7 @@ def pairing_create(
     if resident.town_id != volunteer.town_id:
         raise Problem("居民属于其他镇/街道", "the resident is in another town")
     if volunteer.status != Volunteer.Status.ACTIVE:
-        raise Problem("志愿者不在岗（待审核或已退出）", "the volunteer is not active")
+        raise Conflict("志愿者不在岗（待审核或已退出）", "the volunteer is not active")
     if not is_special_care(resident):
         raise Problem("该居民不在特殊人群名单中", "the resident has no care tag")
     existing = Pairing.objects.active().filter(volunteer=volunteer, resident=resident).first()

@@ -5,7 +5,7 @@ from django.test import Client
 
 from linli.accounts.models import ApiToken
 from linli.duty import services
-from linli.duty.models import Claim, Pairing
+from linli.duty.models import Claim, Pairing, Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,36 @@ def test_suggestions_through_the_api(grid, medic):
         .status_code
         == 403
     )
+
+
+def test_a_domain_problem_is_a_409_for_a_state_and_a_422_for_input(grid):
+    """linli/api.py's Problem handler: a place already answered for or a claim already made is
+    a Conflict (409); pairing a resident with no care tag is refused input (422)."""
+    erin = api(grid, "erin")
+    covered = erin.post(
+        "/api/v1/claims/", {"building_id": grid.b1.pk}, content_type="application/json"
+    )
+    assert covered.status_code == 409
+    assert covered.json() == {"detail": "该处已有人负责 (somebody already answers for this place)"}
+    first = erin.post(
+        "/api/v1/claims/", {"building_id": grid.b2.pk}, content_type="application/json"
+    )
+    assert first.status_code == 201
+    again = erin.post(
+        "/api/v1/claims/", {"building_id": grid.b2.pk}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    untagged = api(grid, "kaiwu").post(
+        "/api/v1/pairings/",
+        {"volunteer_id": grid.volunteers["alice"].pk, "resident_id": grid.residents["wang"].pk},
+        content_type="application/json",
+    )
+    assert untagged.status_code == 422
+    assert untagged.json()["detail"] == "该居民不在特殊人群名单中 (the resident has no care tag)"
+    Volunteer.objects.filter(pk=grid.volunteers["alice"].pk).update(status=Volunteer.Status.APPLIED)
+    inactive = api(grid, "kaiwu").post(
+        "/api/v1/pairings/",
+        {"volunteer_id": grid.volunteers["alice"].pk, "resident_id": grid.residents["zhang"].pk},
+        content_type="application/json",
+    )
+    assert inactive.status_code == 409
