@@ -1,0 +1,125 @@
+"""The report of an import or dry run: counts, row errors and warnings (Chinese first, English
+in parentheses), as the upload page shows it, `linli import` prints it and ImportJob stores it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def held_text(count: int) -> str:
+    """What a report says of rows held for the town office: the same before and after."""
+    return f"待镇/街道确认 {count} 行 ({count} rows await the town office)"
+
+
+@dataclass
+class RowProblem:
+    """A bad row (or a warning) in the report: where, which column, why (Chinese and English)."""
+
+    sheet: str
+    row: int
+    column: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet} 第{self.row}行" if self.sheet else f"第{self.row}行"
+        col = f" [{self.column}]" if self.column else ""
+        return f"{where}{col}: {self.zh} ({self.en})"
+
+
+@dataclass
+class ImportResult:
+    """The report of one import or dry run."""
+
+    kind: str
+    file_name: str
+    dry_run: bool
+    skip_bad_rows: bool
+    rows: int = 0
+    good_rows: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    held: int = 0
+    new: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    file_problem: str = ""
+    written: bool = False
+    seconds: float = 0.0
+    rejects_file: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the import landed (or, for a dry run, would land)."""
+        if self.file_problem:
+            return False
+        return not self.errors or self.skip_bad_rows
+
+    def as_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """JSON-ready; with `limit`, only the first errors and warnings are kept."""
+        data = asdict(self)
+        data["ok"] = self.ok
+        data["error_count"] = len(self.errors)
+        data["warning_count"] = len(self.warnings)
+        if limit is not None:
+            data["errors"] = data["errors"][:limit]
+            data["warnings"] = data["warnings"][:limit]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportResult:
+        data = {k: v for k, v in data.items() if k not in {"ok", "error_count", "warning_count"}}
+        data["errors"] = [RowProblem(**e) for e in data.get("errors", [])]
+        data["warnings"] = [RowProblem(**w) for w in data.get("warnings", [])]
+        return cls(**data)
+
+    def as_text(self, limit: int | None = None) -> str:
+        """The report as the command prints it: Chinese first, English in parentheses."""
+        lines = []
+        if self.file_problem:
+            lines.append(f"文件无法导入 (file refused): {self.file_problem}")
+            return "\n".join(lines)
+        for s in self.sheets:
+            cols = ", ".join(f"{h}→{f}" for h, f in s["mapping"].items())
+            sheet = f"工作表 (sheet) {s['name']}: " if s["name"] else ""
+            row = s["header_row"]
+            lines.append(f"{sheet}表头在第{row}行 (header row {row}): {cols}")
+            if s.get("ignored"):
+                lines.append(f"  未使用的列 (ignored columns): {', '.join(s['ignored'])}")
+        lines.append(
+            f"共{self.rows}行，合格{self.good_rows}行，错误{self.rejected}行 "
+            f"({self.rows} rows, {self.good_rows} good, {self.rejected} bad)"
+        )
+        verb = "将" if self.dry_run or not self.written else ""
+        lines.append(
+            f"{verb}新增{self.created}，{verb}更新{self.updated}，不变{self.unchanged} "
+            f"(created {self.created}, updated {self.updated}, unchanged {self.unchanged})"
+        )
+        if self.held:
+            lines.append(held_text(self.held))
+        for label, names in self.new.items():
+            shown = "、".join(names[:50]) + (f" …(+{len(names) - 50})" if len(names) > 50 else "")
+            lines.append(f"{verb}新建{label} {len(names)}个 (new {label}): {shown}")
+        for heading, problems in (
+            ("错误 (errors):", self.errors),
+            ("提示 (warnings):", self.warnings),
+        ):
+            if problems:
+                lines.append(heading)
+                lines.extend(f"  {p}" for p in problems[:limit])
+                if limit is not None and len(problems) > limit:
+                    more = len(problems) - limit
+                    lines.append(f"  …另有{more}条 ({more} more)")
+        if self.dry_run:
+            lines.append("试运行，未写入任何数据 (dry run: nothing was written)")
+        elif self.written:
+            lines.append(f"已导入 (imported) in {self.seconds:.1f}s")
+        else:
+            lines.append("有错误行，未导入任何数据 (bad rows: nothing was imported)")
+        if self.rejects_file:
+            lines.append(f"错误行已写入 (bad rows written to): {self.rejects_file}")
+        return "\n".join(lines)
