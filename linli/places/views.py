@@ -53,6 +53,7 @@ from linli.places.tables import (
 )
 
 PER_PAGE = 50
+REASON_MAX = 200  # characters of a full-number export's stated reason
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Other apps' pages about one living resident, linked from the resident page. They gate on the
@@ -371,9 +372,6 @@ def export_full(request: HttpRequest, kind: str) -> HttpResponseBase:
     if len(reason) < 2:
         return _bad_request(gettext("请填写导出完整号码的理由 (state why the full numbers)"))
     return _export(request, kind, request.POST, full=True, reason=reason)
-
-
-REASON_MAX = 200
 
 
 def _bad_request(text: str) -> HttpResponse:
