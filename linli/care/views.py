@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -386,6 +387,8 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     found = _visible_help_request(request, pk)
+    if not request.user.has_perm("care.assign_helprequest", found):
+        raise PermissionDenied  # before the form: its choices would answer for the rule
     committee_id = found.household.building.compound.committee_id
     form = AssignForm(
         request.POST,
