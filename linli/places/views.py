@@ -44,6 +44,7 @@ from linli.places.filters import (
 )
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
 from linli.places.models import Building, Committee, Compound, Resident
+from linli.places.rules import reveals_numbers
 from linli.places.tables import (
     BuildingTable,
     CommitteeTable,
@@ -120,7 +121,11 @@ def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 def _can_export_full(user: Any, spec: PlaceList) -> bool:
     """Full numbers in bulk are for staff (town, committee) whose scope may reveal them."""
-    return spec.sensitive and bool(user.has_perm("places.export_full_resident"))
+    return (
+        spec.sensitive
+        and bool(user.has_perm("places.export_full_resident"))
+        and bool(reveals_numbers(user))
+    )
 
 
 @login_required
