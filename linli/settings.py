@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "linli.duty",
     "linli.care",
     "linli.dashboards",
+    # Imports each app's rules.py: the rule book of actions (docs/architecture.md, "Rules").
+    "rules.apps.AutodiscoverRulesConfig",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -112,13 +112,31 @@ M = TypeVar("M", bound=models.Model)
 
 
 class ScopedQuerySet(models.QuerySet[M]):
-    """A queryset for a model holding people's data; `scope_paths` maps level → id lookup."""
+    """A queryset for a model holding people's data; `scope_paths` maps level → id lookup.
+
+    `visible_to(user)` is the one opening every model shares: nobody signed in sees nothing, a
+    superuser everything, anyone else the rows their scope reaches by `scope_paths_for(user)`
+    or matched by `also_visible_to(user)` (a volunteer's own rows). A model overrides those
+    two hooks, never `visible_to` itself."""
 
     scope_paths: ClassVar[dict[str, str]] = {}
 
     def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        condition = scope_q(self.scope_paths, user)
-        return self.all() if condition is None else self.filter(condition)
+        if user is None or not user.is_authenticated:
+            return self.none()
+        condition = scope_q(self.scope_paths_for(user), user)
+        if condition is None:
+            return self.all()
+        more = self.also_visible_to(user)
+        return self.filter(condition if more is None else condition | more)
+
+    def scope_paths_for(self, user: User | AnonymousUser) -> dict[str, str]:
+        """The level → lookup paths by which this user's scope reaches rows."""
+        return self.scope_paths
+
+    def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
+        """Rows this signed-in user sees besides their scope's (their own), or None."""
+        return None
 
 
 def scoped_queryset(paths: dict[str, str]) -> type[ScopedQuerySet[Any]]:

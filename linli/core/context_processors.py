@@ -33,9 +33,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = []
     for name, label, audience in NAV_ITEMS:
-        if audience == "staff" and not user.is_staff_role:
+        # The rule book (linli/<app>/rules.py) says who is staff and who is town staff.
+        if audience == "staff" and not user.has_perm("places.list_committee"):
             continue
-        if audience == "town" and not (user.is_superuser or user.role == "town_staff"):
+        if audience == "town" and not user.has_perm("places.view_transferrequest"):
             continue
         if audience == "volunteer" and user.role != "volunteer":
             continue

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from linli.core.api import Id, errors, filtered
+from linli.core.http import context_user
 from linli.core.masking import shown
 from linli.core.reports import build_report, report_kinds
 from linli.places import selectors
@@ -57,10 +58,6 @@ class Pagination(LimitOffsetPagination):
             items = list(page[self.items_attribute])
             page[self.items_attribute] = selectors.attach_counts(request.user, self.counts, items)
         return page
-
-
-def _user(context: Any) -> Any:
-    return context["request"].user
 
 
 class CommitteeOut(Schema):
@@ -115,11 +112,11 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Resident, context: Any) -> str:
-        return shown(_user(context), "id_number", obj.id_number or "")
+        return shown(context_user(context), "id_number", obj.id_number or "")
 
     @staticmethod
     def resolve_phone(obj: Resident, context: Any) -> str:
-        return shown(_user(context), "phone", obj.phone or "")
+        return shown(context_user(context), "phone", obj.phone or "")
 
     @staticmethod
     def resolve_care_tags(obj: Resident) -> list[str]:

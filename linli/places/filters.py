@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
+from linli.core.http import viewer_of
 from linli.core.masking import field_access, mask_phone
 from linli.core.models import AuditEntry
 from linli.places import selectors
@@ -28,10 +29,6 @@ _LETTERS = re.compile(r"^[A-Za-z]+$")
 _DIGITS = re.compile(r"^\d+$")
 PHONE_TAIL = 4
 PHONE_WHOLE = 11
-
-
-def _user(request: HttpRequest | None) -> Any:
-    return getattr(request, "user", None) if request is not None else None
 
 
 MAX_ID = 2**63 - 1
@@ -54,13 +51,13 @@ def _param_id(request: HttpRequest | None, name: str) -> int | None:
 def _committees(request: HttpRequest | None) -> QuerySet[Committee]:
     if request is None:
         return Committee.objects.none()
-    return selectors.committees_for(_user(request))
+    return selectors.committees_for(viewer_of(request))
 
 
 def _compounds(request: HttpRequest | None) -> QuerySet[Compound]:
     if request is None:
         return Compound.objects.none()
-    qs = selectors.compounds_for(_user(request))
+    qs = selectors.compounds_for(viewer_of(request))
     committee = _param_id(request, "committee")
     return qs.filter(committee_id=committee) if committee else qs
 
@@ -69,7 +66,7 @@ def _buildings(request: HttpRequest | None) -> QuerySet[Building]:
     """Visible buildings, narrowed to the chosen compound or committee (keeps the select short)."""
     if request is None:
         return Building.objects.none()
-    qs = selectors.buildings_for(_user(request))
+    qs = selectors.buildings_for(viewer_of(request))
     compound, committee = _param_id(request, "compound"), _param_id(request, "committee")
     if compound:
         return qs.filter(compound_id=compound)
@@ -79,7 +76,7 @@ def _buildings(request: HttpRequest | None) -> QuerySet[Building]:
 def _care_tags(request: HttpRequest | None) -> QuerySet[CareTag]:
     if request is None:
         return CareTag.objects.none()
-    return selectors.care_tags_for(_user(request))
+    return selectors.care_tags_for(viewer_of(request))
 
 
 class BuildingChoiceField(forms.ModelChoiceField):
@@ -211,7 +208,7 @@ class ResidentFilter(StrictFilterSet):
         tails would spell out a masked number without the audited reveal. A whole number typed
         by a login that sees numbers masked is audited as the reveal it amounts to; a login
         that may not reveal at all matches on the tail only."""
-        user = _user(self.request)
+        user = viewer_of(self.request)
         access = field_access(user, "phone")
         if len(q) == PHONE_TAIL:
             return Q(phone__endswith=q)
@@ -220,7 +217,7 @@ class ResidentFilter(StrictFilterSet):
         if access is FieldAccess.REVEALABLE:
             found = list(queryset.filter(phone=q).values_list("pk", flat=True)[:50])
             audit(
-                user=user,
+                user=user,  # type: ignore[arg-type]  # REVEALABLE: a signed-in user
                 action=AuditEntry.Action.REVEAL,
                 summary="phone search",
                 detail={"field": "phone", "search": mask_phone(q), "residents": found},

@@ -44,6 +44,7 @@ from linli.places.filters import (
 )
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
 from linli.places.models import Building, Committee, Compound, Resident
+from linli.places.rules import reveals_numbers
 from linli.places.tables import (
     BuildingTable,
     CommitteeTable,
@@ -122,8 +123,8 @@ def _can_export_full(user: Any, spec: PlaceList) -> bool:
     """Full numbers in bulk are for staff (town, committee) whose scope may reveal them."""
     return (
         spec.sensitive
-        and getattr(user, "is_staff_role", False)
-        and any(field_access(user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS)
+        and bool(user.has_perm("places.export_full_resident"))
+        and bool(reveals_numbers(user))
     )
 
 
@@ -213,7 +214,7 @@ def _resident_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    can_write = bool(getattr(user, "is_staff_role", False))
+    can_write = user.has_perm("places.change_resident", resident)
     history = [
         {
             "change": change,
@@ -267,7 +268,7 @@ def resident(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_resident(request: HttpRequest, pk: int) -> Resident:
     obj = selectors.resident_for(request.user, pk)
-    if not getattr(request.user, "is_staff_role", False):
+    if not request.user.has_perm("places.change_resident", obj):
         raise PermissionDenied(
             gettext("只有工作人员可以修改居民信息 (only staff may change residents)")
         )
@@ -364,7 +365,7 @@ def export_full(request: HttpRequest, kind: str) -> HttpResponseBase:
     """Staff export with full ID and phone numbers: a stated reason (in the body, never the
     URL), recorded with the row count. Volunteers never get one."""
     user = request.user
-    if not getattr(user, "is_staff_role", False):
+    if not user.has_perm("places.export_full_resident"):
         raise PermissionDenied(gettext("只有工作人员可以导出完整号码 (staff only)"))
     reason = LONG_NUMBER.sub(
         lambda m: mask_number(m.group()), request.POST.get("reason", "").strip()

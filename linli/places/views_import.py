@@ -143,10 +143,9 @@ def _job_context(job: ImportJob) -> dict[str, object]:
 
 def _town_transfers(request: HttpRequest) -> QuerySet[TransferRequest]:
     """Only town staff decide transfers; to anyone else the queue does not exist (404)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.is_superuser or user.role == user.Role.TOWN_STAFF):
+    if not request.user.has_perm("places.view_transferrequest"):
         raise Http404
-    return TransferRequest.objects.visible_to(user).select_related(
+    return TransferRequest.objects.visible_to(request.user).select_related(
         "from_committee",
         "to_committee",
         "to_household__building__compound",
