@@ -19,8 +19,8 @@ from linli.care.forms import VisitForm, new_form_token
 from linli.care.models import HelpRequest
 from linli.care.views import current_user
 from linli.core.access import scope_for
+from linli.core.filters import parse_id
 from linli.core.validators import Problem
-from linli.places.filters import parse_id
 from linli.places.models import Household, Resident, Town
 
 PER_PAGE = 50
