@@ -42,8 +42,7 @@ class PlacesConfig(AppConfig):
         register_nav("places:import", _("导入"), audience=audiences.staff, order=40)
         register_nav("places:transfers", _("迁入确认"), audience=audiences.town_staff, order=60)
         register_report("registry", registry_report, title="人口登记 (registry)")
-        register_demo_login_provider(
-            "linli.places.demo_logins.staff_logins"
-        )  # first: places' ready runs before the others'
+        # The staff's demo logins come first: places' ready() runs before the other apps'.
+        register_demo_login_provider("linli.places.demo_logins.staff_logins")
         register_login_role(User.Role.TOWN_STAFF, town_staff_places)
         register_login_role(User.Role.COMMITTEE_STAFF, committee_staff_places)
