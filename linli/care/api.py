@@ -22,11 +22,10 @@ from linli.care import selectors, services, workflow
 from linli.care.filters import HelpRequestFilter
 from linli.care.models import HelpRequest, Visit
 from linli.care.views import queue_for
-from linli.core.api import Id, errors, filtered, one_of
+from linli.core.api import Id, Pagination, errors, filtered, one_of
 from linli.core.http import context_user, user_of
 from linli.core.masking import shown
 from linli.core.workflow import transition
-from linli.places.api import Pagination
 from linli.places.models import Household, Resident
 
 router = Router(tags=["care"])

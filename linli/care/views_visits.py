@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from linli.care import selectors, services
 from linli.care.forms import VisitForm, new_form_token
 from linli.care.models import HelpRequest
+from linli.core.filters import parse_id
 from linli.core.http import user_of
 from linli.core.validators import Problem
-from linli.places.filters import parse_id
 from linli.places.models import Household, Resident
 from linli.places.selectors import user_town_or_refuse
 

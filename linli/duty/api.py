@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from linli.core.api import Id, errors, one_of
+from linli.core.api import Id, Pagination, errors, one_of
 from linli.core.http import context_user
 from linli.core.masking import shown
 from linli.core.workflow import transition
@@ -24,7 +24,6 @@ from linli.duty import claims as claim_services
 from linli.duty import selectors, services
 from linli.duty.models import Claim, Duty, Pairing, Volunteer, active_q
 from linli.duty.suggest import DEFAULT_CAPACITY
-from linli.places.api import Pagination
 from linli.places.models import Building, Committee, Household, Resident
 
 router = Router(tags=["duty"])

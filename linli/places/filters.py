@@ -17,30 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
+from linli.core.filters import CheckFilter, StrictFilterSet, parse_id
 from linli.core.http import viewer_of
 from linli.core.masking import field_access, mask_phone
 from linli.core.models import AuditEntry
 from linli.places import selectors
 from linli.places.models import Building, CareTag, Committee, Compound, Resident
 
-LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
-
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _DIGITS = re.compile(r"^\d+$")
 PHONE_TAIL = 4
 PHONE_WHOLE = 11
-
-
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value: Any) -> int | None:
-    """A row id from user input, or None when it is not one (never an error, never an overflow)."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
 
 
 def _param_id(request: HttpRequest | None, name: str) -> int | None:
@@ -104,32 +91,6 @@ def _shorten_building_choices(form: forms.Form, request: HttpRequest | None) -> 
         ("", _("（先选择居委或小区）")),
         *((b.pk, field.label_from_instance(b)) for b in chosen),
     ]
-
-
-class CheckFilter(df.BooleanFilter):
-    """A checkbox: ticked ("on", "1", "true") filters, unticked does not."""
-
-    field_class = forms.BooleanField
-
-
-class StrictFilterSet(df.FilterSet):
-    """A FilterSet whose result is empty when a value is invalid (callers show the errors)."""
-
-    @property
-    def qs(self) -> QuerySet[Any]:
-        if self.is_bound and not self.form.is_valid():
-            return self.queryset.none()
-        return super().qs
-
-    def active_params(self) -> dict[str, str]:
-        """The filter values given, for the audit log of an export; a phone or ID number
-        typed into the search box is kept masked, as the audit log never holds one in full."""
-        data = self.data if self.is_bound else {}
-        return {
-            name: LONG_NUMBER.sub(lambda m: mask_phone(m.group()), str(data.get(name)))
-            for name in self.filters
-            if data.get(name)
-        }
 
 
 class CommitteeFilter(StrictFilterSet):

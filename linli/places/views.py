@@ -29,19 +29,12 @@ from django_tables2 import RequestConfig
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
 from linli.core.export import write_xlsx
+from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
 from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
 from linli.core.models import AuditEntry
 from linli.core.tables import paginate
 from linli.places import selectors, services
-from linli.places.filters import (
-    LONG_NUMBER,
-    BuildingFilter,
-    CommitteeFilter,
-    CompoundFilter,
-    ResidentFilter,
-    StrictFilterSet,
-    parse_id,
-)
+from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
 from linli.places.models import Building, Committee, Compound, Resident
 from linli.places.rules import reveals_numbers
