@@ -3,7 +3,7 @@
 Core keeps only the mechanism; each app registers its top-bar links from its
 `AppConfig.ready()`:
 
-    register_nav("duty:index", _("包干"), audience=staff, order=70)
+    register_nav("duty:index", _("包干"), audience=is_staff, order=70)
 
 `audience` is a predicate of the user (who sees the link); `order` places the link among
 every app's (ties keep the order of registration).
@@ -17,15 +17,17 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from rules import Predicate
 
-Audience = Callable[[Any], bool]
+# A rule-book predicate of the login, or a plain function of it.
+Audience = Predicate | Callable[[Any], bool]
 
 
 @dataclass(frozen=True)
 class NavItem:
     url_name: str
     label: Any  # a lazy translation
-    audience: Audience
+    audience: Predicate
     order: int
 
 
@@ -34,7 +36,8 @@ _items: dict[str, NavItem] = {}
 
 def register_nav(url_name: str, label: Any, *, audience: Audience, order: int) -> None:
     """Add a top-bar link to the page named `url_name` for the users `audience` accepts."""
-    _items[url_name] = NavItem(url_name, label, audience, order)
+    predicate = audience if isinstance(audience, Predicate) else Predicate(audience)
+    _items[url_name] = NavItem(url_name, label, predicate, order)
 
 
 def nav_items() -> list[NavItem]:
@@ -47,7 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = []
     for item in nav_items():
-        if not item.audience(user):
+        if not item.audience.test(user):
             continue
         try:
             url = reverse(item.url_name)
