@@ -70,6 +70,7 @@ class ImportJob(models.Model):
     """A roster uploaded through the import page (导入任务): its preview, progress and result."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
         PREVIEW = "preview", _("待确认")
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("导入中")

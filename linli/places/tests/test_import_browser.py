@@ -25,7 +25,7 @@ def test_committee_staff_imports_a_roster_on_a_phone(browser_page, tmp_path, dat
     assert page.locator("#count-created").inner_text() == "40"
     assert fits_a_phone(page)
     page.click("#confirm-import")
-    page.wait_for_selector("#import-progress progress")  # queued: the page polls
+    page.wait_for_selector("#task-progress progress")  # queued: the page polls
     database_queue.work()
     page.wait_for_selector(".import-done", timeout=20_000)
     assert page.locator("#count-created").inner_text() == "40"
