@@ -11,6 +11,7 @@ urlpatterns = [
     path("care/", include("linli.care.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("linli.core.urls")),
+    path("exports/", include("linli.core.export_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
