@@ -84,8 +84,10 @@ def export_create(
 ) -> ExportJob:
     """Queue a large export: the job keeps what rebuilds the request in the worker."""
     export_sweep()
-    data = request.POST if request.method == "POST" else request.GET
-    params = {k: data.getlist(k) for k in data if k != "csrfmiddlewaretoken"}
+    params = {
+        "GET": {k: request.GET.getlist(k) for k in request.GET},
+        "POST": {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"},
+    }
     with transaction.atomic():  # a queued job always has its task
         job = ExportJob.objects.create(
             user=user,
@@ -189,17 +191,19 @@ def _rebuilt_request(job: ExportJob) -> HttpRequest:
     """The request the export was asked with, as far as a sheet builder reads it."""
     request = HttpRequest()
     request.method = job.method
-    data = QueryDict(mutable=True)
-    for key, values in job.params.items():
-        data.setlist(key, values)
-    if job.method == "POST":
-        request.POST = data
-    else:
-        request.GET = data
+    request.GET, request.POST = (_query(job.params.get(part, {})) for part in ("GET", "POST"))
     request.user = job.user
     request.META["REMOTE_ADDR"] = job.address or ""
     request.LANGUAGE_CODE = job.language  # type: ignore[attr-defined]
     return request
+
+
+def _query(params: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in params.items():
+        data.setlist(key, values)
+    data._mutable = False
+    return data
 
 
 def _write(out: IO[bytes], sheet: Sheet, key: str | None = None) -> int:

@@ -87,18 +87,29 @@ def test_a_large_export_shows_progress_then_a_download_for_the_asker_only(
 
 
 def test_a_large_full_number_export_keeps_its_reason_out_of_urls_and_in_the_audit(
-    client_for, scenario, large
+    client_for, scenario, large, settings
 ):
     town = client_for("town")
-    asked = town.post(reverse("places:export_full", args=["residents"]), {"reason": "防疫排查"})
+    url = reverse("places:export_full", args=["residents"])
+    settings.LINLI_EXPORT_NOW_ROWS = 10_000
+    at_once = {
+        order: [row[0] for row in sheet_rows(town.post(f"{url}?sort={order}", {"reason": "核对"}))][
+            1:
+        ]
+        for order in ("name", "-name")
+    }
+    assert at_once["name"] != at_once["-name"]
+    settings.LINLI_EXPORT_NOW_ROWS = 3
+    asked = town.post(f"{url}?sort=-name", {"reason": "防疫排查"})
     assert asked.status_code == 302 and "防疫" not in asked["Location"]
     large.work()
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE
-    got = town.get(reverse("exports:download", args=[job.pk]))
+    rows = sheet_rows(town.get(reverse("exports:download", args=[job.pk])))[1:]
+    assert [row[0] for row in rows] == at_once["-name"]  # the page's sort, in the worker too
     zhang = scenario.residents["zhang"]
-    assert [zhang.id_number] == [r[7] for r in sheet_rows(got)[1:] if r[0] == "张三丰"]
-    [entry] = exports()
+    assert [zhang.id_number] == [row[7] for row in rows if row[0] == "张三丰"]
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).latest("id")
     assert entry.detail["reason"] == "防疫排查" and entry.detail["full_numbers"] is True
     assert entry.detail["rows"] == job.rows == Resident.objects.filter(town=zhang.town).count()
 
