@@ -100,15 +100,21 @@ def job_check(context: TaskContext, job_id: int) -> str:
         return str(job.status)
     if context.attempt > MAX_ATTEMPTS:
         text = "检查多次中断，请拆分文件后重新上传 (the check was cut off 3 times: split the file)"
-        preview = _failure(job, text)
-    else:
-        try:
-            preview = _run(job, dry_run=True).as_dict(limit=KEEP_ERRORS)
-        except Exception as exc:
-            preview = _failure(job, f"检查时出错 (the check failed: {type(exc).__name__})")
+        return _checked(job, _failure(job, text))
+    try:
+        preview = _run(job, dry_run=True).as_dict(limit=KEEP_ERRORS)
+    except Exception as exc:  # the page says why; the task's traceback is kept for the admin
+        _checked(job, _failure(job, f"检查时出错 (the check failed: {type(exc).__name__})"))
+        raise
+    return _checked(job, preview)
+
+
+def _checked(job: ImportJob, preview: dict[str, Any]) -> str:
+    """Record a check's preview on a job still being checked; a file that cannot be imported
+    ends the job (and its upload is deleted)."""
     failed = bool(preview.get("file_problem"))
     status = ImportJob.Status.FAILED if failed else ImportJob.Status.PREVIEW
-    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKING).update(
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
         status=status,
         preview=preview,
         result=preview if failed else {},
@@ -116,7 +122,7 @@ def job_check(context: TaskContext, job_id: int) -> str:
     )
     if failed:
         upload_path(job).unlink(missing_ok=True)
-    progress.clear(_progress_key(job_id))
+    progress.clear(_progress_key(job.pk))
     return str(status)
 
 

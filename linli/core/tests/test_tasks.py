@@ -168,3 +168,23 @@ def test_a_killed_workers_check_runs_again_and_previews_once(client_for, tmp_pat
         == "preview"
     )
     assert Resident.objects.count() == 6 and upload_path(job).is_file()
+
+
+def test_a_failing_check_ends_its_job_and_says_why(
+    client_for, tmp_path, database_queue, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(import_jobs, "run_import", broken)
+    path = write_roster_xlsx(tmp_path / "花名册.xlsx", resident_rows(6, committees=["新凯五村"]))
+    data = {"kind": "residents", "file": SimpleUploadedFile(path.name, path.read_bytes())}
+    client = client_for("kaiwu")
+    client.post(reverse("places:import"), data)
+    database_queue.work()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert "RuntimeError" in job.preview["file_problem"] and not upload_path(job).exists()
+    assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    page = client.get(reverse("places:import_job", args=[job.pk])).content.decode()
+    assert "RuntimeError" in page and "未导入任何数据" in page
