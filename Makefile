@@ -57,6 +57,7 @@ lint: install
 	$(BIN)/ruff check linli bench conftest.py
 	$(BIN)/ruff format --check linli bench conftest.py
 	$(BIN)/mypy linli
+	$(BIN)/lint-imports  # the layers' contracts: [tool.importlinter] in pyproject.toml
 
 # Each prints its figures and the ratio to its baseline (see the scripts' --help).
 bench: install

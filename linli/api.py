@@ -1,4 +1,5 @@
-"""The REST API under /api/v1/: one NinjaAPI, one router per app, bearer-token auth.
+"""The REST API under /api/v1/: one NinjaAPI, bearer-token auth, and one router per app, which
+the app registers from its AppConfig.ready() (`linli.core.plugins.register_api_router`).
 
 The exception handlers here are the one place that turns a bad request into a 4xx with a
 reason; `LinliAPI.get_openapi_schema` documents them on every operation (linli/core/api.py).
@@ -17,6 +18,7 @@ from ninja.security import HttpBearer
 
 from linli.accounts.selectors import token_by_key
 from linli.core.api import MALFORMED_BODY, document_errors
+from linli.core.plugins import api_routers
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed
 
@@ -102,16 +104,5 @@ def malformed_body(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"detail": MALFORMED_BODY}, status=400)
 
 
-def _register_routers() -> None:
-    from linli.accounts.api import router as accounts_router
-    from linli.care.api import router as care_router
-    from linli.duty.api import router as duty_router
-    from linli.places.api import router as places_router
-
-    api.add_router("/auth/", accounts_router)
-    api.add_router("/", places_router)
-    api.add_router("/", duty_router)
-    api.add_router("/", care_router)
-
-
-_register_routers()
+for prefix, router in api_routers():  # each app's, registered from its AppConfig.ready()
+    api.add_router(prefix, router)

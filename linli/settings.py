@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "linli.duty",
     "linli.care",
     "linli.dashboards",
+    # Imports each app's rules.py: the rule book of actions (docs/architecture.md, "Rules").
+    "rules.apps.AutodiscoverRulesConfig",
 ]
 
 MIDDLEWARE = [
@@ -123,8 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The models core's rows point at, named here as AUTH_USER_MODEL is: core is infrastructure
+# and names no app (docs/architecture.md, "Layers"); places owns towns and committees.
+LINLI_TOWN_MODEL = "places.Town"
+LINLI_COMMITTEE_MODEL = "places.Committee"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,17 +1,15 @@
+"""The URL root: each app's pages under the prefix it registers from its AppConfig.ready()
+(`linli.core.plugins.register_urls`), then what the project itself serves."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from linli.api import api
+from linli.core.plugins import url_modules
 
 urlpatterns = [
-    path("", include("linli.dashboards.urls")),
-    path("accounts/", include("linli.accounts.urls")),
-    path("places/", include("linli.places.urls")),
-    path("duty/", include("linli.duty.urls")),
-    path("care/", include("linli.care.urls")),
+    *(path(prefix, include(module)) for prefix, module in url_modules()),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("audit/", include("linli.core.urls")),
-    path("exports/", include("linli.core.export_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

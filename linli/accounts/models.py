@@ -35,10 +35,6 @@ class User(AbstractUser):
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
 
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in (self.Role.TOWN_STAFF, self.Role.COMMITTEE_STAFF) or self.is_superuser
-
     def role_scope(self, scope: Scope) -> None:
         """Add what the role itself grants (called by the access gate)."""
         if self.role == self.Role.TOWN_STAFF and self.town_id:

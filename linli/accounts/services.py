@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,7 +11,9 @@ from django.http import HttpRequest
 from linli.accounts.models import ApiToken, User
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
-from linli.places.models import Committee, Town
+
+if TYPE_CHECKING:
+    from linli.places.models import Committee, Town
 
 
 @transaction.atomic

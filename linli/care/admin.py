@@ -8,9 +8,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import HelpRequest, HelpRequestTransition, SelfServiceLink, Visit
-from linli.core.admin import ReadOnlyAdmin
+from linli.core.admin import GatedAdmin, ReadOnlyAdmin
 from linli.core.masking import shown
-from linli.places.admin import GatedAdmin
 
 
 class TransitionInline(admin.TabularInline):

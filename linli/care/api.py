@@ -21,11 +21,11 @@ from ninja.pagination import paginate
 from linli.care import selectors, services, workflow
 from linli.care.filters import HelpRequestFilter
 from linli.care.models import HelpRequest, Visit
-from linli.care.views import current_user, queue_for
-from linli.core.api import Id, errors, filtered, one_of
+from linli.care.views import queue_for
+from linli.core.api import Id, Pagination, errors, filtered, one_of
+from linli.core.http import context_user, user_of
 from linli.core.masking import shown
 from linli.core.workflow import transition
-from linli.places.api import Pagination
 from linli.places.models import Household, Resident
 
 router = Router(tags=["care"])
@@ -35,10 +35,6 @@ UrgencyIn = Literal["urgent", "today", "normal"]
 StatusIn = Literal["new", "accepted", "in_progress", "done", "cannot_do", "cancelled"]
 OutcomeIn = Literal["all_well", "need_found", "nobody_home", "refused"]
 MAX_KEY = 100
-
-
-def _user(context: Any) -> Any:
-    return context["request"].user
 
 
 class TransitionOut(Schema):
@@ -82,7 +78,7 @@ class HelpRequestOut(Schema):
 
     @staticmethod
     def resolve_contact_phone(obj: HelpRequest, context: Any) -> str:
-        return shown(_user(context), "phone", obj.contact_phone)
+        return shown(context_user(context), "phone", obj.contact_phone)
 
     @staticmethod
     def resolve_escalation(obj: HelpRequest) -> str:
@@ -175,7 +171,7 @@ def _place(request: HttpRequest, resident: int | None, household: int | None) ->
 
 
 def _with_link(request: HttpRequest, made: services.Created) -> HelpRequest:
-    row = made.request
+    row = made.help_request
     if made.status_token:
         row.status_url = request.build_absolute_uri(  # type: ignore[attr-defined]
             reverse("care:status", args=[made.status_token])
@@ -192,7 +188,7 @@ def help_request_create(request: HttpRequest, payload: HelpRequestIn) -> Any:
     household, resident = _place(request, payload.resident, payload.household)
     key = _idempotency_key(request)
     made = services.help_request_create(
-        user=current_user(request),
+        user=user_of(request),
         household=household,
         resident=resident,
         category=payload.category,
@@ -200,7 +196,7 @@ def help_request_create(request: HttpRequest, payload: HelpRequestIn) -> Any:
         source=payload.source,
         description=payload.description,
         idempotency_key=f"api:{request.user.pk}:{key}" if key else None,
-        http_request=request,
+        request=request,
     )
     return Status(201 if made.created else 200, _with_link(request, made))
 
@@ -233,7 +229,7 @@ def help_request_list(request: HttpRequest, filters: Query[HelpRequestQuery]) ->
     """Filters as on the pages. A queue other than `all` lists only open requests unless a
     status is asked for; `team` and `committee` take the team's or committee's id in `pk`."""
     if filters.queue == "all":
-        rows = selectors.requests_for(request.user)
+        rows = selectors.help_requests_for(request.user)
     else:
         try:
             rows = queue_for(request, filters.queue, filters.pk, not filters.status).rows
@@ -248,7 +244,7 @@ def help_request_list(request: HttpRequest, filters: Query[HelpRequestQuery]) ->
     "/help-requests/{pk}/", response={200: HelpRequestDetail, **errors(404)}, summary="诉求详情"
 )
 def help_request_detail(request: HttpRequest, pk: Id) -> Any:
-    return get_object_or_404(selectors.requests_for(request.user), pk=pk)
+    return get_object_or_404(selectors.help_requests_for(request.user), pk=pk)
 
 
 @router.post(
@@ -257,9 +253,9 @@ def help_request_detail(request: HttpRequest, pk: Id) -> Any:
     summary="变更状态 (409 when the current status does not allow the move)",
 )
 def help_request_transition(request: HttpRequest, pk: Id, payload: TransitionIn) -> Any:
-    found = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    transition(found, payload.to, by=current_user(request), reason=payload.reason, request=request)
-    return selectors.requests_for(request.user).get(pk=pk)
+    found = get_object_or_404(selectors.help_requests_for(request.user), pk=pk)
+    transition(found, payload.to, by=user_of(request), reason=payload.reason, request=request)
+    return selectors.help_requests_for(request.user).get(pk=pk)
 
 
 @router.post(
@@ -275,14 +271,14 @@ def visit_create(request: HttpRequest, payload: VisitIn) -> Any:
     if key:
         token = "api-" + hashlib.sha256(f"{request.user.pk}:{key}".encode()).hexdigest()[:40]
     recorded = services.visit_record(
-        user=current_user(request),
+        user=user_of(request),
         household=household,
         resident=resident,
         outcome=payload.outcome,
         notes=payload.notes,
         needs=[services.Need(n.category, n.urgency, n.description) for n in payload.needs],
         form_token=token,
-        http_request=request,
+        request=request,
     )
     return Status(201 if recorded.created else 200, recorded.visit)
 

@@ -1,19 +1,7 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.apps import AppConfig
-
-if TYPE_CHECKING:
-    from linli.places.demo_logins import DemoLogin
-    from linli.places.models import Town
-
-
-def demo_care_logins(town: Town, password: str) -> list[DemoLogin]:
-    """The care app's demo logins; the demo module loads only when a demo is built."""
-    from linli.care.demo import demo_care_logins
-
-    return demo_care_logins(town, password)
+from django.utils.translation import gettext_lazy as _
 
 
 class CareConfig(AppConfig):
@@ -21,7 +9,17 @@ class CareConfig(AppConfig):
     label = "care"
 
     def ready(self) -> None:
-        from linli.places.demo_logins import register_demo_login_provider
+        import rules
+
+        from linli.accounts.rules import is_volunteer
+        from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
+        from linli.core.plugins import register_api_router, register_urls
 
         # After the duty app's provider (INSTALLED_APPS order): visits need the grid's helpers.
-        register_demo_login_provider(demo_care_logins)
+        register_demo_login_provider("linli.care.demo.demo_care_logins")
+        register_urls("care/", "linli.care.urls")
+        register_api_router("/", "linli.care.api.router")
+        register_nav("care:tasks", _("我的任务"), audience=is_volunteer, order=110)
+        register_nav("care:index", _("诉求"), audience=rules.always_true, order=120)
+        register_nav("care:visits", _("走访"), audience=rules.always_true, order=130)

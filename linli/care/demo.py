@@ -20,8 +20,8 @@ from django.utils import timezone
 from linli.accounts.models import hash_token
 from linli.care.models import HelpRequest, HelpRequestTransition, Visit
 from linli.care.workflow import due_at_for
+from linli.core.demo_logins import DemoLogin
 from linli.duty.models import Duty, active_q
-from linli.places.demo_logins import DemoLogin
 from linli.places.models import Household, Resident, Town
 
 VISITED_SHARE = 0.7  # households knocked on in the past days

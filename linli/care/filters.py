@@ -13,8 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from linli.care.models import HelpRequest
+from linli.core.filters import CheckFilter, StrictFilterSet
 from linli.places import selectors as place_selectors
-from linli.places.filters import BuildingChoiceFilter, CheckFilter, StrictFilterSet
+from linli.places.filters import BuildingChoiceFilter
 from linli.places.models import Building
 
 

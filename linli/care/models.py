@@ -3,7 +3,7 @@ self-service links (求助二维码)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from linli.core.access import ScopedQuerySet, scope_q
+from linli.core.access import ScopedQuerySet
 from linli.core.models import PosterLink, TransitionRecord
 
 if TYPE_CHECKING:
@@ -35,13 +35,8 @@ class VisitQuerySet(ScopedQuerySet["Visit"]):
 
     scope_paths = PLACE_PATHS
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        condition = scope_q(self.scope_paths, user)
-        if condition is None:
-            return self.all()
-        return self.filter(condition | Q(volunteer__user_id=user.pk))
+    def also_visible_to(self, user: User | AnonymousUser) -> Q:
+        return Q(volunteer__user_id=user.pk)
 
 
 class Visit(models.Model):
@@ -106,12 +101,7 @@ class HelpRequestQuerySet(ScopedQuerySet["HelpRequest"]):
 
     scope_paths = PLACE_PATHS
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        condition = scope_q(self.scope_paths, user)
-        if condition is None:
-            return self.all()
+    def also_visible_to(self, user: User | AnonymousUser) -> Q:
         from linli.duty.models import Team, Volunteer
 
         # What a volunteer owns stays visible to them only while they serve.
@@ -120,10 +110,8 @@ class HelpRequestQuerySet(ScopedQuerySet["HelpRequest"]):
             Q(members__user_id=user.pk, members__status=active)
             | Q(leader__user_id=user.pk, leader__status=active)
         )
-        return self.filter(
-            condition
-            | Q(owner_volunteer__user_id=user.pk, owner_volunteer__status=active)
-            | Q(owner_team_id__in=teams.values("pk"))
+        return Q(owner_volunteer__user_id=user.pk, owner_volunteer__status=active) | Q(
+            owner_team_id__in=teams.values("pk")
         )
 
 

@@ -44,7 +44,7 @@ LIVING = (Resident.Status.PRESENT, Resident.Status.AWAY)
 NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def requests_for(user: Viewer, now: dt.datetime | None = None) -> QuerySet[HelpRequest]:
+def help_requests_for(user: Viewer, now: dt.datetime | None = None) -> QuerySet[HelpRequest]:
     """Every request the user may see, annotated with `escalation`, most pressing first."""
     now = now or timezone.now()
     return (
@@ -70,9 +70,9 @@ def my_tasks(
     """我的任务: requests the volunteer owns, or their team owns with nobody named yet."""
     volunteer = volunteer_of(user)
     if volunteer is None:
-        return requests_for(user, now).none()
+        return help_requests_for(user, now).none()
     teams = Team.objects.filter(Q(members=volunteer) | Q(leader=volunteer)).values("pk")
-    return _open(requests_for(user, now), open_only).filter(
+    return _open(help_requests_for(user, now), open_only).filter(
         Q(owner_volunteer=volunteer) | Q(owner_volunteer__isnull=True, owner_team_id__in=teams)
     )
 
@@ -95,7 +95,7 @@ def building_queue(
 ) -> QuerySet[HelpRequest]:
     """楼栋诉求: requests of the buildings the user leads (escalated ones first)."""
     buildings = led_buildings(user).values("pk")
-    return _open(requests_for(user, now), open_only).filter(household__building__in=buildings)
+    return _open(help_requests_for(user, now), open_only).filter(household__building__in=buildings)
 
 
 def my_teams(user: Viewer) -> QuerySet[Team]:
@@ -109,14 +109,14 @@ def team_queue(
     user: Viewer, team: Team, now: dt.datetime | None = None, open_only: bool = True
 ) -> QuerySet[HelpRequest]:
     """小组诉求: requests the team owns."""
-    return _open(requests_for(user, now), open_only).filter(owner_team=team)
+    return _open(help_requests_for(user, now), open_only).filter(owner_team=team)
 
 
 def committee_queue(
     user: Viewer, committee: Committee, now: dt.datetime | None = None, open_only: bool = True
 ) -> QuerySet[HelpRequest]:
     """居委诉求: the committee's requests; those escalated to it come first."""
-    return _open(requests_for(user, now), open_only).filter(
+    return _open(help_requests_for(user, now), open_only).filter(
         household__building__compound__committee=committee
     )
 
@@ -125,7 +125,7 @@ def town_queue(
     user: Viewer, town: Town, now: dt.datetime | None = None, open_only: bool = True
 ) -> QuerySet[HelpRequest]:
     """镇/街道督办: requests that escalated to the town (only open ones can be escalated)."""
-    escalated = requests_for(user, now).filter(town=town, escalation=Escalation.TOWN)  # type: ignore[misc]
+    escalated = help_requests_for(user, now).filter(town=town, escalation=Escalation.TOWN)  # type: ignore[misc]
     return escalated
 
 
@@ -148,7 +148,7 @@ def committee_counts(
 ) -> dict[int, QueueCount]:
     """Open and overdue requests of several committees' queues, in one grouped query."""
     rows = (
-        requests_for(user, now)
+        help_requests_for(user, now)
         .filter(
             status__in=HelpRequest.OPEN_STATUSES,
             household__building__compound__committee_id__in=committee_ids,

@@ -81,9 +81,9 @@ def self_service_submit(
     urgency: str,
     description: str,
     form_token: str,
-    http_request: HttpRequest | None = None,
+    request: HttpRequest | None = None,
 ) -> Created:
-    """Create the resident's request if the room exists in the poster's building. A resident
+    """Create the resident's help request if the room exists in the poster's building. A resident
     of that room with this phone is linked to it; nothing tells the submitter whether one was."""
     household = Household.objects.filter(building_id=link.building_id, room=room).first()
     if household is None:
@@ -103,10 +103,11 @@ def self_service_submit(
         source=HelpRequest.Source.SELF_SERVICE,
         contact_phone=phone,
         idempotency_key=f"self-service:{form_token}",
-        http_request=http_request,
+        request=request,
     )
     replay_of_other = not created.created and (
-        created.request.household_id != household.pk or created.request.contact_phone != phone
+        created.help_request.household_id != household.pk
+        or created.help_request.contact_phone != phone
     )
     if replay_of_other or created.status_token is None:
         raise Problem(REFUSED_ZH, REFUSED_EN)

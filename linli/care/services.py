@@ -2,7 +2,7 @@
 
 Keyword-only, typed, transactional and audited. Status moves live in `linli.care.workflow`.
 Idempotency: a caller may pass a key (the API's Idempotency-Key header, a page's form token);
-the same key twice returns the first request and creates nothing, also when the two arrive at
+the same key twice returns the first help request and creates nothing, also when the two arrive at
 the same moment (the database's unique constraint decides, the loser reads the winner's row).
 """
 
@@ -20,7 +20,8 @@ from django.utils.crypto import salted_hmac
 
 from linli.accounts.models import hash_token
 from linli.care.models import HelpRequest, HelpRequestTransition, Visit
-from linli.care.workflow import due_at_for, owns, supervises, volunteer_of
+from linli.care.rules import supervises, supervises_or_owns, volunteer_of
+from linli.care.workflow import due_at_for
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
@@ -48,10 +49,10 @@ class Need:
 
 @dataclass
 class Created:
-    """A request and whether this call created it; `status_token` is the resident's status link
-    token, known only at creation (only its hash is stored) or on a replay of the same key."""
+    """A help request and whether this call created it; `status_token` is the resident's status
+    link token, known only at creation (only its hash is stored) or on a replay of the same key."""
 
-    request: HelpRequest
+    help_request: HelpRequest
     created: bool
     status_token: str | None = None
 
@@ -60,11 +61,11 @@ class Created:
 class VisitRecorded:
     visit: Visit
     created: bool
-    requests: list[Created] = field(default_factory=list)
+    help_requests: list[Created] = field(default_factory=list)
 
 
 def _status_token(town_id: int, key: str | None) -> str:
-    """A long random token; for a keyed request derived from the key with the secret key, so a
+    """A long random token; for a keyed help request derived from the key with the secret key, so a
     replay of the same key gives the same link without storing the token itself."""
     if not key:
         return secrets.token_urlsafe(32)
@@ -105,7 +106,7 @@ def help_request_create(
     owner_team: Team | None = None,
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
-    http_request: HttpRequest | None = None,
+    request: HttpRequest | None = None,
 ) -> Created:
     """Record a need of a resident (its household is derived) or of a household."""
     if resident is not None:
@@ -151,7 +152,7 @@ def help_request_create(
         with transaction.atomic():
             row.save()
     except IntegrityError:
-        # The same key arrived twice at once: the other call's request stands.
+        # The same key arrived twice at once: the other call's help request stands.
         replayed = _replay(town_id, idempotency_key or "")
         if replayed is None:
             raise
@@ -169,7 +170,7 @@ def help_request_create(
         action=AuditEntry.Action.CREATE,
         target=row,
         summary=f"help request {category}/{urgency} ({source})",
-        request=http_request,
+        request=request,
     )
     return Created(row, True, token)
 
@@ -185,7 +186,7 @@ def visit_record(
     needs: list[Need] | tuple[Need, ...] = (),
     form_token: str | None = None,
     now: dt.datetime | None = None,
-    http_request: HttpRequest | None = None,
+    request: HttpRequest | None = None,
 ) -> VisitRecorded:
     """Record a door-knock and turn the needs found into help requests, in one step. A form
     token makes it double-tap safe: the second submission returns the first visit."""
@@ -231,7 +232,7 @@ def visit_record(
         action=AuditEntry.Action.CREATE,
         target=visit,
         summary=f"visit {outcome} ({len(needs)} needs)",
-        request=http_request,
+        request=request,
     )
     made = [
         help_request_create(
@@ -245,7 +246,7 @@ def visit_record(
             visit=visit,
             idempotency_key=f"visit:{form_token}:{i}" if form_token else None,
             now=now,
-            http_request=http_request,
+            request=request,
         )
         for i, need in enumerate(needs)
     ]
@@ -257,28 +258,28 @@ def _visit_key(user: User, form_token: str) -> str:
 
 
 def _visit_replay(visit: Visit, form_token: str) -> VisitRecorded:
-    requests = []
+    help_requests = []
     for i in range(visit.help_requests.count()):
         replayed = _replay(visit.town_id, f"visit:{form_token}:{i}")
         if replayed is not None:
-            requests.append(replayed)
-    return VisitRecorded(visit, False, requests)
+            help_requests.append(replayed)
+    return VisitRecorded(visit, False, help_requests)
 
 
 @transaction.atomic
 def help_request_assign(
     *,
-    request: HelpRequest,
+    help_request: HelpRequest,
     user: User,
     volunteer: Volunteer | None = None,
     team: Team | None = None,
-    http_request: HttpRequest | None = None,
+    request: HttpRequest | None = None,
 ) -> HelpRequest:
-    """Give an open request an owner (a volunteer, a team, or both) of its committee."""
+    """Give an open help request an owner (a volunteer, a team, or both) of its committee."""
     locked = (
         HelpRequest.objects.select_for_update(of=("self",))
         .select_related("household__building__compound")
-        .get(pk=request.pk)
+        .get(pk=help_request.pk)
     )
     if not supervises(user, locked):
         raise NotAllowed("只有楼组长及以上可以指派", "only a building leader or above may assign")
@@ -314,26 +315,26 @@ def help_request_assign(
             "volunteer": volunteer.pk if volunteer else None,
             "team": team.pk if team else None,
         },
-        request=http_request,
+        request=request,
     )
     return locked
 
 
 @transaction.atomic
 def help_request_new_link(
-    *, request: HelpRequest, user: User, http_request: HttpRequest | None = None
+    *, help_request: HelpRequest, user: User, request: HttpRequest | None = None
 ) -> str:
     """A new status link for the resident (the old one stops working); returns its token."""
-    if not (supervises(user, request) or owns(user, request)):
+    if not supervises_or_owns(user, help_request):
         raise NotAllowed("只有负责人或楼组长及以上可以生成链接", "only the owner or a leader may")
     token = secrets.token_urlsafe(32)
-    HelpRequest.objects.filter(pk=request.pk).update(access_token_hash=hash_token(token))
-    request.access_token_hash = hash_token(token)
+    HelpRequest.objects.filter(pk=help_request.pk).update(access_token_hash=hash_token(token))
+    help_request.access_token_hash = hash_token(token)
     audit(
         user=user,
         action=AuditEntry.Action.UPDATE,
-        target=request,
+        target=help_request,
         summary="help request status link renewed",
-        request=http_request,
+        request=request,
     )
     return token

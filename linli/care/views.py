@@ -8,10 +8,11 @@ longer allows (somebody else was quicker) is a 409 with the reason on the page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,7 @@ from linli.care.filters import HelpRequestFilter
 from linli.care.forms import AssignForm, HelpRequestForm, TransitionForm, new_form_token
 from linli.care.models import HelpRequest
 from linli.core.export_jobs import Sheet, export_answer
+from linli.core.http import int_param, user_of
 from linli.core.masking import shown
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed
@@ -35,7 +37,7 @@ from linli.duty.models import Team, Volunteer
 from linli.places.models import Building, Committee, Compound, Household, Resident, Town
 
 if TYPE_CHECKING:
-    from linli.accounts.models import User
+    pass
 
 PER_PAGE = 50
 
@@ -46,20 +48,6 @@ class Queue:
     title: str
     rows: QuerySet[HelpRequest]
     pk: int | None = None
-
-
-def current_user(request: HttpRequest) -> User:
-    """The signed-in user (the views that call this are behind `login_required`)."""
-    return cast("User", request.user)
-
-
-def _int(value: Any) -> int:
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
-
-
-def _is_town_staff(user: Any) -> bool:
-    return bool(user.is_superuser or (user.role == "town_staff" and user.town_id))
 
 
 def _committee_for(request: HttpRequest, pk: int) -> Committee:
@@ -78,9 +66,12 @@ def _team_for(request: HttpRequest, pk: int) -> Team:
     mine = selectors.my_teams(request.user).filter(pk=pk).first()
     if mine is not None:
         return mine
-    if getattr(request.user, "is_staff_role", False):
-        return get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
-    raise Http404
+    found = get_object_or_404(
+        Team.objects.visible_to(request.user).select_related("committee"), pk=pk
+    )
+    if not request.user.has_perm("duty.manage_committee", found.committee):
+        raise Http404  # another team's queue is not the user's to read
+    return found
 
 
 def queue_for(request: HttpRequest, kind: str, pk: int | None, open_only: bool) -> Queue:
@@ -98,9 +89,9 @@ def queue_for(request: HttpRequest, kind: str, pk: int | None, open_only: bool) 
         rows = selectors.committee_queue(user, committee, now, open_only)
         return Queue(kind, _("%(name)s 诉求") % {"name": committee.name}, rows, committee.pk)
     if kind == "town":
-        if not _is_town_staff(user):
+        if not user.has_perm("care.view_town_queue"):
             raise Http404
-        town = get_object_or_404(Town, pk=current_user(request).town_id)
+        town = get_object_or_404(Town, pk=user_of(request).town_id)
         rows = selectors.town_queue(user, town, now, open_only)
         return Queue(kind, _("%(name)s 督办") % {"name": town.name}, rows)
     raise Http404
@@ -163,7 +154,7 @@ def index(request: HttpRequest) -> HttpResponse:
             )
         )
     committees = Committee.objects.visible_to(user).order_by("name")[:50]
-    if not committees and not getattr(user, "is_staff_role", False):
+    if not committees and not user.has_perm("places.list_committee"):
         compound_committees = Compound.objects.visible_to(user).values("committee_id")
         committees = Committee.objects.filter(pk__in=compound_committees)[:50]
     rows = [(label, url, selectors.queue_counts(qs)) for label, url, qs in cards]
@@ -171,12 +162,12 @@ def index(request: HttpRequest) -> HttpResponse:
     for committee in committees:
         url = reverse("care:committee", args=[committee.pk])
         rows.append((committee.name, url, counts.get(committee.pk, selectors.QueueCount(0, 0))))
-    town_id = current_user(request).town_id
-    if _is_town_staff(user) and town_id:
+    town_id = user_of(request).town_id
+    if user.has_perm("care.view_town_queue") and town_id:
         town = Town.objects.get(pk=town_id)
         queue = selectors.town_queue(user, town, now)
         rows.append((_("镇/街道督办"), reverse("care:town"), selectors.queue_counts(queue)))
-    posters = committees if getattr(user, "is_staff_role", False) else []
+    posters = committees if user.has_perm("care.print_selfservicelink") else []
     return render(request, "care/index.html", {"rows": rows, "posters": posters})
 
 
@@ -235,7 +226,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
 
 def export_sheet(request: HttpRequest, kind: str) -> Sheet | HttpResponse:
     """A queue's download; a worker calls it again with the request rebuilt for a large one."""
-    queue, filterset = _filtered(request, kind, _int(request.GET.get("pk")) or None)
+    queue, filterset = _filtered(request, kind, int_param(request.GET.get("pk")) or None)
     if filterset.is_bound and not filterset.is_valid():
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
         return HttpResponse(
@@ -278,8 +269,8 @@ def export_sheet(request: HttpRequest, kind: str) -> Sheet | HttpResponse:
     )
 
 
-def _visible_request(request: HttpRequest, pk: int) -> HelpRequest:
-    return get_object_or_404(selectors.requests_for(request.user), pk=pk)
+def _visible_help_request(request: HttpRequest, pk: int) -> HelpRequest:
+    return get_object_or_404(selectors.help_requests_for(request.user), pk=pk)
 
 
 def _timeline(found: HelpRequest, now: Any) -> list[dict[str, Any]]:
@@ -314,7 +305,7 @@ def _state_context(request: HttpRequest, found: HelpRequest, **extra: Any) -> di
     now = timezone.now()
     user = request.user
     level = workflow.escalation_level(found, now)
-    supervising = workflow.supervises(user, found)
+    supervising = user.has_perm("care.assign_helprequest", found)
     moves = workflow.HELP_REQUEST_WORKFLOW.allowed(user, found)
     context = {
         "hr": found,
@@ -323,7 +314,7 @@ def _state_context(request: HttpRequest, found: HelpRequest, **extra: Any) -> di
         "timeline": _timeline(found, now),
         "moves": [(to, HelpRequest.Status(to).label) for to in moves],
         "move_values": moves,
-        "may_link": supervising or workflow.owns(user, found),
+        "may_link": user.has_perm("care.link_helprequest", found),
         "phone": shown(user, "phone", found.contact_phone),
         "now": now,
     }
@@ -342,7 +333,7 @@ def _state_context(request: HttpRequest, found: HelpRequest, **extra: Any) -> di
 
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _visible_request(request, pk)
+    found = _visible_help_request(request, pk)
     return render(request, "care/request.html", _state_context(request, found))
 
 
@@ -350,7 +341,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     """A status move from the detail page (htmx swaps the request's state in place)."""
-    found = _visible_request(request, pk)
+    found = _visible_help_request(request, pk)
     form = TransitionForm(request.POST)
     status, error = 200, ""
     if not form.is_valid():
@@ -360,7 +351,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             found = workflow.HELP_REQUEST_WORKFLOW.transition(
                 found,
                 form.cleaned_data["to"],
-                by=current_user(request),
+                by=user_of(request),
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
@@ -370,7 +361,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             status, error = 403, str(exc)
         except Problem as exc:
             status, error = 400, str(exc)
-    found = _visible_request(request, pk)
+    found = _visible_help_request(request, pk)
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only 2xx answers: the refusal is shown inside the swapped state.
         context = _state_context(request, found, error=error)
@@ -386,7 +377,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _visible_request(request, pk)
+    found = _visible_help_request(request, pk)
+    if not request.user.has_perm("care.assign_helprequest", found):
+        raise PermissionDenied  # before the form: its choices would answer for the rule
     committee_id = found.household.building.compound.committee_id
     form = AssignForm(
         request.POST,
@@ -398,11 +391,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(found)
     try:
         services.help_request_assign(
-            request=found,
-            user=current_user(request),
+            help_request=found,
+            user=user_of(request),
             volunteer=form.cleaned_data["volunteer"],
             team=form.cleaned_data["team"],
-            http_request=request,
+            request=request,
         )
         messages.success(request, _("已指派"))
     except NotAllowed as exc:
@@ -416,12 +409,12 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def new_link(request: HttpRequest, pk: int) -> HttpResponse:
     """A fresh status link for the resident (shown once; the old one stops working)."""
-    found = _visible_request(request, pk)
+    found = _visible_help_request(request, pk)
     try:
         token = services.help_request_new_link(
-            request=found,
-            user=current_user(request),
-            http_request=request,
+            help_request=found,
+            user=user_of(request),
+            request=request,
         )
     except NotAllowed as exc:
         return HttpResponse(str(exc), status=403)
@@ -437,7 +430,7 @@ def _request_new(
         data = form.cleaned_data
         try:
             made = services.help_request_create(
-                user=current_user(request),
+                user=user_of(request),
                 household=household,
                 resident=resident,
                 category=data["category"],
@@ -445,7 +438,7 @@ def _request_new(
                 source=data["source"],
                 description=data["description"],
                 idempotency_key=f"page:{request.user.pk}:{data['form_token']}",
-                http_request=request,
+                request=request,
             )
         except Problem as exc:
             form.add_error(None, str(exc))
@@ -453,7 +446,7 @@ def _request_new(
             links = []
             if made.status_token:
                 url = reverse("care:status", args=[made.status_token])
-                links.append((made.request, request.build_absolute_uri(url)))
+                links.append((made.help_request, request.build_absolute_uri(url)))
             done = {"links": links, "title": _("诉求已登记")}
             return render(request, "care/links.html", done)
     context: dict[str, Any] = {"form": form, "household": household, "resident": resident}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +18,8 @@ from linli.care import selfservice, workflow
 from linli.care.forms import SelfServiceForm, new_form_token
 from linli.care.models import HelpRequest
 from linli.care.posters import help_poster
-from linli.care.views import current_user
 from linli.core import ratelimit
+from linli.core.http import user_of
 from linli.core.posters import posters_response
 from linli.core.validators import Problem
 from linli.places.models import Building, Committee
@@ -27,7 +28,7 @@ from linli.places.models import Building, Committee
 def _poster_response(request: HttpRequest, buildings: list[Building], name: str) -> HttpResponse:
     posters = []
     for building in buildings:
-        link = selfservice.self_service_link(user=current_user(request), building=building)
+        link = selfservice.self_service_link(user=user_of(request), building=building)
         url = request.build_absolute_uri(reverse("care:ask", args=[link.token]))
         posters.append(
             help_poster(compound=building.compound.name, building=building.name, url=url)
@@ -44,7 +45,7 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("renew") != "1":
             return HttpResponse(_("未知操作 (unknown action)"), status=400)
-        selfservice.self_service_link(user=current_user(request), building=building, renew=True)
+        selfservice.self_service_link(user=user_of(request), building=building, renew=True)
         messages.success(request, _("已更换二维码，旧海报失效，请重新打印"))
         return redirect(reverse("care:visits") + f"?building={building.pk}")
     return _poster_response(request, [building], f"help-poster-{building.pk}")
@@ -53,9 +54,9 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def committee_posters(request: HttpRequest, pk: int) -> HttpResponse:
     """All of a committee's building posters in one PDF, one page each, for printing."""
-    if not getattr(request.user, "is_staff_role", False):
-        raise Http404
     committee = get_object_or_404(Committee.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("care.print_selfservicelink", committee):
+        raise PermissionDenied
     buildings = list(
         Building.objects.visible_to(request.user)
         .filter(compound__committee=committee)
@@ -108,7 +109,7 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
                 urgency=data["urgency"],
                 description=data["description"],
                 form_token=data["form_token"],
-                http_request=request,
+                request=request,
             )
         except Problem as exc:
             # Only refused submissions count, and only for this poster from this address.
@@ -122,7 +123,7 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
                 selfservice.SUBMIT_PER_PHONE.hit(data["phone"])
                 selfservice.SUBMIT_PER_ROOM.hit(room_key)
             url = reverse("care:status", args=[made.status_token])
-            context = {"hr": made.request, "url": request.build_absolute_uri(url), "path": url}
+            context = {"hr": made.help_request, "url": request.build_absolute_uri(url), "path": url}
             return render(request, "care/ask_done.html", context)
     return render(request, "care/ask.html", {"form": form, "building": building}, status=400)
 

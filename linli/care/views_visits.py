@@ -6,9 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.utils.translation import gettext as _
 from linli.care import selectors, services
 from linli.care.forms import VisitForm, new_form_token
 from linli.care.models import HelpRequest
-from linli.care.views import current_user
-from linli.core.access import scope_for
+from linli.core.filters import parse_id
+from linli.core.http import user_of
 from linli.core.validators import Problem
-from linli.places.filters import parse_id
-from linli.places.models import Household, Resident, Town
+from linli.places.models import Household, Resident
+from linli.places.selectors import user_town_or_refuse
 
 PER_PAGE = 50
 SPECIAL_ROWS = 50
@@ -30,19 +29,10 @@ VOLUNTEER_ROWS = 200
 KNOCK_LIST_MAX = 1000  # doors listed without choosing a building
 
 
-def _town(request: HttpRequest) -> Town:
-    if scope_for(request.user).is_empty:
-        raise PermissionDenied
-    town_id = getattr(request.user, "town_id", None)
-    if town_id is None:
-        raise Http404
-    return get_object_or_404(Town, pk=town_id)
-
-
 @login_required
 def visits(request: HttpRequest) -> HttpResponse:
     """走访: the doors of the user's scope, longest unvisited first, each with a knock button."""
-    town = _town(request)
+    town = user_town_or_refuse(request)
     since = timezone.now() - dt.timedelta(days=town.visit_overdue_days)
     households = selectors.households_to_visit(request.user).filter(town=town)
     special = selectors.special_residents_to_visit(request.user).filter(town=town)
@@ -68,7 +58,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     """走访覆盖: per building, who has not been visited within N days; visits per volunteer."""
-    town = _town(request)
+    town = user_town_or_refuse(request)
     now = timezone.now()
     since = now - dt.timedelta(days=town.visit_overdue_days)
     rows = selectors.visit_coverage(request.user, town, now)
@@ -128,24 +118,24 @@ def _record(request: HttpRequest, household: Household, resident: Resident | Non
         data = form.cleaned_data
         try:
             recorded = services.visit_record(
-                user=current_user(request),
+                user=user_of(request),
                 household=household,
                 resident=data["resident"],
                 outcome=data["outcome"],
                 notes=data["notes"],
                 needs=form.needs(),
                 form_token=data["form_token"],
-                http_request=request,
+                request=request,
             )
         except Problem as exc:
             form.add_error(None, str(exc))
         else:
             links = [
                 (
-                    made.request,
+                    made.help_request,
                     request.build_absolute_uri(reverse("care:status", args=[made.status_token])),
                 )
-                for made in recorded.requests
+                for made in recorded.help_requests
                 if made.status_token
             ]
             context = {

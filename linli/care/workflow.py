@@ -16,22 +16,17 @@ two steps later the town (the step depends on the urgency, `ESCALATION_STEP`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, cast
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from linli.care.models import HelpRequest, HelpRequestTransition
-from linli.core.access import scope_for
+from linli.care.rules import may_take, owns, supervises, supervises_or_owns, volunteer_of
 from linli.core.validators import Problem
 from linli.core.workflow import Change, Workflow, moves
-from linli.duty.models import Duty, Volunteer
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from linli.accounts.models import User
+__all__ = ["HELP_REQUEST_WORKFLOW", "may_take", "owns", "supervises", "volunteer_of"]
 
 Status = HelpRequest.Status
 Urgency = HelpRequest.Urgency
@@ -57,15 +52,15 @@ def due_at_for(urgency: str, created_at: dt.datetime) -> dt.datetime:
     return created_at + DUE_IN[urgency]
 
 
-def escalation_level(request: HelpRequest, now: dt.datetime | None = None) -> int:
-    """The level an open request has reached (0 owner … 3 town); closed requests are at 0."""
-    if request.status not in HelpRequest.OPEN_STATUSES:
+def escalation_level(help_request: HelpRequest, now: dt.datetime | None = None) -> int:
+    """The level an open help request has reached (0 owner … 3 town); closed ones are at 0."""
+    if help_request.status not in HelpRequest.OPEN_STATUSES:
         return Escalation.OWNER
     now = now or timezone.now()
-    if now <= request.due_at:
+    if now <= help_request.due_at:
         return Escalation.OWNER
-    overdue = now - request.due_at
-    step = ESCALATION_STEP[request.urgency]
+    overdue = now - help_request.due_at
+    step = ESCALATION_STEP[help_request.urgency]
     if overdue > 2 * step:
         return Escalation.TOWN
     if overdue > step:
@@ -73,10 +68,10 @@ def escalation_level(request: HelpRequest, now: dt.datetime | None = None) -> in
     return Escalation.BUILDING_LEADER
 
 
-def escalated_at(request: HelpRequest, level: int) -> dt.datetime:
-    """When an open request reaches (or reached) the level."""
-    step = ESCALATION_STEP[request.urgency]
-    return request.due_at + max(level - 1, 0) * step
+def escalated_at(help_request: HelpRequest, level: int) -> dt.datetime:
+    """When an open help request reaches (or reached) the level."""
+    step = ESCALATION_STEP[help_request.urgency]
+    return help_request.due_at + max(level - 1, 0) * step
 
 
 def escalation_expression(now: dt.datetime) -> Expression:
@@ -87,67 +82,6 @@ def escalation_expression(now: dt.datetime) -> Expression:
         whens.append(When(urgency=urgency, due_at__lt=now - step, then=Value(Escalation.COMMITTEE)))
     whens.append(When(due_at__lt=now, then=Value(Escalation.BUILDING_LEADER)))
     return Case(*whens, default=Value(Escalation.OWNER), output_field=IntegerField())
-
-
-def volunteer_of(user: User | AnonymousUser | None) -> Volunteer | None:
-    if user is None or not user.is_authenticated:
-        return None
-    # Memoised on the user object, which lives one request (like the gate's scope).
-    if hasattr(user, "_care_volunteer"):
-        return cast("Volunteer | None", user._care_volunteer)
-    found = Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE).first()
-    setattr(user, "_care_volunteer", found)  # noqa: B010
-    return found
-
-
-def supervises(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
-    """Whether the user answers for the request's place: its building leader, the compound's or
-    committee's second secretary, committee or town staff."""
-    scope = scope_for(user)
-    if scope.all_towns:
-        return True
-    building = request.household.building
-    if (
-        request.town_id in scope.ids["town"]
-        or building.compound.committee_id in scope.ids["committee"]
-        or building.compound_id in scope.ids["compound"]
-    ):
-        return True
-    # The building level of the scope also holds "1+1+X" team members, who help with errands
-    # but do not supervise: only the building's leader does.
-    return building.pk in scope.ids["building"] and (
-        Duty.objects.active()
-        .filter(
-            kind=Duty.Kind.BUILDING_LEADER,
-            building_id=building.pk,
-            volunteer__user_id=user.pk,  # type: ignore[union-attr,misc]
-            volunteer__status=Volunteer.Status.ACTIVE,
-        )
-        .exists()
-    )
-
-
-def owns(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
-    """Whether the user is the request's owner, or in (or leading) the team that owns it."""
-    volunteer = volunteer_of(user)
-    if volunteer is None:
-        return False
-    if request.owner_volunteer_id == volunteer.pk:
-        return True
-    team = request.owner_team
-    return team is not None and (team.pk == volunteer.team_id or team.leader_id == volunteer.pk)
-
-
-def supervises_or_owns(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
-    return supervises(user, request) or owns(user, request)
-
-
-def may_take(user: User | AnonymousUser | None, request: HelpRequest) -> bool:
-    """Besides its owner and supervisors, anyone else who may see an unowned request (a
-    neighbour keeper, a paired volunteer) may take it on."""
-    return supervises_or_owns(user, request) or (
-        request.owner_volunteer_id is None and volunteer_of(user) is not None
-    )
 
 
 def _apply(change: Change[HelpRequest]) -> list[str]:

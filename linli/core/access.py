@@ -1,11 +1,11 @@
 """The one access gate. Every read of people's data goes through `visible_to(user)`.
 
 A user's scope is a set of place ids at each level of the registry (town, committee, compound,
-building, household) plus individual residents. Roles give the coarse levels (town staff a
-town, committee staff a committee); apps add finer scope through providers registered in their
-`AppConfig.ready()` (the duty app: buildings a leader answers for, residents a volunteer is
-paired with). The scope is computed once per request and never cached across requests, so a
-change of duty takes effect on the next request.
+building, household) plus individual residents. Apps give it through providers registered in
+their `AppConfig.ready()`: accounts the coarse levels of a role (town staff a town, committee
+staff a committee), the duty app the buildings a leader answers for and the residents a
+volunteer is paired with. The scope is computed once per request and never cached across
+requests, so a change of duty takes effect on the next request.
 
 Each model holding people's data uses `ScopedQuerySet` and declares, in `scope_paths`, how to
 reach each level's id from its rows.
@@ -24,7 +24,7 @@ from django.db.models import Q
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from linli.accounts.models import User
+    from linli.accounts.models import User  # types only: core imports no app at run time
 
 LEVELS = ("town", "committee", "compound", "building", "household", "resident")
 
@@ -63,7 +63,7 @@ class Scope:
             self.phone = max(self.phone, phone)
 
 
-ScopeProvider = Callable[["User", Scope], None]
+ScopeProvider = Callable[[Any, Scope], None]  # (the login, its scope so far)
 _providers: list[ScopeProvider] = []
 
 
@@ -84,11 +84,8 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
     if user.is_superuser:
         scope.all_towns = True
         scope.widen(id_number=FieldAccess.REVEALABLE, phone=FieldAccess.REVEALABLE)
-    role_scope = getattr(user, "role_scope", None)
-    if role_scope is not None:
-        role_scope(scope)
     for provider in _providers:
-        provider(user, scope)  # type: ignore[arg-type]
+        provider(user, scope)
     user._linli_scope = scope  # type: ignore[union-attr,attr-defined]
     return scope
 
@@ -112,13 +109,31 @@ M = TypeVar("M", bound=models.Model)
 
 
 class ScopedQuerySet(models.QuerySet[M]):
-    """A queryset for a model holding people's data; `scope_paths` maps level → id lookup."""
+    """A queryset for a model holding people's data; `scope_paths` maps level → id lookup.
+
+    `visible_to(user)` is the one opening every model shares: nobody signed in sees nothing, a
+    superuser everything, anyone else the rows their scope reaches by `scope_paths_for(user)`
+    or matched by `also_visible_to(user)` (a volunteer's own rows). A model overrides those
+    two hooks, never `visible_to` itself."""
 
     scope_paths: ClassVar[dict[str, str]] = {}
 
     def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        condition = scope_q(self.scope_paths, user)
-        return self.all() if condition is None else self.filter(condition)
+        if user is None or not user.is_authenticated:
+            return self.none()
+        condition = scope_q(self.scope_paths_for(user), user)
+        if condition is None:
+            return self.all()
+        more = self.also_visible_to(user)
+        return self.filter(condition if more is None else condition | more)
+
+    def scope_paths_for(self, user: User | AnonymousUser) -> dict[str, str]:
+        """The level → lookup paths by which this user's scope reaches rows."""
+        return self.scope_paths
+
+    def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
+        """Rows this signed-in user sees besides their scope's (their own), or None."""
+        return None
 
 
 def scoped_queryset(paths: dict[str, str]) -> type[ScopedQuerySet[Any]]:

@@ -1,4 +1,5 @@
-"""What the API's routers share: bounded ids, the error body and the documented error answers.
+"""What the API's routers share: bounded ids, the error body, the documented error answers and
+the paging of lists (`Pagination`).
 
 Every integer id the API takes (in the path, the query or a body) is an `Id`: 1 … 2**63-1, the
 range of the database's 64-bit keys. A larger number, or 0, is a 422 naming the parameter
@@ -18,6 +19,7 @@ from django.db.models import QuerySet
 from django_filters import FilterSet
 from ninja import Field, Schema
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict
 
 ID_MAX = 2**63 - 1
@@ -37,6 +39,25 @@ ERROR_DESCRIPTIONS = {
     422: "请求参数无效 (invalid input)",
     429: "尝试次数过多，暂时锁定 (too many attempts; locked for a while)",
 }
+
+
+MAX_LIMIT = 200
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset; limit is at most 200 (larger values are cut to 200)."""
+
+    class Input(Schema):
+        limit: int = Field(
+            50,
+            ge=1,
+            le=2**31 - 1,
+            description=f"每页条数，多于 {MAX_LIMIT} 按 {MAX_LIMIT} (more than {MAX_LIMIT} is cut)",
+        )
+        offset: int = Field(0, ge=0, le=2**31 - 1)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_LIMIT, **kwargs)
 
 
 class ErrorOut(Schema):

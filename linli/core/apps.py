@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+def reads_audit_log(user: Any) -> bool:
+    from linli.core.views import can_read_audit
+
+    return can_read_audit(user)
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +19,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from linli.core import checks  # noqa: F401 (registers the checks)
+        from linli.core.context_processors import register_nav
+        from linli.core.plugins import register_urls
+
+        register_urls("audit/", "linli.core.urls")
+        register_urls("exports/", "linli.core.export_urls")
+        register_nav("core:audit_log", _("审计日志"), audience=reads_audit_log, order=50)

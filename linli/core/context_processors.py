@@ -1,30 +1,51 @@
-"""Navigation by role: each user sees links only to what their scope allows."""
+"""Navigation by role: each user sees links only to what their scope allows.
+
+Core keeps only the mechanism; each app registers its top-bar links from its
+`AppConfig.ready()`:
+
+    register_nav("duty:index", _("包干"), audience=staff, order=70)
+
+`audience` is a predicate of the user (who sees the link); `order` places the link among
+every app's (ties keep the order of registration).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-# (url name, label, who sees it: "staff" for town/committee staff, "town" for town staff,
-# "volunteer" for volunteers' logins, "all" for any login)
-NAV_ITEMS: list[tuple[str, Any, str]] = [
-    ("home", _("首页"), "all"),
-    ("places:committees", _("居委"), "staff"),
-    ("places:residents", _("居民"), "all"),
-    ("places:import", _("导入"), "staff"),
-    ("core:audit_log", _("审计日志"), "town"),
-    ("places:transfers", _("迁入确认"), "town"),
-    ("duty:index", _("包干"), "staff"),
-    ("duty:coverage", _("覆盖"), "staff"),
-    ("duty:mine", _("我的包干"), "volunteer"),
-    ("duty:claim", _("认领"), "volunteer"),
-    ("care:tasks", _("我的任务"), "volunteer"),
-    ("care:index", _("诉求"), "all"),
-    ("care:visits", _("走访"), "all"),
-]
+Audience = Callable[[Any], bool]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any  # a lazy translation
+    audience: Audience
+    order: int
+
+
+_items: dict[str, NavItem] = {}
+
+
+def register_nav(url_name: str, label: Any, *, audience: Audience, order: int) -> None:
+    """Add a top-bar link to the page named `url_name` for the users `audience` accepts."""
+    _items[url_name] = NavItem(url_name, label, audience, order)
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_items.values(), key=lambda item: item.order)
+
+
+def _admits(audience: Audience, user: Any) -> bool:
+    """A `rules` predicate is asked through `test()`, which passes only the arguments it takes
+    (`rules.always_true` takes none); a plain function is called with the user."""
+    test = getattr(audience, "test", None)
+    return bool(test(user) if test is not None else audience(user))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -32,16 +53,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    for name, label, audience in NAV_ITEMS:
-        if audience == "staff" and not user.is_staff_role:
-            continue
-        if audience == "town" and not (user.is_superuser or user.role == "town_staff"):
-            continue
-        if audience == "volunteer" and user.role != "volunteer":
+    for item in nav_items():
+        if not _admits(item.audience, user):
             continue
         try:
-            url = reverse(name)
+            url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path == url})
+        items.append({"url": url, "label": item.label, "active": request.path == url})
     return {"nav_items": items}

@@ -1,5 +1,8 @@
 """Cross-cutting models: the audit log, import jobs, the base of the posters' links and the
-base of every workflow's history rows."""
+base of every workflow's history rows.
+
+Their towns and committees are the models `settings.LINLI_TOWN_MODEL` and
+`LINLI_COMMITTEE_MODEL` name (as `AUTH_USER_MODEL` names the user): core imports no app."""
 
 from __future__ import annotations
 
@@ -39,7 +42,9 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     username = models.CharField(max_length=150, blank=True)
-    town = models.ForeignKey("places.Town", null=True, blank=True, on_delete=models.SET_NULL)
+    town = models.ForeignKey(
+        settings.LINLI_TOWN_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
     target_type = models.CharField(max_length=50, blank=True)
     target_id = models.CharField(max_length=50, blank=True)
@@ -77,10 +82,14 @@ class ImportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("未导入")
 
-    town = models.ForeignKey("places.Town", on_delete=models.CASCADE, related_name="+")
+    town = models.ForeignKey(settings.LINLI_TOWN_MODEL, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     committee = models.ForeignKey(
-        "places.Committee", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.LINLI_COMMITTEE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     kind = models.CharField(_("类型"), max_length=30)
     file_name = models.CharField(_("文件名"), max_length=200)
@@ -107,7 +116,7 @@ class PosterLink(models.Model):
     """Base of a poster's link (二维码链接): an unguessable token that opens a page without login
     (a building's self-service page, a committee's report-in page). Renewing retires a poster."""
 
-    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(settings.LINLI_TOWN_MODEL, on_delete=models.PROTECT, related_name="+")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

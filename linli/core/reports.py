@@ -27,10 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from linli.places.models import Town
+from typing import Any
 
 Builder = Callable[..., dict[str, Any]]
 RowsLayout = Callable[[dict[str, Any]], tuple[Sequence[str], Iterable[Sequence[Any]]]]
@@ -67,7 +64,7 @@ def report_for(kind: str) -> Report:
         raise LookupError(f"未知的报表 {kind!r} (unknown report; known: {known})") from None
 
 
-def build_report(kind: str, *, town: Town, user: Any = None) -> dict[str, Any]:
+def build_report(kind: str, *, town: Any, user: Any = None) -> dict[str, Any]:
     return report_for(kind).build(town=town, user=user)
 
 
@@ -107,12 +104,3 @@ def xlsx_layout(
     if report.rows is not None:
         return report.rows(figures)
     return ("key", "value"), flatten(figures)
-
-
-def _registry(*, town: Town, user: Any = None) -> dict[str, Any]:
-    from linli.places.selectors import registry_figures
-
-    return registry_figures(user=user, town=town)
-
-
-register_report("registry", _registry, title="人口登记 (registry)")

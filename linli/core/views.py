@@ -22,15 +22,13 @@ def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
     """The log entries a user may read: a superuser all, town staff their town's, others none."""
     if user.is_superuser:
         return AuditEntry.objects.all()
-    if getattr(user, "role", "") == "town_staff" and user.town_id:
+    if user.has_perm("core.view_auditentry"):
         return AuditEntry.objects.filter(town_id=user.town_id)
     return AuditEntry.objects.none()
 
 
 def can_read_audit(user: Any) -> bool:
-    return bool(user.is_authenticated) and (
-        user.is_superuser or (getattr(user, "role", "") == "town_staff" and user.town_id)
-    )
+    return bool(user.has_perm("core.view_auditentry"))
 
 
 class DateInput(forms.DateInput):

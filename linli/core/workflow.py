@@ -9,7 +9,7 @@ An app declares its workflow once, next to its services:
         history=ClaimChange,            # a linli.core.models.TransitionRecord
         subject="claim",                # the history row's foreign key to the row
         moves=[
-            *moves([S.PENDING], [S.APPROVED, S.REFUSED], may_decide, refusal=(zh, en)),
+            *moves([S.PENDING], [S.APPROVED, S.REFUSED], decides_claim, refusal=(zh, en)),
             *moves([S.PENDING], [S.WITHDRAWN], is_claimant, refusal=(zh, en)),
         ],
         apply=approve,                  # optional: the move's own effects, before the save
@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
+from rules import Predicate
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry, TransitionRecord
@@ -49,7 +50,9 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=models.Model)
 # Who may make a move: a predicate of (user, the row), so a rule book can plug in.
-Who = Callable[[Any, Any], bool]
+# Who may make a move: a predicate of (user, row), the same `rules` predicates the app's rules
+# are made of (linli/<app>/rules.py); a plain function is wrapped in one.
+Who = Predicate | Callable[[Any, Any], bool]
 
 
 class Conflict(Problem):
@@ -68,8 +71,11 @@ class Move:
 
     source: str
     target: str
-    who: Who
+    who: Predicate
     refusal: tuple[str, str] = ("无权进行此操作", "you may not make this move")
+
+    def allows(self, user: Any, obj: Any) -> bool:
+        return bool(self.who.test(user, obj))
 
 
 def moves(
@@ -77,7 +83,8 @@ def moves(
 ) -> list[Move]:
     """Every move from each of `sources` to each of `targets`, made by `who`."""
     targets = list(targets)
-    return [Move(s, t, who, refusal) for s in sources for t in targets]
+    predicate = who if isinstance(who, Predicate) else Predicate(who)
+    return [Move(s, t, predicate, refusal) for s in sources for t in targets]
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ class Workflow(Generic[M]):
 
     def may(self, user: User | AnonymousUser | None, obj: M, to: str) -> bool:
         move = self.table.get((getattr(obj, self.field), to))
-        return move is not None and move.who(user, obj)
+        return move is not None and move.allows(user, obj)
 
     def allowed(self, user: User | AnonymousUser | None, obj: M) -> list[str]:
         """The moves this user may make now (for a page's buttons)."""
@@ -177,7 +184,7 @@ class Workflow(Generic[M]):
                 with translation.override(settings.LANGUAGE_CODE):  # the Chinese half in Chinese
                     zh = f"{verbose}当前为“{self.label(source)}”，不能改为“{self.label(to)}”"
                 raise Conflict(zh, f"the {self.name} is {source}; it cannot move to {to}")
-            if not system and not move.who(by, locked):
+            if not system and not move.allows(by, locked):
                 raise NotAllowed(*move.refusal)
             change = Change(locked, source, to, by, reason, at, request)
             fields = list(self.apply(change)) if self.apply else []

@@ -10,24 +10,12 @@ from django.shortcuts import render
 
 from linli.core.access import scope_for
 from linli.places.models import Town
-from linli.places.selectors import registry_figures, residents_per_committee
-
-
-def _town(request: HttpRequest) -> Town | None:
-    """The user's town; a superuser (no town of their own) picks one with ?town=ID."""
-    user: Any = request.user
-    if user.town_id:
-        return user.town  # type: ignore[no-any-return]
-    if user.is_superuser:
-        chosen = request.GET.get("town", "")
-        towns = Town.objects.all()
-        return (towns.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or towns.first()
-    return None
+from linli.places.selectors import registry_figures, residents_per_committee, user_town
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    town = _town(request)
+    town = user_town(request)
     context: dict[str, Any] = {"town": town}
     if town is not None and not scope_for(request.user).is_empty:
         figures = registry_figures(user=request.user, town=town)

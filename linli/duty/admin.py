@@ -6,10 +6,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.admin import ReadOnlyAdmin
+from linli.core.admin import GatedAdmin, ReadOnlyAdmin
 from linli.core.masking import shown
 from linli.duty.models import Claim, ClaimChange, Duty, Pairing, ReportInLink, Team, Volunteer
-from linli.places.admin import GatedAdmin
 
 
 @admin.register(Volunteer)

@@ -16,21 +16,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from linli.core.api import Id, errors, one_of
+from linli.core.api import Id, Pagination, errors, one_of
+from linli.core.http import context_user
 from linli.core.masking import shown
 from linli.core.workflow import transition
 from linli.duty import claims as claim_services
 from linli.duty import selectors, services
 from linli.duty.models import Claim, Duty, Pairing, Volunteer, active_q
 from linli.duty.suggest import DEFAULT_CAPACITY
-from linli.places.api import Pagination
 from linli.places.models import Building, Committee, Household, Resident
 
 router = Router(tags=["duty"])
-
-
-def _user(context: Any) -> Any:
-    return context["request"].user
 
 
 class VolunteerOut(Schema):
@@ -50,11 +46,11 @@ class VolunteerOut(Schema):
 
     @staticmethod
     def resolve_phone(obj: Volunteer, context: Any) -> str:
-        return shown(_user(context), "phone", obj.phone)
+        return shown(context_user(context), "phone", obj.phone)
 
     @staticmethod
     def resolve_id_number(obj: Volunteer, context: Any) -> str:
-        return shown(_user(context), "id_number", obj.id_number or "")
+        return shown(context_user(context), "id_number", obj.id_number or "")
 
     @staticmethod
     def resolve_team(obj: Volunteer) -> str | None:
@@ -246,7 +242,7 @@ def pairing_list(request: HttpRequest, history: bool = False) -> Any:
 )
 def pairing_create(request: HttpRequest, payload: PairingIn) -> Any:
     """Staff pair a volunteer of their scope with a special-care resident of their scope."""
-    if not getattr(request.user, "is_staff_role", False):
+    if not request.user.has_perm("duty.add_pairing"):
         raise HttpError(403, "只有工作人员可以安排结对 (staff only)")
     volunteer = Volunteer.objects.visible_to(request.user).filter(pk=payload.volunteer_id).first()
     resident = Resident.objects.visible_to(request.user).filter(pk=payload.resident_id).first()
@@ -277,9 +273,9 @@ def pairing_suggestions(
     ),
 ) -> Any:
     """An optimal set of new pairings for the committee (staff)."""
-    if not getattr(request.user, "is_staff_role", False):
-        raise HttpError(403, "只有工作人员可以查看结对建议 (staff only)")
     committee = Committee.objects.visible_to(request.user).filter(pk=committee_id).first()
     if committee is None:
         raise HttpError(404, "未找到 (not found)")
+    if not request.user.has_perm("duty.manage_committee", committee):
+        raise HttpError(403, "只有工作人员可以查看结对建议 (staff only)")
     return selectors.suggest_pairings(request.user, committee, capacity)

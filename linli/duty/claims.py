@@ -18,11 +18,11 @@ from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import Change, Conflict, Workflow, moves, transition
 from linli.duty.models import Claim, ClaimChange, Duty, Volunteer
+from linli.duty.rules import decides_claim, is_claimant
 from linli.duty.services import duty_assign
-from linli.places.models import Building, Committee, Household
+from linli.places.models import Building, Household
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
     from linli.accounts.models import User
@@ -39,13 +39,6 @@ def place_is_covered(place: Building | Household) -> bool:
     if isinstance(place, Building):
         return Duty.objects.active().filter(kind=Duty.Kind.BUILDING_LEADER, building=place).exists()
     return Duty.objects.active().filter(kind=Duty.Kind.NEIGHBOUR_KEEPER, household=place).exists()
-
-
-def may_decide(user: User | AnonymousUser | None, committee_id: int) -> bool:
-    """Committee or town staff whose scope holds the committee approve its claims."""
-    if user is None or not user.is_authenticated or not getattr(user, "is_staff_role", False):
-        return False
-    return Committee.objects.visible_to(user).filter(pk=committee_id).exists()
 
 
 @transaction.atomic
@@ -83,15 +76,6 @@ def claim_create(
         user=user, action=AuditEntry.Action.CREATE, target=claim, summary="claim", request=request
     )
     return claim
-
-
-def is_claimant(user: User | AnonymousUser | None, claim: Claim) -> bool:
-    """The volunteer who claimed (withdraws their own claim)."""
-    return user is not None and user.is_authenticated and claim.volunteer.user_id == user.pk
-
-
-def decides(user: User | AnonymousUser | None, claim: Claim) -> bool:
-    return may_decide(user, claim.committee_id)
 
 
 def _apply(change: Change[Claim]) -> list[str]:
@@ -153,13 +137,13 @@ CLAIM_WORKFLOW = Workflow(
         *moves(
             [S.PENDING],
             [S.APPROVED, S.REFUSED],
-            decides,
+            decides_claim,
             refusal=("只有居委工作人员可以审核认领", "committee staff decide claims"),
         ),
         *moves(
             [S.APPROVED],
             [S.ENDED],
-            decides,
+            decides_claim,
             refusal=("只有居委工作人员可以审核认领", "committee staff decide claims"),
         ),
         *moves(

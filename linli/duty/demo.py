@@ -21,10 +21,11 @@ from django.db.models import Count
 
 from linli.accounts.models import User
 from linli.core.audit import audit
+from linli.core.demo_logins import DemoLogin
 from linli.core.models import AuditEntry
 from linli.core.pinyin import initials
 from linli.duty.models import Claim, ClaimChange, Duty, Pairing, Team, Volunteer
-from linli.places.demo_logins import DemoLogin, demo_user
+from linli.places.demo_logins import demo_user
 from linli.places.models import Building, Committee, Resident, Town
 
 PARTY_SHARE = 0.022  # reported party members per resident (4,037 in the seed town)

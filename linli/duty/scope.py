@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from linli.accounts.rules import is_staff
 from linli.core.access import FieldAccess, Scope
 from linli.duty.models import Duty, Pairing, Volunteer, active_q
 
@@ -39,7 +40,7 @@ def duty_scope(user: User, scope: Scope) -> None:
             scope.add("household", [household_id])
         else:
             scope.add("building", [building_id])
-    if not granted or user.is_staff_role:
+    if not granted or is_staff(user):
         # Field access is per login, not per place: a staff login that also holds a duty keeps
         # its masked-and-audited reveal, or every number of its committee would show in full.
         return

@@ -8,7 +8,7 @@ Anything out of scope is a 404, the same as something that does not exist.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core import ratelimit
-from linli.core.access import scope_for
+from linli.core.http import int_param, user_of
 from linli.core.posters import posters_response
 from linli.core.validators import Problem
 from linli.core.workflow import NotAllowed, transition
@@ -32,30 +32,28 @@ from linli.duty.coverage import coverage
 from linli.duty.forms import AssignForm, ReportInForm, TeamForm
 from linli.duty.models import Claim, Duty, Pairing, ReportInLink, Volunteer, active_q
 from linli.duty.suggest import DEFAULT_CAPACITY
-from linli.places.models import Building, Committee, Compound, Household, Resident, Town
+from linli.places.models import Building, Committee, Compound, Household, Resident
+from linli.places.selectors import user_town_or_refuse
 
 if TYPE_CHECKING:
-    from linli.accounts.models import User
+    pass
 
 GAP_ROWS = 20
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the views using it are behind login_required)."""
-    return cast("User", request.user)
-
-
 def staff_committee(request: HttpRequest, pk: int) -> Committee:
-    """The committee, if the user is staff and it is in their scope; else a 404."""
-    if not getattr(request.user, "is_staff_role", False):
-        raise Http404
-    return get_object_or_404(Committee.objects.visible_to(request.user), pk=pk)
+    """The committee whose grid the user manages: out of scope a 404, in scope but not theirs
+    to manage (not staff) a 403."""
+    found = get_object_or_404(Committee.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("duty.manage_committee", found):
+        raise PermissionDenied
+    return found
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Staff: their committees with what awaits them. Volunteers go to their own page."""
-    if not _user(request).is_staff_role:
+    if not request.user.has_perm("places.list_committee"):
         return redirect("duty:mine")
     committees = Committee.objects.visible_to(request.user).annotate(
         volunteers_active=Count(
@@ -94,18 +92,18 @@ def claim(request: HttpRequest) -> HttpResponse:
         if request.POST.get("household"):
             place = get_object_or_404(
                 Household.objects.select_related("building__compound"),
-                pk=_int(request.POST["household"]),
+                pk=int_param(request.POST["household"]),
                 building__compound__committee_id=volunteer.committee_id,
             )
         else:
             place = get_object_or_404(
                 Building.objects.select_related("compound"),
-                pk=_int(request.POST.get("building")),
+                pk=int_param(request.POST.get("building")),
                 compound__committee_id=volunteer.committee_id,
             )
         try:
             claim_services.claim_create(
-                user=_user(request),
+                user=user_of(request),
                 volunteer=volunteer,
                 place=place,
                 request=request,
@@ -138,7 +136,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if to is None:
         return HttpResponse(_("未知操作 (unknown decision)"), status=400)
     try:
-        transition(found, to, by=_user(request), request=request)
+        transition(found, to, by=user_of(request), request=request)
         messages.success(request, _("已处理"))
         status = 200
     except NotAllowed:
@@ -166,14 +164,14 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject a report-in, stand a volunteer down, or bring them back (staff)."""
-    if not _user(request).is_staff_role:
-        raise Http404
     volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("duty.change_volunteer", volunteer):
+        raise PermissionDenied
     status = request.POST.get("status", "")
     if status not in Volunteer.Status.values:
         return HttpResponse(_("未知状态 (unknown status)"), status=400)
     try:
-        transition(volunteer, status, by=_user(request), request=request)
+        transition(volunteer, status, by=user_of(request), request=request)
         messages.success(request, _("已更新"))
     except Problem as exc:
         messages.error(request, str(exc))
@@ -204,9 +202,9 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def volunteer_team(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a volunteer in one of their committee's teams with a post, or make them its leader."""
-    if not _user(request).is_staff_role:
-        raise Http404
     found = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("duty.change_volunteer", found):
+        raise PermissionDenied
     form = TeamForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("无效的服务小组或岗位 (invalid team or post)"), status=400)
@@ -215,13 +213,13 @@ def volunteer_team(request: HttpRequest, pk: int) -> HttpResponse:
         team = None
         if data["function"]:
             team = services.team_ensure(
-                user=_user(request), committee=found.committee, function=data["function"]
+                user=user_of(request), committee=found.committee, function=data["function"]
             )
         services.volunteer_set_team(
-            user=_user(request), volunteer=found, team=team, post=data["post"]
+            user=user_of(request), volunteer=found, team=team, post=data["post"]
         )
         if team is not None and data["leader"]:
-            services.team_set_leader(user=_user(request), team=team, leader=found)
+            services.team_set_leader(user=user_of(request), team=team, leader=found)
         messages.success(request, _("已更新"))
     except Problem as exc:
         messages.error(request, str(exc))
@@ -241,7 +239,9 @@ def _place_from(request: HttpRequest, committee: Committee) -> Any:
     data = request.GET
     for param, model in PLACE_PARAMS:
         if data.get(param):
-            place = get_object_or_404(model.objects.visible_to(request.user), pk=_int(data[param]))
+            place = get_object_or_404(
+                model.objects.visible_to(request.user), pk=int_param(data[param])
+            )
             path = services.place_path(place)
             if path["committee_id"] != committee.pk:
                 raise Http404
@@ -278,14 +278,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if data["replace"] is not None:  # the duty changes hands: the old one ends, kept
                 services.duty_hand_over(
-                    user=_user(request),
+                    user=user_of(request),
                     duty=data["replace"],
                     to_volunteer=data["volunteer"],
                     request=request,
                 )
             else:
                 services.duty_assign(
-                    user=_user(request),
+                    user=user_of(request),
                     volunteer=data["volunteer"],
                     kind=data["kind"],
                     place=place,
@@ -303,11 +303,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def duty_end(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _user(request).is_staff_role:
-        raise Http404
     duty = get_object_or_404(Duty.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("duty.end_duty", duty):
+        raise PermissionDenied
     try:
-        services.duty_end(user=_user(request), duty=duty, request=request)
+        services.duty_end(user=user_of(request), duty=duty, request=request)
         messages.success(request, _("职责已结束（记录保留）"))
     except Problem as exc:
         messages.error(request, str(exc))
@@ -318,7 +318,7 @@ def duty_end(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """结对建议: an optimal set of new pairings; staff accept all or some."""
     found = staff_committee(request, pk)
-    capacity = min(max(_int(request.GET.get("capacity"), DEFAULT_CAPACITY), 1), 10)
+    capacity = min(max(int_param(request.GET.get("capacity"), DEFAULT_CAPACITY), 1), 10)
     if request.method == "POST":
         return _accept_suggestions(request, found, capacity)
     proposed = selectors.suggest_pairings(request.user, found, capacity)
@@ -331,10 +331,10 @@ def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: in
     # Both sides through the gate and of this committee, each read once for all the pairs.
     residents = Resident.objects.visible_to(request.user).filter(
         household__building__compound__committee=committee,
-        pk__in=[_int(r) for r, _v in pairs],
+        pk__in=[int_param(r) for r, _v in pairs],
     )
     helpers = Volunteer.objects.visible_to(request.user).filter(
-        committee=committee, pk__in=[_int(v) for _r, v in pairs]
+        committee=committee, pk__in=[int_param(v) for _r, v in pairs]
     )
     by_id = {r.pk: r for r in residents}
     helper_by_id = {v.pk: v for v in helpers}
@@ -345,8 +345,8 @@ def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: in
     )
     made, problems = 0, []
     for resident_id, volunteer_id in pairs:
-        resident = by_id.get(_int(resident_id))
-        helper = helper_by_id.get(_int(volunteer_id))
+        resident = by_id.get(int_param(resident_id))
+        helper = helper_by_id.get(int_param(volunteer_id))
         if resident is None or helper is None:
             problems.append(f"{resident_id}:{volunteer_id}")
             continue
@@ -355,7 +355,7 @@ def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: in
             continue
         try:
             services.pairing_create(
-                user=_user(request),
+                user=user_of(request),
                 volunteer=helper,
                 resident=resident,
                 source=Pairing.Source.SUGGESTION,
@@ -374,8 +374,8 @@ def _accept_suggestions(request: HttpRequest, committee: Committee, capacity: in
 @login_required
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """包干覆盖: the figures and each gap with the action that closes it."""
-    town = _town_for(request)
-    found = coverage(town=town, user=_user(request))
+    town = user_town_or_refuse(request)
+    found = coverage(town=town, user=user_of(request))
     gaps: dict[str, list[Any]] = {
         "committees": found.committees_without_second_secretary(GAP_ROWS),
         "buildings": found.buildings_without_leader(GAP_ROWS),
@@ -400,30 +400,10 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         "gaps": gaps,
         "counts": counts,
         "pending_buildings": pending,
-        "is_staff": _user(request).is_staff_role,
+        "is_staff": request.user.has_perm("places.list_committee"),
         "sources": Volunteer.Source,
     }
     return render(request, "duty/coverage.html", context)
-
-
-def _town_for(request: HttpRequest) -> Town:
-    """The town named by ?town=, else the user's own; a user with no scope is refused."""
-    if scope_for(request.user).is_empty:
-        raise PermissionDenied
-    name = request.GET.get("town", "").strip()
-    if name:
-        return get_object_or_404(Town, name=name)
-    town_id = getattr(request.user, "town_id", None)
-    if town_id is None:
-        raise Http404
-    return get_object_or_404(Town, pk=town_id)
-
-
-def _int(value: Any, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @login_required
@@ -431,7 +411,7 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's report-in poster (PDF with the QR code); `?renew=1` on POST retires it."""
     found = staff_committee(request, pk)
     renew = request.method == "POST" and request.POST.get("renew") == "1"
-    link = reportin.report_in_link(user=_user(request), committee=found, renew=renew)
+    link = reportin.report_in_link(user=user_of(request), committee=found, renew=renew)
     if renew:
         messages.success(request, _("已更换二维码，旧海报失效"))
         return redirect("duty:committee", pk=found.pk)

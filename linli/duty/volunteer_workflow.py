@@ -10,24 +10,13 @@ and withdraws their pending claims, in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from linli.core.workflow import Change, Workflow, moves, transition
-from linli.duty.claims import may_decide
 from linli.duty.models import Claim, Duty, Pairing, Volunteer, VolunteerChange
+from linli.duty.rules import manages_volunteer
 from linli.duty.services import duty_end, pairing_end
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from linli.accounts.models import User
-
 S = Volunteer.Status
-
-
-def manages(user: User | AnonymousUser | None, volunteer: Volunteer) -> bool:
-    """Staff who decide the claims of the volunteer's committee decide their status too."""
-    return may_decide(user, volunteer.committee_id)
 
 
 def _apply(change: Change[Volunteer]) -> Iterable[str]:
@@ -50,9 +39,9 @@ VOLUNTEER_WORKFLOW = Workflow(
     history=VolunteerChange,
     subject="volunteer",
     moves=[
-        *moves([S.APPLIED], [S.ACTIVE, S.STOOD_DOWN], manages, refusal=STAFF_ONLY),
-        *moves([S.ACTIVE], [S.STOOD_DOWN], manages, refusal=STAFF_ONLY),
-        *moves([S.STOOD_DOWN], [S.ACTIVE], manages, refusal=STAFF_ONLY),
+        *moves([S.APPLIED], [S.ACTIVE, S.STOOD_DOWN], manages_volunteer, refusal=STAFF_ONLY),
+        *moves([S.ACTIVE], [S.STOOD_DOWN], manages_volunteer, refusal=STAFF_ONLY),
+        *moves([S.STOOD_DOWN], [S.ACTIVE], manages_volunteer, refusal=STAFF_ONLY),
     ],
     apply=_apply,
 )

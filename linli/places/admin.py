@@ -3,17 +3,11 @@ ID and phone numbers are listed masked."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.admin import ReadOnlyAdmin
-from linli.core.audit import audit
+from linli.core.admin import AuditedAdmin, GatedAdmin, ReadOnlyAdmin
 from linli.core.masking import shown
-from linli.core.models import AuditEntry
 from linli.places.models import (
     Building,
     CareTag,
@@ -25,40 +19,6 @@ from linli.places.models import (
     Town,
     TransferRequest,
 )
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Writes made in the admin are audited like any other."""
-
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        action = AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE
-        audit(
-            user=request.user,
-            action=action,
-            target=obj,
-            summary=f"admin: {obj}"[:300],
-            request=request,
-        )  # type: ignore[arg-type]
-
-    def delete_model(self, request: Any, obj: Any) -> None:
-        audit(
-            user=request.user,
-            action=AuditEntry.Action.DELETE,
-            target=obj,
-            summary=f"admin: {obj}"[:300],
-            request=request,
-        )  # type: ignore[arg-type]
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-
-class GatedAdmin(AuditedAdmin):
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
 
 
 @admin.register(Town)

@@ -12,41 +12,26 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from linli.core.api import Id, errors, filtered
+from linli.core.api import Id, Pagination, errors, filtered
+from linli.core.filters import StrictFilterSet
+from linli.core.http import context_user
 from linli.core.masking import shown
 from linli.core.reports import build_report, report_kinds
 from linli.places import selectors
-from linli.places.filters import (
-    BuildingFilter,
-    CommitteeFilter,
-    CompoundFilter,
-    ResidentFilter,
-    StrictFilterSet,
-)
+from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.models import Building, Committee, Compound, Resident, Town
 
 router = Router(tags=["places"])
 
-MAX_LIMIT = 200
 
-
-class Pagination(LimitOffsetPagination):
-    """limit/offset; limit is at most 200 (larger values are cut to 200). With `counts=LEVEL`
-    the places of the page get their figures (residents, buildings, …) through the gate."""
-
-    class Input(Schema):
-        limit: int = Field(
-            50,
-            ge=1,
-            le=2**31 - 1,
-            description=f"每页条数，多于 {MAX_LIMIT} 按 {MAX_LIMIT} (more than {MAX_LIMIT} is cut)",
-        )
-        offset: int = Field(0, ge=0, le=2**31 - 1)
+class CountedPagination(Pagination):
+    """Pagination where, with `counts=LEVEL`, the places of the page get their figures
+    (residents, buildings, …) through the gate."""
 
     def __init__(self, counts: str | None = None, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_LIMIT, **kwargs)
+        super().__init__(**kwargs)
         self.counts = counts
 
     def paginate_queryset(
@@ -57,10 +42,6 @@ class Pagination(LimitOffsetPagination):
             items = list(page[self.items_attribute])
             page[self.items_attribute] = selectors.attach_counts(request.user, self.counts, items)
         return page
-
-
-def _user(context: Any) -> Any:
-    return context["request"].user
 
 
 class CommitteeOut(Schema):
@@ -115,11 +96,11 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Resident, context: Any) -> str:
-        return shown(_user(context), "id_number", obj.id_number or "")
+        return shown(context_user(context), "id_number", obj.id_number or "")
 
     @staticmethod
     def resolve_phone(obj: Resident, context: Any) -> str:
-        return shown(_user(context), "phone", obj.phone or "")
+        return shown(context_user(context), "phone", obj.phone or "")
 
     @staticmethod
     def resolve_care_tags(obj: Resident) -> list[str]:
@@ -170,7 +151,7 @@ def _filter(
 
 
 @router.get("/committees/", response=list[CommitteeOut], summary="居委 (committees)")
-@paginate(Pagination, counts="committee")
+@paginate(CountedPagination, counts="committee")
 def committee_list(request: HttpRequest, filters: Query[PlaceQuery]) -> Any:
     rows = selectors.committees_for(request.user)
     return _filter(request, CommitteeFilter, rows, filters)
@@ -187,7 +168,7 @@ def committee_detail(request: HttpRequest, committee_id: Id) -> Any:
     response={200: list[CompoundOut], **errors(400, 404)},
     summary="小区 (compounds)",
 )
-@paginate(Pagination, counts="compound")
+@paginate(CountedPagination, counts="compound")
 def compound_list(request: HttpRequest, filters: Query[CompoundQuery]) -> Any:
     rows = selectors.compounds_for(request.user)
     return _filter(request, CompoundFilter, rows, filters)
@@ -204,7 +185,7 @@ def compound_detail(request: HttpRequest, compound_id: Id) -> Any:
     response={200: list[BuildingOut], **errors(400, 404)},
     summary="楼栋 (buildings)",
 )
-@paginate(Pagination, counts="building")
+@paginate(CountedPagination, counts="building")
 def building_list(request: HttpRequest, filters: Query[BuildingQuery]) -> Any:
     rows = selectors.buildings_for(request.user)
     return _filter(request, BuildingFilter, rows, filters)

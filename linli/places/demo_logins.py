@@ -1,50 +1,13 @@
-"""Demo logins (示范账号): one per role, made by providers that apps register.
-
-`linli demo` calls every provider with the demo town and the demo password and prints the
-logins they return. This module provides town staff and committee staff; an app adds its own
-roles from its `AppConfig.ready()`:
-
-    from linli.places.demo_logins import DemoLogin, demo_user, register_demo_login_provider
-
-    def building_leader_logins(town, password):
-        user = demo_user(username="leader", password=password, role=..., town=town)
-        ...  # give the user a duty
-        return [DemoLogin("leader", "楼组长", "香樟苑 3号楼", "/duty/mine/")]
-
-    register_demo_login_provider(building_leader_logins)
-"""
+"""The staff's demo logins (town staff, two committees' staff) and `demo_user`, which any app's
+demo login provider uses to make or refresh a login (the registry of providers is
+linli/core/demo_logins.py; PlacesConfig.ready registers `staff_logins` first)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from linli.accounts.models import User
 from linli.accounts.services import user_create
+from linli.core.demo_logins import DemoLogin
 from linli.places.models import Committee, Town
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    role: str  # as a user would say it, in Chinese
-    sees: str  # what this login's scope covers
-    path: str = "/"  # where to start after signing in
-
-
-DemoLoginProvider = Callable[[Town, str], list[DemoLogin]]
-_providers: list[DemoLoginProvider] = []
-
-
-def register_demo_login_provider(provider: DemoLoginProvider) -> None:
-    """Add a provider of demo logins (called from an app's `AppConfig.ready()`)."""
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def unregister_demo_login_provider(provider: DemoLoginProvider) -> None:
-    if provider in _providers:
-        _providers.remove(provider)
 
 
 def demo_user(
@@ -81,12 +44,4 @@ def staff_logins(town: Town, password: str) -> list[DemoLogin]:
             committee=committee,
         )
         logins.append(DemoLogin(username, str(User.Role.COMMITTEE_STAFF.label), f"{name}居委"))
-    return logins
-
-
-def ensure_demo_logins(town: Town, password: str) -> list[DemoLogin]:
-    """Create or refresh every demo login: staff first, then the registered providers'."""
-    logins = staff_logins(town, password)
-    for provider in _providers:
-        logins.extend(provider(town, password))
     return logins

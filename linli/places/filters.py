@@ -17,33 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
+from linli.core.filters import CheckFilter, StrictFilterSet, parse_id
+from linli.core.http import viewer_of
 from linli.core.masking import field_access, mask_phone
 from linli.core.models import AuditEntry
 from linli.places import selectors
 from linli.places.models import Building, CareTag, Committee, Compound, Resident
 
-LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
-
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _DIGITS = re.compile(r"^\d+$")
 PHONE_TAIL = 4
 PHONE_WHOLE = 11
-
-
-def _user(request: HttpRequest | None) -> Any:
-    return getattr(request, "user", None) if request is not None else None
-
-
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value: Any) -> int | None:
-    """A row id from user input, or None when it is not one (never an error, never an overflow)."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
 
 
 def _param_id(request: HttpRequest | None, name: str) -> int | None:
@@ -54,13 +38,13 @@ def _param_id(request: HttpRequest | None, name: str) -> int | None:
 def _committees(request: HttpRequest | None) -> QuerySet[Committee]:
     if request is None:
         return Committee.objects.none()
-    return selectors.committees_for(_user(request))
+    return selectors.committees_for(viewer_of(request))
 
 
 def _compounds(request: HttpRequest | None) -> QuerySet[Compound]:
     if request is None:
         return Compound.objects.none()
-    qs = selectors.compounds_for(_user(request))
+    qs = selectors.compounds_for(viewer_of(request))
     committee = _param_id(request, "committee")
     return qs.filter(committee_id=committee) if committee else qs
 
@@ -69,7 +53,7 @@ def _buildings(request: HttpRequest | None) -> QuerySet[Building]:
     """Visible buildings, narrowed to the chosen compound or committee (keeps the select short)."""
     if request is None:
         return Building.objects.none()
-    qs = selectors.buildings_for(_user(request))
+    qs = selectors.buildings_for(viewer_of(request))
     compound, committee = _param_id(request, "compound"), _param_id(request, "committee")
     if compound:
         return qs.filter(compound_id=compound)
@@ -79,7 +63,7 @@ def _buildings(request: HttpRequest | None) -> QuerySet[Building]:
 def _care_tags(request: HttpRequest | None) -> QuerySet[CareTag]:
     if request is None:
         return CareTag.objects.none()
-    return selectors.care_tags_for(_user(request))
+    return selectors.care_tags_for(viewer_of(request))
 
 
 class BuildingChoiceField(forms.ModelChoiceField):
@@ -107,32 +91,6 @@ def _shorten_building_choices(form: forms.Form, request: HttpRequest | None) -> 
         ("", _("（先选择居委或小区）")),
         *((b.pk, field.label_from_instance(b)) for b in chosen),
     ]
-
-
-class CheckFilter(df.BooleanFilter):
-    """A checkbox: ticked ("on", "1", "true") filters, unticked does not."""
-
-    field_class = forms.BooleanField
-
-
-class StrictFilterSet(df.FilterSet):
-    """A FilterSet whose result is empty when a value is invalid (callers show the errors)."""
-
-    @property
-    def qs(self) -> QuerySet[Any]:
-        if self.is_bound and not self.form.is_valid():
-            return self.queryset.none()
-        return super().qs
-
-    def active_params(self) -> dict[str, str]:
-        """The filter values given, for the audit log of an export; a phone or ID number
-        typed into the search box is kept masked, as the audit log never holds one in full."""
-        data = self.data if self.is_bound else {}
-        return {
-            name: LONG_NUMBER.sub(lambda m: mask_phone(m.group()), str(data.get(name)))
-            for name in self.filters
-            if data.get(name)
-        }
 
 
 class CommitteeFilter(StrictFilterSet):
@@ -211,7 +169,7 @@ class ResidentFilter(StrictFilterSet):
         tails would spell out a masked number without the audited reveal. A whole number typed
         by a login that sees numbers masked is audited as the reveal it amounts to; a login
         that may not reveal at all matches on the tail only."""
-        user = _user(self.request)
+        user = viewer_of(self.request)
         access = field_access(user, "phone")
         if len(q) == PHONE_TAIL:
             return Q(phone__endswith=q)
@@ -220,7 +178,7 @@ class ResidentFilter(StrictFilterSet):
         if access is FieldAccess.REVEALABLE:
             found = list(queryset.filter(phone=q).values_list("pk", flat=True)[:50])
             audit(
-                user=user,
+                user=user,  # type: ignore[arg-type]  # REVEALABLE: a signed-in user
                 action=AuditEntry.Action.REVEAL,
                 summary="phone search",
                 detail={"field": "phone", "search": mask_phone(q), "residents": found},

@@ -8,8 +8,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.filters import parse_id
 from linli.places import selectors
-from linli.places.filters import parse_id
 from linli.places.models import Building, Household, Resident
 
 

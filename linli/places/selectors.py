@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from linli.core.access import scope_for
+from linli.core.http import int_param
 from linli.places.models import (
     Building,
     CareTag,
@@ -24,6 +28,7 @@ from linli.places.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     from linli.accounts.models import User
 
@@ -203,3 +208,35 @@ def residents_per_committee(*, user: Viewer, town: Town) -> list[tuple[str, int]
     committees = list(committees_for(user, town).values_list("pk", "name"))
     counts = place_counts(user, "committee", [pk for pk, _ in committees], only=("residents_n",))
     return [(name, counts[pk]["residents_n"]) for pk, name in committees]
+
+
+def user_town(request: HttpRequest) -> Town | None:
+    """The town a page is about, one rule for every page: a committee's staff → their
+    committee's town; anyone else with a town of their own (town staff, a volunteer) → it; a
+    superuser → the town chosen with `?town=<id>` (an older link's `?town=<name>` still works),
+    else their own, else the first town. None for a login with no town."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        towns = Town.objects.order_by("pk")
+        chosen = request.GET.get("town", "").strip()
+        if chosen:
+            found = towns.filter(pk=int_param(chosen)).first() or towns.filter(name=chosen).first()
+            if found is not None:
+                return found
+        return towns.filter(pk=user.town_id).first() or towns.first()
+    if user.committee_id is not None:
+        return Town.objects.filter(committees=user.committee_id).first()
+    return Town.objects.filter(pk=user.town_id).first() if user.town_id else None
+
+
+def user_town_or_refuse(request: HttpRequest) -> Town:
+    """`user_town` for a page of people's data: a login without scope is refused (403), one
+    without a town finds nothing (404)."""
+    if scope_for(request.user).is_empty:
+        raise PermissionDenied
+    town = user_town(request)
+    if town is None:
+        raise Http404
+    return town

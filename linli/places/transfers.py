@@ -16,10 +16,10 @@ from linli.accounts.models import User
 from linli.core.validators import Problem
 from linli.core.workflow import Change, Workflow, moves
 from linli.places.models import Resident, TransferRequest, TransferRequestChange
+from linli.places.rules import decides_transfers
 from linli.places.services import resident_move
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
 
 Applier = Callable[["User", TransferRequest, "HttpRequest | None"], None]
@@ -52,15 +52,6 @@ def transfers_hold(requests: Iterable[TransferRequest]) -> None:
     TransferRequest.objects.bulk_create(
         [r for key, r in fresh.items() if key not in pending], batch_size=500
     )
-
-
-def decides_transfers(user: User | AnonymousUser | None, transfer: TransferRequest) -> bool:
-    """Town staff of the transfer's town (only they see the queue)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if not (user.is_superuser or getattr(user, "role", "") == User.Role.TOWN_STAFF):
-        return False
-    return TransferRequest.objects.visible_to(user).filter(pk=transfer.pk).exists()
 
 
 def _apply(change: Change[TransferRequest]) -> list[str]:

@@ -28,21 +28,15 @@ from django_tables2 import RequestConfig
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
 from linli.core.export_jobs import Sheet, export_answer
+from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
 from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
 from linli.core.models import AuditEntry
 from linli.core.tables import paginate
 from linli.places import selectors, services
-from linli.places.filters import (
-    LONG_NUMBER,
-    BuildingFilter,
-    CommitteeFilter,
-    CompoundFilter,
-    ResidentFilter,
-    StrictFilterSet,
-    parse_id,
-)
+from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
 from linli.places.models import Building, Committee, Compound, Resident
+from linli.places.rules import reveals_numbers
 from linli.places.tables import (
     BuildingTable,
     CommitteeTable,
@@ -120,8 +114,8 @@ def _can_export_full(user: Any, spec: PlaceList) -> bool:
     """Full numbers in bulk are for staff (town, committee) whose scope may reveal them."""
     return (
         spec.sensitive
-        and getattr(user, "is_staff_role", False)
-        and any(field_access(user, f) >= FieldAccess.REVEALABLE for f in SENSITIVE_FIELDS)
+        and bool(user.has_perm("places.export_full_resident"))
+        and bool(reveals_numbers(user))
     )
 
 
@@ -211,7 +205,7 @@ def _resident_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    can_write = bool(getattr(user, "is_staff_role", False))
+    can_write = user.has_perm("places.change_resident", resident)
     history = [
         {
             "change": change,
@@ -265,7 +259,7 @@ def resident(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_resident(request: HttpRequest, pk: int) -> Resident:
     obj = selectors.resident_for(request.user, pk)
-    if not getattr(request.user, "is_staff_role", False):
+    if not request.user.has_perm("places.change_resident", obj):
         raise PermissionDenied(
             gettext("只有工作人员可以修改居民信息 (only staff may change residents)")
         )
@@ -357,7 +351,7 @@ def export_full(request: HttpRequest, kind: str) -> HttpResponseBase:
     """Staff export with full ID and phone numbers: a stated reason (in the body, never the
     URL), recorded with the row count. Volunteers never get one."""
     user = request.user
-    if not getattr(user, "is_staff_role", False):
+    if not user.has_perm("places.export_full_resident"):
         raise PermissionDenied(gettext("只有工作人员可以导出完整号码 (staff only)"))
     if len(_export_reason(request)) < 2:
         return _bad_request(gettext("请填写导出完整号码的理由 (state why the full numbers)"))

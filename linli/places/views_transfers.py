@@ -3,8 +3,6 @@ confirm or refuse each."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -17,16 +15,12 @@ from linli.core.validators import Problem
 from linli.core.workflow import transition
 from linli.places.models import TransferRequest
 
-if TYPE_CHECKING:
-    from linli.accounts.models import User
-
 
 def _town_transfers(request: HttpRequest) -> QuerySet[TransferRequest]:
     """Only town staff decide transfers; to anyone else the queue does not exist (404)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not (user.is_superuser or user.role == user.Role.TOWN_STAFF):
+    if not request.user.has_perm("places.view_transferrequest"):
         raise Http404
-    return TransferRequest.objects.visible_to(user).select_related(
+    return TransferRequest.objects.visible_to(request.user).select_related(
         "from_committee",
         "to_committee",
         "to_household__building__compound",

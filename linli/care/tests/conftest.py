@@ -74,7 +74,7 @@ def make_request(
         description="降压药",
         now=now,
         **kwargs,
-    ).request
+    ).help_request
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_twenty_concurrent_accepts_one_wins(grid_tx, mode):
         category="medicine",
         urgency="urgent",
         source="phone",
-    ).request
+    ).help_request
 
     def accept(i):
         user = User.objects.get(username=ACCEPTERS[i % len(ACCEPTERS)])
@@ -120,7 +120,7 @@ def test_the_same_idempotency_key_at_the_same_moment_creates_one_request(grid_tx
             urgency="today",
             source="phone",
             idempotency_key="same-key",
-        ).request.pk
+        ).help_request.pk
 
     results = run_together(6, create)
     assert len(set(results)) == 1 and isinstance(results[0], int), results

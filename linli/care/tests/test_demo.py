@@ -8,8 +8,8 @@ from linli.care import demo
 from linli.care.demo import build_demo_care
 from linli.care.models import HelpRequest, Visit
 from linli.care.workflow import HELP_REQUEST_WORKFLOW
+from linli.core.demo_logins import ensure_demo_logins
 from linli.places.demo import build_demo_town
-from linli.places.demo_logins import ensure_demo_logins
 
 pytestmark = pytest.mark.django_db
 

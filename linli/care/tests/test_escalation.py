@@ -57,7 +57,7 @@ def test_overdue_requests_climb_the_grid(grid, urgency, hours, level):
     now = T0 + dt.timedelta(hours=hours)
     assert escalation_level(hr, now) == level
     # The lists compute the same level in SQL.
-    assert selectors.requests_for(grid.users["town"], now).get(pk=hr.pk).escalation == level
+    assert selectors.help_requests_for(grid.users["town"], now).get(pk=hr.pk).escalation == level
 
 
 def test_closed_requests_do_not_escalate(grid):
@@ -67,7 +67,7 @@ def test_closed_requests_do_not_escalate(grid):
     assert escalation_level(HelpRequest.objects.get(pk=hr.pk), late) == E.TOWN  # accepted is open
     transition(hr, "done", by=grid.users["alice"], at=late)
     assert escalation_level(HelpRequest.objects.get(pk=hr.pk), late) == E.OWNER
-    assert selectors.requests_for(grid.users["town"], late).get(pk=hr.pk).escalation == E.OWNER
+    assert selectors.help_requests_for(grid.users["town"], late).get(pk=hr.pk).escalation == E.OWNER
 
 
 def test_each_level_lists_what_escalated_to_it(grid):

@@ -26,15 +26,15 @@ def test_a_visit_with_needs_creates_the_requests_in_the_same_step(grid):
         "need_found",
         grid.residents["zhang"],
     )
-    made = [c.request for c in recorded.requests]
+    made = [c.help_request for c in recorded.help_requests]
     assert [(r.category, r.urgency, r.source, r.status) for r in made] == [
         ("medicine", "today", "visit", "new"),
         ("supplies", "normal", "visit", "new"),
     ]
     assert all(r.visit == visit and r.household == grid.households["b1_101"] for r in made)
     assert all(
-        c.status_token and hash_token(c.status_token) == c.request.access_token_hash
-        for c in recorded.requests
+        c.status_token and hash_token(c.status_token) == c.help_request.access_token_hash
+        for c in recorded.help_requests
     )
     assert AuditEntry.objects.filter(target_type="care.visit", action="create").count() == 1
 
@@ -91,10 +91,14 @@ def test_a_double_tapped_visit_is_recorded_once(grid):
     second = visit_record(**kwargs)
     assert (first.created, second.created) == (True, False)
     assert second.visit == first.visit
-    assert [c.request for c in second.requests] == [c.request for c in first.requests]
+    assert [c.help_request for c in second.help_requests] == [
+        c.help_request for c in first.help_requests
+    ]
     # The second answer shows the same status link as the first.
-    assert [c.status_token for c in second.requests] == [c.status_token for c in first.requests]
-    assert len(first.requests[0].status_token) >= 43  # 256 bits
+    assert [c.status_token for c in second.help_requests] == [
+        c.status_token for c in first.help_requests
+    ]
+    assert len(first.help_requests[0].status_token) >= 43  # 256 bits
     assert Visit.objects.count() == 1
     assert HelpRequest.objects.count() == 1
 
@@ -117,7 +121,7 @@ def test_another_login_replaying_a_visit_token_gets_a_visit_of_its_own(grid):
     assert erins.created
     assert erins.visit != alices.visit
     assert erins.visit.household == grid.households["b2_201"]
-    assert erins.requests == []  # nothing of alice's visit, no status link of hers
+    assert erins.help_requests == []  # nothing of alice's visit, no status link of hers
     assert Visit.objects.count() == 2
 
 
@@ -134,7 +138,7 @@ def test_the_same_idempotency_key_returns_the_same_request(grid):
 
     first, second = create(), create()
     assert (first.created, second.created) == (True, False)
-    assert first.request == second.request
+    assert first.help_request == second.help_request
     assert first.status_token == second.status_token
     assert HelpRequest.objects.count() == 1
 
@@ -147,7 +151,7 @@ def test_the_household_is_derived_from_the_resident(grid):
         urgency="normal",
         source="staff",
     )
-    assert made.request.household == grid.households["b2_101"]
+    assert made.help_request.household == grid.households["b2_101"]
     with pytest.raises(Problem):
         help_request_create(
             user=grid.users["kaiwu"],

@@ -143,7 +143,9 @@ def test_neighbour_keeper_takes_on_and_finishes_but_may_not_cancel(grid):
 
 def test_a_request_owned_by_someone_else_cannot_be_taken_by_a_keeper(grid):
     hr = make_request(grid, "zhao")
-    help_request_assign(request=hr, user=grid.users["kaiwu"], volunteer=grid.volunteers["frank"])
+    help_request_assign(
+        help_request=hr, user=grid.users["kaiwu"], volunteer=grid.volunteers["frank"]
+    )
     with pytest.raises(NotAllowed):
         transition(hr, "accepted", by=grid.users["erin"])
     transition(hr, "accepted", by=grid.users["frank"])
@@ -152,7 +154,7 @@ def test_a_request_owned_by_someone_else_cannot_be_taken_by_a_keeper(grid):
 
 def test_team_members_work_a_request_their_team_owns(grid):
     hr = make_request(grid, "li")
-    help_request_assign(request=hr, user=grid.users["alice"], team=grid.team)
+    help_request_assign(help_request=hr, user=grid.users["alice"], team=grid.team)
     transition(hr, "accepted", by=grid.users["frank"])
     transition(hr, "done", by=grid.users["frank"])
     found = HelpRequest.objects.get(pk=hr.pk)
@@ -172,10 +174,14 @@ def test_paired_volunteer_takes_on_their_residents_request(grid):
 def test_assigning_is_for_leaders_and_within_the_committee(grid):
     hr = make_request(grid, "zhao")
     with pytest.raises(NotAllowed):
-        help_request_assign(request=hr, user=grid.users["erin"], volunteer=grid.volunteers["erin"])
+        help_request_assign(
+            help_request=hr, user=grid.users["erin"], volunteer=grid.volunteers["erin"]
+        )
     with pytest.raises(Problem):  # dave volunteers for 丽水
-        help_request_assign(request=hr, user=grid.users["kaiwu"], volunteer=grid.volunteers["dave"])
-    help_request_assign(request=hr, user=grid.users["bob"], volunteer=grid.volunteers["erin"])
+        help_request_assign(
+            help_request=hr, user=grid.users["kaiwu"], volunteer=grid.volunteers["dave"]
+        )
+    help_request_assign(help_request=hr, user=grid.users["bob"], volunteer=grid.volunteers["erin"])
     assert hr.transitions.filter(reason="艾琳").exists()
 
 
@@ -183,7 +189,7 @@ def test_closed_requests_cannot_be_assigned(grid):
     hr = make_request(grid)
     transition(hr, "cancelled", by=grid.users["kaiwu"])
     with pytest.raises(Problem):
-        help_request_assign(request=hr, user=grid.users["kaiwu"], team=grid.team)
+        help_request_assign(help_request=hr, user=grid.users["kaiwu"], team=grid.team)
 
 
 def test_the_table_lets_each_move_be_made_by_the_right_people_only(grid):

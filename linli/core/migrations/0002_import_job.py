@@ -9,7 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0001_initial'),
-        ('places', '0002_builtin_care_tags'),
+        migrations.swappable_dependency(settings.LINLI_TOWN_MODEL),
+        migrations.swappable_dependency(settings.LINLI_COMMITTEE_MODEL),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -27,8 +28,8 @@ class Migration(migrations.Migration):
                 ('result', models.JSONField(blank=True, default=dict)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('committee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='places.committee')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.town')),
+                ('committee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.LINLI_COMMITTEE_MODEL)),
+                ('town', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.LINLI_TOWN_MODEL)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={

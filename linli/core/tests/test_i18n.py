@@ -49,14 +49,14 @@ def grid(scenario) -> Scenario:
     s.team = Team.objects.create(  # type: ignore[attr-defined]
         town=s.town, committee=s.kaiwu, function=Team.Function.MEDICINE
     )
-    s.request = help_request_create(  # type: ignore[attr-defined]
+    s.help_request = help_request_create(  # type: ignore[attr-defined]
         user=s.users["kaiwu"],
         resident=s.residents["zhang"],
         category=HelpRequest.Category.MEDICINE,
         urgency=HelpRequest.Urgency.URGENT,
         source=HelpRequest.Source.STAFF,
         description="降压药",
-    ).request
+    ).help_request
     return s
 
 
@@ -116,7 +116,7 @@ def get_english(client: Client, url: str) -> str:
 
 def staff_pages(s: Scenario) -> list[tuple[str, list[str]]]:
     """(url, English words the page must show) for committee staff of 新凯五村."""
-    hr = s.request  # type: ignore[attr-defined]
+    hr = s.help_request  # type: ignore[attr-defined]
     return [
         (reverse("home"), ["Home", "Registry overview", "Residents per committee"]),
         (reverse("places:committees"), ["Committees", "Households", "Special care"]),
@@ -260,7 +260,7 @@ def test_public_pages_for_residents_and_volunteers_are_in_english(grid):
 
 def test_messages_after_an_action_are_in_english(grid):
     client = english_client_for(grid, "kaiwu")
-    hr = grid.request  # type: ignore[attr-defined]
+    hr = grid.help_request  # type: ignore[attr-defined]
     response = client.post(
         reverse("care:transition", args=[hr.pk]), {"to": "accepted"}, follow=True
     )

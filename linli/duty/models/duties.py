@@ -3,7 +3,7 @@ history."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.access import ScopedQuerySet, scope_for
+from linli.accounts.rules import is_staff
+from linli.core.access import ScopedQuerySet
 from linli.core.models import TransitionRecord
 from linli.duty.models.volunteers import HeldQuerySet, Volunteer, own_volunteer
 
@@ -129,19 +130,12 @@ class ClaimQuerySet(ScopedQuerySet["Claim"]):
 
     scope_paths = {"town": "town_id", "committee": "committee_id"}
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        scope = scope_for(user)
-        if scope.all_towns:
-            return self.all()
-        condition = own_volunteer(user)
+    def scope_paths_for(self, user: User | AnonymousUser) -> dict[str, str]:
         # Committee-level scope counts only for staff: a second secretary is not an approver.
-        if getattr(user, "is_staff_role", False):
-            for level in ("town", "committee"):
-                if scope.ids[level]:
-                    condition |= Q(**{f"{self.scope_paths[level]}__in": sorted(scope.ids[level])})
-        return self.filter(condition)
+        return self.scope_paths if is_staff(user) else {}
+
+    def also_visible_to(self, user: User | AnonymousUser) -> Q:
+        return own_volunteer(user)
 
 
 class Claim(models.Model):

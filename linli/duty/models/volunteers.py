@@ -49,10 +49,8 @@ class HeldQuerySet(ScopedQuerySet[_Held]):
     """What a volunteer holds for a time (duties, pairings): visible with its place, and to the
     volunteer who holds it."""
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Self:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(scope_condition(self.scope_paths, user) | own_volunteer(user))
+    def also_visible_to(self, user: User | AnonymousUser) -> Q:
+        return own_volunteer(user)
 
     def active(self) -> Self:
         return self.filter(active_q())
@@ -64,11 +62,9 @@ class VolunteerQuerySet(ScopedQuerySet["Volunteer"]):
 
     scope_paths = {"town": "town_id", "committee": "committee_id"}
 
-    def visible_to(self, user: User | AnonymousUser | None) -> Self:
+    def also_visible_to(self, user: User | AnonymousUser) -> Q:
         scope = scope_for(user)
-        if scope.all_towns:
-            return self.all()
-        condition = scope_condition(self.scope_paths, user)
+        condition = Q(user_id=user.pk)
         place_duties = Q(pk__in=[])
         if scope.ids["compound"]:
             place_duties |= Q(compound_id__in=sorted(scope.ids["compound"]))
@@ -79,9 +75,7 @@ class VolunteerQuerySet(ScopedQuerySet["Volunteer"]):
             duty_model = apps.get_model("duty", "Duty")
             answering = duty_model.objects.filter(active_q()).filter(place_duties)
             condition |= Q(pk__in=answering.values("volunteer_id"))
-        if user is not None and user.is_authenticated:
-            condition |= Q(user_id=user.pk)
-        return self.filter(condition)
+        return condition
 
 
 class Volunteer(models.Model):

@@ -14,15 +14,15 @@ from stdnum import numdb
 from stdnum.cn.ric import calc_check_digit
 
 from linli.accounts.models import User
-from linli.core.validators import normalise_phone, parse_id_number
-from linli.places import demo_data
-from linli.places.demo import TAG, TownPlan, build_demo_town, plan_town
-from linli.places.demo_logins import (
+from linli.core.demo_logins import (
     DemoLogin,
-    demo_user,
     register_demo_login_provider,
     unregister_demo_login_provider,
 )
+from linli.core.validators import normalise_phone, parse_id_number
+from linli.places import demo_data
+from linli.places.demo import TAG, TownPlan, build_demo_town, plan_town
+from linli.places.demo_logins import demo_user
 from linli.places.models import Building, Committee, Compound, Household, Resident, Town
 
 AS_OF = dt.date(2022, 4, 1)
@@ -278,8 +278,8 @@ def test_serving_collects_static_files_and_runs_the_server_and_a_worker(
             return None
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr("linli.core.management.commands.demo.call_command", fake)
-    monkeypatch.setattr("linli.core.management.commands.demo.Popen", FakeWorker)
+    monkeypatch.setattr("linli.places.management.commands.demo.call_command", fake)
+    monkeypatch.setattr("linli.places.management.commands.demo.Popen", FakeWorker)
     FakeWorker.started = []
     run_demo("--serve", "--addr", "127.0.0.1:8123")
     assert calls == [("collectstatic", (), None), ("runserver", ("127.0.0.1:8123",), False)]

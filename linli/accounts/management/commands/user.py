@@ -4,66 +4,30 @@
     linli user add USERNAME --password P --volunteer PHONE [--town NAME]
     linli user list [--town NAME]
 
-Each role names the places it needs in `ROLE_PLACES`: a function that reads the options and
-returns the keyword arguments `user_create` takes (town, committee). A new role adds its
-options in `add_role_options` and an entry in `ROLE_PLACES` (the duty app: `--role volunteer
---volunteer PHONE`).
+Each role names the places it needs through `linli.accounts.roles.register_login_role`, from the
+app that owns them (places: town and committee staff; the duty app: `--role volunteer
+--volunteer PHONE`). A new role adds its options in `add_role_options` and registers itself.
 """
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from linli.accounts.models import User
+from linli.accounts.roles import login_roles
 from linli.accounts.services import user_create
-from linli.duty.logins import link_volunteer_login, volunteer_places
-from linli.places.models import Committee, Town
 
 
-def _town(name: str | None) -> Town:
-    if not name:
-        raise CommandError("需要 --town 镇/街道名称 (--town NAME is required for this role)")
-    town = Town.objects.filter(name=name).first()
+def _town(name: str) -> Any:
+    town_model = User._meta.get_field("town").related_model
+    town = town_model._default_manager.filter(name=name).first()  # type: ignore[union-attr]
     if town is None:
         raise CommandError(f"找不到镇/街道 {name!r} (no such town)")
     return town
-
-
-def _town_staff_places(options: dict[str, Any]) -> dict[str, Any]:
-    if options.get("committee"):
-        raise CommandError("镇/街道工作人员不属于居委 (town staff take no --committee)")
-    return {"town": _town(options.get("town"))}
-
-
-def _committee_staff_places(options: dict[str, Any]) -> dict[str, Any]:
-    name = options.get("committee")
-    if not name:
-        raise CommandError(
-            "居委工作人员需要 --committee 居委名称 (committee staff need --committee)"
-        )
-    committees = Committee.objects.filter(name=name).select_related("town")
-    if options.get("town"):
-        committees = committees.filter(town=_town(options["town"]))
-    found = list(committees[:2])
-    if not found:
-        raise CommandError(f"找不到居委 {name!r} (no such committee)")
-    if len(found) > 1:
-        raise CommandError(
-            f"多个镇/街道都有居委 {name!r}，请加 --town (several towns have it; add --town)"
-        )
-    return {"town": found[0].town, "committee": found[0]}
-
-
-ROLE_PLACES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    User.Role.TOWN_STAFF: _town_staff_places,
-    User.Role.COMMITTEE_STAFF: _committee_staff_places,
-    User.Role.VOLUNTEER: volunteer_places,
-}
 
 
 def add_role_options(parser: CommandParser) -> None:
@@ -82,7 +46,7 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="新增账号 (create a login)")
         add.add_argument("username")
         add.add_argument("--password", help="密码；省略则提示输入 (prompted for when omitted)")
-        add.add_argument("--role", help=" | ".join(ROLE_PLACES))
+        add.add_argument("--role", help=" | ".join(login_roles()))
         add_role_options(add)
         listing = sub.add_parser("list", help="列出账号 (list logins)")
         listing.add_argument("--town", help="只列此镇/街道 (only this town)")
@@ -97,11 +61,12 @@ class Command(BaseCommand):
         role = options["role"] or (User.Role.VOLUNTEER if options.get("volunteer") else "")
         if not role:
             raise CommandError("需要 --role 或 --volunteer (--role or --volunteer is required)")
-        if role not in ROLE_PLACES:
-            raise CommandError(f"未知的角色 {role!r} (unknown role; use {' | '.join(ROLE_PLACES)})")
+        roles = login_roles()
+        if role not in roles:
+            raise CommandError(f"未知的角色 {role!r} (unknown role; use {' | '.join(roles)})")
         if User.objects.filter(username=options["username"]).exists():
             raise CommandError(f"账号 {options['username']!r} 已存在 (user already exists)")
-        places = ROLE_PLACES[role](options)
+        places = roles[role].places(options)
         password = options["password"] or getpass.getpass("密码 (password): ")
         if not password:
             raise CommandError("密码不能为空 (the password must not be empty)")
@@ -110,8 +75,9 @@ class Command(BaseCommand):
                 user = user_create(
                     username=options["username"], password=password, role=role, **places
                 )
-                if role == User.Role.VOLUNTEER:
-                    link_volunteer_login(options, user)
+                link = roles[role].link
+                if link is not None:
+                    link(options, user)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         where = user.committee.name if user.committee else user.town.name if user.town else ""

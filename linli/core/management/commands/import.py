@@ -16,6 +16,9 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.imports import get_importer, import_scope, run_import
@@ -71,8 +74,6 @@ class Command(BaseCommand):
                 gc.enable()
 
     def import_file(self, options: dict[str, Any]) -> None:
-        from linli.places.models import Committee
-
         try:
             cls = get_importer(options["kind"])
         except Problem as exc:
@@ -110,7 +111,8 @@ class Command(BaseCommand):
                     f"账号{user.username}只能导入{committee.name}的数据 "
                     f"(the login may import only into its own committee)"
                 )
-            committee = Committee.objects.filter(town_id=town.pk, name=options["committee"]).first()
+            committees = apps.get_model(settings.LINLI_COMMITTEE_MODEL)._default_manager
+            committee = committees.filter(town_id=town.pk, name=options["committee"]).first()
             if committee is None:
                 raise CommandError(f"找不到居委 {options['committee']!r} (no such committee)")
 
@@ -135,11 +137,9 @@ class Command(BaseCommand):
 
     def _scope(self, options: dict[str, Any]) -> tuple[User | None, Committee | None]:
         """With --user, the login's scope exactly as the upload page derives it."""
-        from linli.accounts.models import User
-
         if not options["user"]:
             return None, None
-        logins = User.objects.select_related("town", "committee")
+        logins = get_user_model()._default_manager.select_related("town", "committee")
         found = logins.filter(username=options["user"]).first()
         if found is None or not found.is_active:
             raise CommandError(f"找不到账号 {options['user']!r} (no such user)")
@@ -157,9 +157,8 @@ class Command(BaseCommand):
         return town
 
     def _town(self, options: dict[str, Any], may_create: bool) -> Town:
-        from linli.places.models import Town
-
-        town = Town.objects.filter(name=options["town"]).first()
+        town_model = apps.get_model(settings.LINLI_TOWN_MODEL)
+        town = town_model._default_manager.filter(name=options["town"]).first()
         if town is not None:
             return town
         if not options["create_town"]:
@@ -175,4 +174,4 @@ class Command(BaseCommand):
             raise CommandError(
                 f"导入{options['kind']}不能新建镇/街道 (--create-town is for places only)"
             )
-        return Town(name=options["town"])
+        return town_model(name=options["town"])

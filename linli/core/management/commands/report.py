@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.export import write_xlsx
 from linli.core.reports import FORMATS, as_json, as_text, build_report, report_kinds, xlsx_layout
-from linli.places.models import Town
 
 
 class Command(BaseCommand):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             )
         if fmt == "xlsx" and not Path(output).resolve().parent.is_dir():
             raise CommandError(f"无法写入 {output} (cannot write the file: no such folder)")
-        town = Town.objects.filter(name=options["town"]).first()
+        towns = apps.get_model(settings.LINLI_TOWN_MODEL)._default_manager
+        town = towns.filter(name=options["town"]).first()
         if town is None:
             raise CommandError(f"找不到镇/街道 {options['town']!r} (no such town)")
         figures = build_report(kind, town=town)

@@ -5,7 +5,7 @@
 Writes a random secret key to var/secret_key on the first run when none is configured (and
 uses it afterwards; the settings read it too), migrates the database when needed, builds the
 demo town 泗泾镇 when the database holds no town, creates or refreshes the demo logins (see
-linli/places/demo_logins.py) and prints them. `--serve` runs the server and, beside it, a
+linli/core/demo_logins.py) and prints them. `--serve` runs the server and, beside it, a
 worker for the queued tasks (`linli worker`, a child process stopped when the server stops).
 `--reset` starts from an empty database: the SQLite file is deleted, any other database is
 flushed (all its tables emptied).
@@ -29,10 +29,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from linli.core.demo_logins import DemoLogin, ensure_demo_logins
 from linli.core.secret_key import configured_key, local_key
 from linli.places import demo_data
 from linli.places.demo import build_demo_town
-from linli.places.demo_logins import DemoLogin, ensure_demo_logins
 from linli.places.models import Building, Committee, Household, Resident, Town
 
 DEMO_PASSWORD = "linli-demo"  # noqa: S105 (printed by the command; demo only)

@@ -1,0 +1,54 @@
+"""What every app's FilterSets share: ids from user input, a checkbox filter, and a FilterSet
+that shows nothing (and says why) when a value is invalid."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import django_filters as df
+from django import forms
+from django.db.models import QuerySet
+
+from linli.core.masking import mask_phone
+
+# A phone or ID number typed into a search box or a reason (kept masked in the audit log).
+LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: Any) -> int | None:
+    """A row id from user input, or None when it is not one (never an error, never an overflow)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+class CheckFilter(df.BooleanFilter):
+    """A checkbox: ticked ("on", "1", "true") filters, unticked does not."""
+
+    field_class = forms.BooleanField
+
+
+class StrictFilterSet(df.FilterSet):
+    """A FilterSet whose result is empty when a value is invalid (callers show the errors)."""
+
+    @property
+    def qs(self) -> QuerySet[Any]:
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def active_params(self) -> dict[str, str]:
+        """The filter values given, for the audit log of an export; a phone or ID number
+        typed into the search box is kept masked, as the audit log never holds one in full."""
+        data = self.data if self.is_bound else {}
+        return {
+            name: LONG_NUMBER.sub(lambda m: mask_phone(m.group()), str(data.get(name)))
+            for name in self.filters
+            if data.get(name)
+        }

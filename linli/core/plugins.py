@@ -1,0 +1,41 @@
+"""Where apps plug their pages and their API into the project.
+
+Each app registers, from its `AppConfig.ready()`, its URL module under a prefix and its API
+router; `linli/urls.py` and `linli/api.py` read them, so neither lists the apps:
+
+    register_urls("duty/", "linli.duty.urls")
+    register_api_router("/", "linli.duty.api.router")
+
+Both take dotted paths, loaded when the URLs or the API are first built, so `ready()` (run at
+the start of every command) imports neither views nor schemas. Registration order is
+INSTALLED_APPS order; it is the order of the API's paths in its schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.module_loading import import_string
+
+_urls: dict[str, str] = {}  # prefix → URL module
+_routers: dict[str, str] = {}  # router's dotted path → prefix
+
+
+def register_urls(prefix: str, module: str) -> None:
+    """Serve the URL module `module` (with its `app_name`) under `prefix` ("duty/")."""
+    _urls[prefix] = module
+
+
+def register_api_router(prefix: str, router: str) -> None:
+    """Mount the django-ninja router at the dotted path `router` under /api/v1/`prefix`."""
+    _routers[router] = prefix
+
+
+def url_modules() -> list[tuple[str, str]]:
+    """(prefix, URL module) in registration order."""
+    return list(_urls.items())
+
+
+def api_routers() -> list[tuple[str, Any]]:
+    """(prefix, router) in registration order, the routers imported."""
+    return [(prefix, import_string(path)) for path, prefix in _routers.items()]
