@@ -189,8 +189,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LINLI_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 LINLI_IMPORT_MAX_ROWS = 500_000
 
-# Background work (imports) is queued in the database; `linli worker` runs it (docs/operations.md).
+# Background work (imports, large exports) is queued in the database; `linli worker` runs it
+# (docs/operations.md). An export of more rows than this is made by a worker, not the request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LINLI_EXPORT_NOW_ROWS = int(env("LINLI_EXPORT_NOW_ROWS", "2000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

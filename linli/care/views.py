@@ -7,7 +7,6 @@ longer allows (somebody else was quicker) is a 409 with the reason on the page.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,11 +28,9 @@ from linli.care import selectors, services, workflow
 from linli.care.filters import HelpRequestFilter
 from linli.care.forms import AssignForm, HelpRequestForm, TransitionForm, new_form_token
 from linli.care.models import HelpRequest
-from linli.core.audit import audit
-from linli.core.export import write_xlsx
+from linli.core.export_jobs import Sheet, export_answer
 from linli.core.http import int_param, user_of
 from linli.core.masking import shown
-from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed
 from linli.duty.models import Team, Volunteer
@@ -43,7 +40,6 @@ if TYPE_CHECKING:
     pass
 
 PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -223,7 +219,13 @@ EXPORT_HEADERS = [
 @login_required
 @require_GET
 def export(request: HttpRequest, kind: str) -> HttpResponseBase:
-    """A queue as xlsx, filtered as on the page; phone numbers as the user may see them."""
+    """A queue as xlsx, filtered as on the page; phone numbers as the user may see them. A
+    large queue is made by a worker (linli.core.export_jobs)."""
+    return export_answer(request, export_sheet, kind)
+
+
+def export_sheet(request: HttpRequest, kind: str) -> Sheet | HttpResponse:
+    """A queue's download; a worker calls it again with the request rebuilt for a large one."""
     queue, filterset = _filtered(request, kind, int_param(request.GET.get("pk")) or None)
     if filterset.is_bound and not filterset.is_valid():
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
@@ -232,11 +234,9 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
         )
     user = request.user
     levels = dict(HelpRequest.Escalation.choices)
-    count = [0]
 
     def rows() -> Any:
         for r in filterset.qs.iterator(chunk_size=500):
-            count[0] += 1
             building = r.household.building
             yield [
                 r.pk,
@@ -257,25 +257,16 @@ def export(request: HttpRequest, kind: str) -> HttpResponseBase:
                 r.cannot_do_reason,
             ]
 
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    headers = [_(h) for h in EXPORT_HEADERS]
-    write_xlsx(out, headers, rows(), sheet_title=str(queue.title))
-    out.seek(0)
-    audit(
-        user=user_of(request),
-        action=AuditEntry.Action.EXPORT,
-        summary=f"help requests {kind} ({count[0]})",
-        detail={
-            "list": f"care:{kind}",
-            "pk": queue.pk,
-            "filters": filterset.active_params(),
-            "rows": count[0],
-        },
-        request=request,
-    )
     stem = pgettext("filename", "诉求")
-    filename = f"{stem}-{kind}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    return Sheet(
+        title=str(queue.title),
+        file_name=f"{stem}-{kind}-{timezone.localdate():%Y%m%d}.xlsx",
+        headers=[_(h) for h in EXPORT_HEADERS],
+        rows=rows(),
+        total=filterset.qs.count(),
+        summary=f"help requests {kind}",
+        detail={"list": f"care:{kind}", "pk": queue.pk, "filters": filterset.active_params()},
+    )
 
 
 def _visible_help_request(request: HttpRequest, pk: int) -> HelpRequest:

@@ -23,4 +23,5 @@ class CoreConfig(AppConfig):
         from linli.core.plugins import register_urls
 
         register_urls("audit/", "linli.core.urls")
+        register_urls("exports/", "linli.core.export_urls")
         register_nav("core:audit_log", _("审计日志"), audience=reads_audit_log, order=50)

@@ -1,19 +1,18 @@
-"""Imports through the upload page: store the file, preview it (a dry run), import it on confirm.
+"""Imports through the upload page: store the file, check it (a dry run: the preview), import it
+on confirm. Both the check and the import are tasks (django-tasks) a worker (`linli worker`)
+runs, while the page shows their progress (`linli.core.progress`).
 
-Confirming enqueues `job_run`, a task (django-tasks): a worker (`linli worker`) imports the
-file, and the page polls its progress. A task may run twice (a worker killed mid-way runs it
-again when it restarts: linli/core/management/commands/worker.py), so a job lands once: the
-import's transaction locks the job's row and checks its status before writing, and marks it done
-in the same transaction. Progress goes to a small file beside the upload, not to the database:
-the import holds the write transaction (SQLite allows one writer); the upload, the progress and
-the rejects are files under MEDIA_ROOT, which every worker and web process must share.
+Uploading enqueues `job_check`, confirming the preview enqueues `job_run`. A task may run twice
+(a worker killed mid-way runs it again when it restarts: linli/core/management/commands/
+worker.py), so each completes once: the check records its preview only on a job still being
+checked, and the import's transaction locks the job's row and checks its status before writing,
+and marks it done in the same transaction. The upload, the progress and the rejects are files
+under MEDIA_ROOT, which every worker and web process must share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -26,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
+from linli.core import progress
 from linli.core.imports import ImportResult, get_importer, import_scope, run_import
 from linli.core.models import ImportJob
 from linli.core.validators import Problem
@@ -53,12 +53,12 @@ def rejects_path(job: ImportJob) -> Path:
     return job_dir() / f"{Path(job.stored_file).stem}-rejects.xlsx"
 
 
-def _progress_path(job_id: int) -> Path:
-    return job_dir() / f"job-{job_id}.progress"
+def _progress_key(job_id: int) -> str:
+    return f"import-{job_id}"
 
 
 def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bool) -> ImportJob:
-    """Store an uploaded file and preview it (a dry run); nothing is imported yet."""
+    """Store an uploaded file and queue its check (`job_check`: the preview, a dry run)."""
     get_importer(kind)
     committee = import_scope(user)  # also refuses a login without a town
     name = Path(upload.name or "upload").name
@@ -75,23 +75,55 @@ def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bo
     with (job_dir() / stored).open("wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    job = ImportJob.objects.create(
-        town_id=cast(int, user.town_id),
-        user=user,
-        committee=committee,
-        kind=kind,
-        file_name=name[:200],
-        stored_file=stored,
-        skip_bad_rows=skip_bad_rows,
-    )
-    result = _run(job, dry_run=True)
-    job.preview = result.as_dict(limit=KEEP_ERRORS)
-    if result.file_problem:
-        job.status = ImportJob.Status.FAILED
-        job.result = job.preview
-        upload_path(job).unlink(missing_ok=True)
-    job.save(update_fields=["preview", "status", "result"])
+    with transaction.atomic():  # a job being checked always has its task
+        job = ImportJob.objects.create(
+            town_id=cast(int, user.town_id),
+            user=user,
+            committee=committee,
+            kind=kind,
+            file_name=name[:200],
+            stored_file=stored,
+            skip_bad_rows=skip_bad_rows,
+            status=ImportJob.Status.CHECKING,
+        )
+        job_check.enqueue(job.pk)
+    job.refresh_from_db()  # tests run tasks at once, in enqueue()
     return job
+
+
+@task(takes_context=True)
+def job_check(context: TaskContext, job_id: int) -> str:
+    """Check an uploaded file (a dry run) and record its preview; a second run of a job already
+    checked does nothing. A file that killed its worker MAX_ATTEMPTS times is given up."""
+    job = ImportJob.objects.select_related("town", "user", "committee").get(pk=job_id)
+    if job.status != ImportJob.Status.CHECKING:
+        return str(job.status)
+    if context.attempt > MAX_ATTEMPTS:
+        text = "检查多次中断，请拆分文件后重新上传 (the check was cut off 3 times: split the file)"
+        return _checked(job, _failure(job, text))
+    try:
+        preview = _run(job, dry_run=True).as_dict(limit=KEEP_ERRORS)
+    except Exception as exc:  # the page says why; the task's traceback is kept for the admin
+        _checked(job, _failure(job, f"检查时出错 (the check failed: {type(exc).__name__})"))
+        raise
+    return _checked(job, preview)
+
+
+def _checked(job: ImportJob, preview: dict[str, Any]) -> str:
+    """Record a check's preview on a job still being checked; a file that cannot be imported
+    ends the job (and its upload is deleted)."""
+    failed = bool(preview.get("file_problem"))
+    status = ImportJob.Status.FAILED if failed else ImportJob.Status.PREVIEW
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKING).update(
+        status=status,
+        preview=preview,
+        result=preview if failed else {},
+        finished_at=timezone.now() if failed else None,
+    )
+    if failed:
+        upload_path(job).unlink(missing_ok=True)
+    progress.clear(_progress_key(job.pk))
+    return str(status)
 
 
 def _forget_stale_files() -> None:
@@ -101,7 +133,9 @@ def _forget_stale_files() -> None:
     for path in job_dir().glob("*-rejects.xlsx"):
         if path.stat().st_mtime < cutoff.timestamp():
             path.unlink(missing_ok=True)
-    stale = ImportJob.objects.filter(status=ImportJob.Status.PREVIEW, created_at__lt=cutoff)
+    stale = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.CHECKING, ImportJob.Status.PREVIEW], created_at__lt=cutoff
+    )
     for job in stale:
         upload_path(job).unlink(missing_ok=True)
         rejects_path(job).unlink(missing_ok=True)
@@ -161,7 +195,7 @@ def job_run(context: TaskContext, job_id: int) -> str:
             _import(job)
     finally:  # the upload holds personal data: gone once the job ended, whatever happened
         upload_path(job).unlink(missing_ok=True)
-        _progress_path(job_id).unlink(missing_ok=True)
+        progress.clear(_progress_key(job_id))
     return str(ImportJob.objects.values_list("status", flat=True).get(pk=job_id))
 
 
@@ -227,8 +261,8 @@ def _run(
     rejects = rejects_path(job)
     rejects.unlink(missing_ok=True)
 
-    def progress(stage: str, done: int, total: int) -> None:
-        _write_progress(job.pk, stage, done, total)
+    def report(stage: str, done: int, total: int) -> None:
+        progress.report(_progress_key(job.pk), stage, done, total)
 
     return run_import(
         job.kind,
@@ -240,27 +274,14 @@ def _run(
         dry_run=dry_run,
         skip_bad_rows=job.skip_bad_rows,
         rejects=rejects,
-        progress=None if dry_run else progress,
+        progress=report,
         audit_detail={"via": "upload", "job": job.pk},
         landing=landing,
     )
 
 
-def _write_progress(job_id: int, stage: str, done: int, total: int) -> None:
-    path = _progress_path(job_id)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"stage": stage, "done": done, "total": total}))
-    os.replace(tmp, path)
-
-
-def job_progress(job: ImportJob) -> dict[str, Any]:
-    """{"percent": 0-100, "stage": …}: checking is the first half, writing the second."""
+def job_progress(job: ImportJob) -> progress.Progress:
+    """Where the job's check or import is: rows read (or written) of the file's rows."""
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
-        return {"percent": 100, "stage": "done"}
-    try:
-        data = json.loads(_progress_path(job.pk).read_text())
-    except (OSError, ValueError):
-        return {"percent": 0, "stage": "queued"}
-    share = data["done"] / data["total"] if data.get("total") else 0
-    base = 0 if data["stage"] == "check" else 50
-    return {"percent": min(99, int(base + 50 * share)), "stage": data["stage"]}
+        return progress.DONE
+    return progress.read(_progress_key(job.pk))

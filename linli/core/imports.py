@@ -87,6 +87,7 @@ from django.db import transaction
 
 from linli.core.bulk import BATCH, insert_rows
 from linli.core.import_report import ImportResult, RowProblem, held_text
+from linli.core.progress import EVERY as PROGRESS_EVERY
 from linli.core.spreadsheet import Column, Row, SpreadsheetError, read_rows
 from linli.core.validators import Problem
 
@@ -340,7 +341,7 @@ def _check_rows(
             result.warnings.extend(
                 RowProblem(row.sheet, row.number, "", w.zh, w.en) for w in row.warnings
             )
-        if progress is not None and done % 5000 == 0:
+        if progress is not None and done % PROGRESS_EVERY == 0:
             progress("check", done, total)
     return records, bad_rows
 

@@ -75,6 +75,7 @@ class ImportJob(models.Model):
     """A roster uploaded through the import page (导入任务): its preview, progress and result."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
         PREVIEW = "preview", _("待确认")
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("导入中")
@@ -143,3 +144,42 @@ class TransitionRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+
+class ExportJob(models.Model):
+    """A large spreadsheet download a worker makes (导出任务): who asked, for what, its file.
+
+    Only the login that asked may download it; the file and this row are deleted after a day
+    (`linli.core.export_jobs.export_sweep`): the file holds personal data, the row the filters
+    and a full-number export's reason (never in a URL)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导出中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("导出失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    builder = models.CharField(max_length=200)  # the dotted path of the view's sheet builder
+    args = models.JSONField(default=list, blank=True)
+    method = models.CharField(max_length=8, default="GET")
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    stored_file = models.CharField(max_length=100)
+    total = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

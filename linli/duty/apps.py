@@ -20,7 +20,9 @@ class DutyConfig(AppConfig):
         from linli.core.imports import register_importer
         from linli.core.plugins import register_api_router, register_urls
         from linli.core.reports import register_report
-        from linli.duty import claims  # noqa: F401  (declares CLAIM_WORKFLOW)
+
+        # Declare CLAIM_WORKFLOW and VOLUNTEER_WORKFLOW for transition().
+        from linli.duty import claims, volunteer_workflow  # noqa: F401
         from linli.duty.coverage import duty_coverage_report, report_rows
         from linli.duty.importers import IMPORTERS
         from linli.duty.logins import link_volunteer_login, volunteer_places

@@ -41,6 +41,14 @@ def sees_claims_committee(user: Any, claim: Claim | None) -> bool:
 
 
 @rules.predicate
+def sees_volunteers_committee(user: Any, volunteer: Volunteer | None) -> bool:
+    """The volunteer's committee is in the user's scope."""
+    if volunteer is None:
+        return False
+    return Committee.objects.visible_to(user).filter(pk=volunteer.committee_id).exists()
+
+
+@rules.predicate
 def is_claimant(user: Any, claim: Claim | None) -> bool:
     """The volunteer who claimed (withdraws their own claim)."""
     if claim is None or user is None or not user.is_authenticated:
@@ -88,6 +96,7 @@ def is_on_team(user: Any, team: Team | None) -> bool:
 # Committee or town staff whose scope holds the committee run its grid and decide its claims.
 manages_committee = is_staff & sees_committee
 decides_claim = is_staff & sees_claims_committee
+manages_volunteer = is_staff & sees_volunteers_committee  # VOLUNTEER_WORKFLOW's moves
 
 rules.add_perm("duty.manage_committee", manages_committee)
 rules.add_perm("duty.decide_claim", decides_claim)

@@ -43,14 +43,6 @@ DUTY_PLACES: dict[str, tuple[type, ...]] = {
     Duty.Kind.NEIGHBOUR_KEEPER: (Household,),
 }
 
-# Volunteer status moves: (from, to) → audit summary.
-VOLUNTEER_MOVES: dict[tuple[str, str], str] = {
-    (Volunteer.Status.APPLIED, Volunteer.Status.ACTIVE): "approve",
-    (Volunteer.Status.APPLIED, Volunteer.Status.STOOD_DOWN): "reject",
-    (Volunteer.Status.ACTIVE, Volunteer.Status.STOOD_DOWN): "stand down",
-    (Volunteer.Status.STOOD_DOWN, Volunteer.Status.ACTIVE): "return",
-}
-
 
 def place_path(place: Place) -> dict[str, int | None]:
     """The committee/compound/building/household ids from the top down to this place."""
@@ -152,46 +144,6 @@ def volunteer_create(
         request=request,
     )
     return volunteer
-
-
-@transaction.atomic
-def volunteer_set_status(
-    *,
-    user: User | None,
-    volunteer: Volunteer,
-    status: str,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> Volunteer:
-    """Approve, reject, stand down or bring back a volunteer. Standing down ends their duties
-    and pairings (kept as history) and withdraws their pending claims."""
-    locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
-    move = VOLUNTEER_MOVES.get((locked.status, status))
-    if move is None:
-        raise Problem(
-            f"不能从“{locked.get_status_display()}”改为该状态",
-            f"a volunteer cannot go from {locked.status} to {status}",
-        )
-    now = timezone.now()
-    if status == Volunteer.Status.STOOD_DOWN:
-        for duty in Duty.objects.active().filter(volunteer=locked):
-            duty_end(user=user, duty=duty, ends_at=now, note=note or "stood down")
-        for pairing in Pairing.objects.active().filter(volunteer=locked):
-            pairing_end(user=user, pairing=pairing, ends_at=now)
-        for claim in Claim.objects.filter(volunteer=locked, status=Claim.Status.PENDING):
-            transition(claim, Claim.Status.WITHDRAWN, by=user, reason="stood down", system=True)
-    locked.status = status
-    locked.save(update_fields=["status", "updated_at"])
-    volunteer.status = status
-    audit(
-        user=user,
-        action=AuditEntry.Action.UPDATE,
-        target=locked,
-        summary=f"volunteer {move}",
-        detail={"to": status, "note": note[:100]},
-        request=request,
-    )
-    return locked
 
 
 @transaction.atomic

@@ -171,12 +171,7 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in Volunteer.Status.values:
         return HttpResponse(_("未知状态 (unknown status)"), status=400)
     try:
-        services.volunteer_set_status(
-            user=user_of(request),
-            volunteer=volunteer,
-            status=status,
-            request=request,
-        )
+        transition(volunteer, status, by=user_of(request), request=request)
         messages.success(request, _("已更新"))
     except Problem as exc:
         messages.error(request, str(exc))

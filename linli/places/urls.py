@@ -1,12 +1,14 @@
 from django.urls import path
 
-from linli.places import views
-from linli.places.import_urls import urlpatterns as import_urlpatterns
+from linli.core.import_urls import urlpatterns as import_urlpatterns
+from linli.places import views, views_transfers
 
 app_name = "places"
 
 urlpatterns: list = [
     *import_urlpatterns,
+    path("transfers/", views_transfers.transfers, name="transfers"),
+    path("transfers/<int:pk>/", views_transfers.transfer_decide, name="transfer_decide"),
     path("committees/", views.committees, name="committees"),
     path("committees/<int:pk>/", views.committee, name="committee"),
     path("compounds/", views.compounds, name="compounds"),

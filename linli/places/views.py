@@ -6,8 +6,7 @@ Every read goes through the selectors (the access gate): a place out of the user
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,7 +27,7 @@ from django_tables2 import RequestConfig
 
 from linli.core.access import FieldAccess
 from linli.core.audit import audit
-from linli.core.export import write_xlsx
+from linli.core.export_jobs import Sheet, export_answer
 from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
 from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
 from linli.core.models import AuditEntry
@@ -48,7 +47,6 @@ from linli.places.tables import (
 
 PER_PAGE = 50
 REASON_MAX = 200  # characters of a full-number export's stated reason
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Other apps' pages about one living resident, linked from the resident page. They gate on the
 # same scope as this page, so whoever sees the resident may use them; an app not installed is
@@ -334,22 +332,17 @@ def household_options(request: HttpRequest) -> HttpResponse:
     return render(request, "places/household_options.html", {"households": households})
 
 
-def _counted(rows: Iterator[list[Any]], counter: list[int]) -> Iterator[list[Any]]:
-    for row in rows:
-        counter[0] += 1
-        yield row
-
-
 @login_required
 @require_GET
 def export(request: HttpRequest, kind: str) -> HttpResponseBase:
     """Any list as xlsx, filtered as on the page, numbers as the user sees them (masked unless
-    the scope shows them in full). Full numbers in bulk are `export_full`'s, never a GET."""
+    the scope shows them in full). Full numbers in bulk are `export_full`'s, never a GET. A
+    large list is made by a worker (linli.core.export_jobs)."""
     if request.GET.get("full"):
         return _bad_request(
             gettext("导出完整号码须在列表页填写理由后提交 (state a reason on the list page)")
         )
-    return _export(request, kind, request.GET, full=False)
+    return export_answer(request, export_sheet, kind)
 
 
 @login_required
@@ -360,25 +353,29 @@ def export_full(request: HttpRequest, kind: str) -> HttpResponseBase:
     user = request.user
     if not user.has_perm("places.export_full_resident"):
         raise PermissionDenied(gettext("只有工作人员可以导出完整号码 (staff only)"))
-    reason = LONG_NUMBER.sub(
+    if len(_export_reason(request)) < 2:
+        return _bad_request(gettext("请填写导出完整号码的理由 (state why the full numbers)"))
+    return export_answer(request, export_sheet, kind)
+
+
+def _export_reason(request: HttpRequest) -> str:
+    return LONG_NUMBER.sub(
         lambda m: mask_number(m.group()), request.POST.get("reason", "").strip()
     )[:REASON_MAX]
-    if len(reason) < 2:
-        return _bad_request(gettext("请填写导出完整号码的理由 (state why the full numbers)"))
-    return _export(request, kind, request.POST, full=True, reason=reason)
 
 
 def _bad_request(text: str) -> HttpResponse:
     return HttpResponse(text, status=400, content_type="text/plain")
 
 
-def _export(
-    request: HttpRequest, kind: str, data: Any, *, full: bool, reason: str = ""
-) -> HttpResponseBase:
-    """The response owns the temporary file and closes it when sent."""
+def export_sheet(request: HttpRequest, kind: str) -> Sheet | HttpResponse:
+    """A list's download, as `export` (GET: masked) or `export_full` (POST: with a reason) asked
+    for it; a worker calls it again with the request rebuilt for a large list."""
     spec = LISTS.get(kind)
     if spec is None:
         raise Http404
+    full = request.method == "POST"
+    data = request.POST if full else request.GET
     filterset = spec.filterset(data or None, queryset=spec.rows(request.user), request=request)
     if filterset.is_bound and not filterset.is_valid():
         reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in filterset.errors.items())
@@ -389,25 +386,19 @@ def _export(
     table.full_numbers = full_given
     table.load_counts(request.user, None)
     ordered: QuerySet[Any] = table.data.data  # type: ignore[attr-defined]
-    counter = [0]
-    rows = _counted(table.export_rows(ordered), counter)
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    write_xlsx(out, table.export_headers(), rows, sheet_title=str(spec.title))
-    out.seek(0)
-    detail = {
+    detail: dict[str, Any] = {
         "list": kind,
         "filters": filterset.active_params(),
-        "rows": counter[0],
         "full_numbers": full_given,
     }
     if full:
-        detail["reason"] = reason
-    audit(
-        user=request.user,  # type: ignore[arg-type]
-        action=AuditEntry.Action.EXPORT,
-        summary=f"{kind} ({counter[0]})",
+        detail["reason"] = _export_reason(request)
+    return Sheet(
+        title=str(spec.title),
+        file_name=f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx",
+        headers=table.export_headers(),
+        rows=table.export_rows(ordered),
+        total=ordered.count(),
+        summary=kind,
         detail=detail,
-        request=request,
     )
-    filename = f"{spec.title}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)

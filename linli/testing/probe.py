@@ -36,6 +36,7 @@ SEGMENTS = {
     "help-requests": "care.HelpRequest",
     "visits": "care.Visit",
     "import": "core.ImportJob",
+    "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
 }

@@ -339,3 +339,28 @@ def test_every_catalogue_entry_is_translated_and_compiled():
         else:
             assert e["msgstr"], e
             assert compiled.gettext(context + e["msgid"]) == e["msgstr"], e
+
+
+def test_an_import_being_checked_and_a_large_export_are_in_english(grid, settings, tmp_path):
+    """The progress pages of the two kinds of task, before and after a worker ran them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linli.core.export_jobs import export_run
+    from linli.core.models import ExportJob
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.LINLI_EXPORT_NOW_ROWS = 1
+    client = english_client_for(grid, "kaiwu")
+    csv = "小区,楼栋,室号,姓名\n香樟苑,1号楼,101,新居民\n".encode()
+    upload = SimpleUploadedFile("roster.csv", csv, content_type="text/csv")
+    response = client.post(reverse("places:import"), {"kind": "residents", "file": upload})
+    html = get_english(client, response["Location"])
+    assert "Queued" in html and not leftover_chinese(html), leftover_chinese(html)
+    asked = client.get(reverse("places:export", args=["residents"]))
+    html = get_english(client, asked["Location"])
+    assert "kept for a day" in html and "Queued" in html
+    assert not leftover_chinese(html), leftover_chinese(html)
+    export_run.call(ExportJob.objects.get().pk)
+    html = get_english(client, asked["Location"])
+    assert "rows exported" in html and "Download" in html
+    assert not leftover_chinese(html), leftover_chinese(html)

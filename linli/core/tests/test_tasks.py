@@ -22,6 +22,7 @@ def confirmed(client_for, tmp_path, database_queue):
     client = client_for("kaiwu")
     data = {"kind": "residents", "file": SimpleUploadedFile(path.name, path.read_bytes())}
     client.post(reverse("places:import"), data)
+    database_queue.work()  # the check: the preview
     job = ImportJob.objects.get()
     client.post(reverse("places:import_confirm", args=[job.pk]))
     job.refresh_from_db()
@@ -31,7 +32,11 @@ def confirmed(client_for, tmp_path, database_queue):
 
 def run_task(job: ImportJob) -> str:
     """What a worker does with the queued task, without the worker."""
-    return job_run.call(TaskContext(task_result=DBTaskResult.objects.get().task_result), job.pk)
+    return job_run.call(TaskContext(task_result=import_task().task_result), job.pk)
+
+
+def import_task() -> DBTaskResult:
+    return DBTaskResult.objects.get(task_path="linli.core.import_jobs.job_run")
 
 
 def landed_once(job: ImportJob) -> bool:
@@ -48,7 +53,7 @@ def landed_once(job: ImportJob) -> bool:
 def test_a_worker_runs_the_confirmed_import(confirmed, database_queue):
     database_queue.work()
     assert landed_once(confirmed)
-    task = DBTaskResult.objects.get()
+    task = import_task()
     assert task.status == TaskResultStatus.SUCCESSFUL and task.return_value == "done"
 
 
@@ -98,7 +103,7 @@ def test_a_worker_killed_just_after_the_import_committed_leaves_it_done_with_its
 def killed_mid_import(job: ImportJob, worker_id: str) -> None:
     """What a worker killed mid-import (SIGKILL, power cut) leaves: the task claimed by it and
     the job running; its transaction died with it, so nothing of the file was written."""
-    DBTaskResult.objects.get().claim(worker_id)
+    import_task().claim(worker_id)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
 
 
@@ -107,12 +112,12 @@ def test_a_killed_workers_task_runs_again_when_it_restarts_and_lands_once(
 ):
     killed_mid_import(confirmed, "host-1")
     database_queue.work("--worker-id", "host-2")
-    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING  # not another's
+    assert import_task().status == TaskResultStatus.RUNNING  # not another's
     assert Resident.objects.count() == 6
     out = database_queue.work("--worker-id", "host-1")
     assert "re-queued 1 interrupted tasks" in out
     assert landed_once(confirmed)
-    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+    assert import_task().status == TaskResultStatus.SUCCESSFUL
     database_queue.work("--worker-id", "host-1")
     assert landed_once(confirmed)
 
@@ -120,13 +125,15 @@ def test_a_killed_workers_task_runs_again_when_it_restarts_and_lands_once(
 def test_a_file_that_killed_its_worker_three_times_is_given_up(confirmed, database_queue):
     for _ in range(3):
         killed_mid_import(confirmed, "host-1")
-        DBTaskResult.objects.update(status=TaskResultStatus.READY)  # requeued at the restart
+        DBTaskResult.objects.filter(pk=import_task().pk).update(
+            status=TaskResultStatus.READY
+        )  # requeued at the restart
     killed_mid_import(confirmed, "host-1")
     database_queue.work("--worker-id", "host-1")
     confirmed.refresh_from_db()
     assert confirmed.status == ImportJob.Status.FAILED and "3" in confirmed.result["file_problem"]
     assert Resident.objects.count() == 6 and not upload_path(confirmed).exists()
-    assert DBTaskResult.objects.get().return_value == "failed"
+    assert import_task().return_value == "failed"
 
 
 def test_a_failing_import_ends_its_job_and_says_why(confirmed, database_queue, monkeypatch):
@@ -139,4 +146,45 @@ def test_a_failing_import_ends_its_job_and_says_why(confirmed, database_queue, m
     assert confirmed.status == ImportJob.Status.FAILED
     assert "RuntimeError" in confirmed.result["file_problem"]
     assert not upload_path(confirmed).exists() and Resident.objects.count() == 6
+    assert import_task().status == TaskResultStatus.FAILED
+
+
+def test_a_killed_workers_check_runs_again_and_previews_once(client_for, tmp_path, database_queue):
+    """The check of an upload is a task too: killed mid-way, it runs again at the restart and
+    records one preview; a third run changes nothing."""
+    path = write_roster_xlsx(tmp_path / "花名册.xlsx", resident_rows(6, committees=["新凯五村"]))
+    data = {"kind": "residents", "file": SimpleUploadedFile(path.name, path.read_bytes())}
+    client_for("kaiwu").post(reverse("places:import"), data)
+    job = ImportJob.objects.get()
+    DBTaskResult.objects.get().claim("host-1")  # then killed: the job is still being checked
+    out = database_queue.work("--worker-id", "host-1")
+    assert "re-queued 1 interrupted tasks" in out
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEW and job.preview["created"] == 6
+    assert (
+        import_jobs.job_check.call(
+            TaskContext(task_result=DBTaskResult.objects.get().task_result), job.pk
+        )
+        == "preview"
+    )
+    assert Resident.objects.count() == 6 and upload_path(job).is_file()
+
+
+def test_a_failing_check_ends_its_job_and_says_why(
+    client_for, tmp_path, database_queue, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(import_jobs, "run_import", broken)
+    path = write_roster_xlsx(tmp_path / "花名册.xlsx", resident_rows(6, committees=["新凯五村"]))
+    data = {"kind": "residents", "file": SimpleUploadedFile(path.name, path.read_bytes())}
+    client = client_for("kaiwu")
+    client.post(reverse("places:import"), data)
+    database_queue.work()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED
+    assert "RuntimeError" in job.preview["file_problem"] and not upload_path(job).exists()
     assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+    page = client.get(reverse("places:import_job", args=[job.pk])).content.decode()
+    assert "RuntimeError" in page and "未导入任何数据" in page

@@ -1,8 +1,8 @@
 """The responsibility grid: volunteers, teams, duties (包干), claims (认领), pairings (结对).
 
 Split by concern; import from here (`from linli.duty.models import Duty`), not from the
-modules: volunteers.py (volunteers, teams, report-in links, the querysets' shared helpers),
-duties.py (duties, claims and their history), pairings.py.
+modules: volunteers.py (volunteers and their status history, teams, report-in links, the
+querysets' shared helpers), duties.py (duties, claims and their history), pairings.py.
 """
 
 from linli.duty.models.duties import Claim, ClaimChange, ClaimQuerySet, Duty, DutyQuerySet
@@ -13,6 +13,7 @@ from linli.duty.models.volunteers import (
     Team,
     TeamQuerySet,
     Volunteer,
+    VolunteerChange,
     VolunteerQuerySet,
     active_q,
     own_volunteer,
@@ -32,6 +33,7 @@ __all__ = [
     "Team",
     "TeamQuerySet",
     "Volunteer",
+    "VolunteerChange",
     "VolunteerQuerySet",
     "active_q",
     "own_volunteer",

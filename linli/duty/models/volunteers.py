@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import ScopedQuerySet, scope_for, scope_q
-from linli.core.models import PosterLink
+from linli.core.models import PosterLink, TransitionRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -223,3 +223,16 @@ class ReportInLink(PosterLink):
 
     def __str__(self) -> str:
         return f"{self.committee} report-in"
+
+
+class VolunteerChange(TransitionRecord):
+    """One status change of a volunteer (志愿者状态记录): approved, rejected, stood down or back."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("志愿者状态记录")
+        verbose_name_plural = _("志愿者状态记录")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.from_status} → {self.to_status}"

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from linli.core.access import FieldAccess, scope_for
 from linli.core.masking import shown
+from linli.core.workflow import transition
 from linli.duty import services
 from linli.duty.models import Duty, Pairing, Volunteer
 from linli.places.models import Building, Committee, Household, Resident
@@ -94,9 +95,7 @@ def test_duty_ending_in_the_future_still_counts(grid):
 
 
 def test_stood_down_volunteer_loses_scope_and_duties_end(grid):
-    services.volunteer_set_status(
-        user=grid.users["kaiwu"], volunteer=grid.volunteers["dave"], status="stood_down"
-    )
+    transition(grid.volunteers["dave"], "stood_down", by=grid.users["lishui"])
     assert not names(grid.users["dave"])
     assert not Pairing.objects.active().filter(volunteer=grid.volunteers["dave"]).exists()
     assert Pairing.objects.filter(volunteer=grid.volunteers["dave"]).count() == 1

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
+from linli.core.workflow import transition
 from linli.duty import services
 from linli.duty.models import Duty, Pairing, Volunteer
 
@@ -129,13 +130,13 @@ def test_pairings_are_for_special_care_residents(grid):
 def test_status_moves_follow_the_table(grid):
     volunteer = new_volunteer(grid, status="applied")
     with pytest.raises(Problem):
-        services.volunteer_set_status(user=None, volunteer=volunteer, status="applied")
-    services.volunteer_set_status(user=None, volunteer=volunteer, status="active")
+        transition(volunteer, "applied", by=grid.users["kaiwu"])
+    transition(volunteer, "active", by=grid.users["kaiwu"])
     assert Volunteer.objects.get(pk=volunteer.pk).status == "active"
 
 
 def test_standing_down_ends_pairings_and_keeps_them(grid):
     dave = grid.volunteers["dave"]
-    services.volunteer_set_status(user=None, volunteer=dave, status="stood_down")
+    transition(dave, "stood_down", by=grid.users["lishui"])
     pairing = Pairing.objects.get(volunteer=dave)
     assert pairing.ends_at is not None

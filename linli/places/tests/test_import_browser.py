@@ -21,11 +21,13 @@ def test_committee_staff_imports_a_roster_on_a_phone(browser_page, tmp_path, dat
     page.select_option("select[name=kind]", "residents")
     page.set_input_files("input[name=file]", str(roster))
     page.click("button[type=submit].primary")
-    page.wait_for_selector("#confirm-import")
+    page.wait_for_selector("#task-progress progress")  # the check is queued: the page polls
+    database_queue.work()
+    page.wait_for_selector("#confirm-import", timeout=20_000)  # htmx reloads the page
     assert page.locator("#count-created").inner_text() == "40"
     assert fits_a_phone(page)
     page.click("#confirm-import")
-    page.wait_for_selector("#import-progress progress")  # queued: the page polls
+    page.wait_for_selector("#task-progress progress")  # queued: the page polls
     database_queue.work()
     page.wait_for_selector(".import-done", timeout=20_000)
     assert page.locator("#count-created").inner_text() == "40"

@@ -102,20 +102,51 @@ def test_the_wrong_kind_of_file_is_refused_at_upload(client_for, tmp_path):
     assert not ImportJob.objects.exists()
 
 
-def test_progress_polls_until_the_worker_ends_the_job_then_shows_the_result(
-    client_for, kaiwu_roster, database_queue
+def test_the_worker_checks_then_imports_while_the_page_shows_rows_read_of_total(
+    client_for, tmp_path, database_queue, monkeypatch
 ):
+    """Upload → the check's progress → preview → confirm → the import's progress → result, with
+    a real worker; the page, polled while the worker runs, says how many rows it has read."""
+    from linli.core import progress
+
+    roster = write_roster_xlsx(
+        tmp_path / "花名册.xlsx", resident_rows(1200, committees=["新凯五村"])
+    )
     client = client_for("kaiwu")
-    upload(client, kaiwu_roster)
+    uploaded = upload(client, roster)
     job = ImportJob.objects.get()
+    assert uploaded["Location"] == reverse("places:import_job", args=[job.pk])
+    page = client.get(uploaded["Location"]).content.decode()
+    assert job.status == ImportJob.Status.CHECKING and "排队中" in page
+    assert 'hx-trigger="every 1s"' in page and 'http-equiv="refresh"' in page  # no JS: reload
+    assert "确认导入" not in page
+
+    polled: list[str] = []
+    report = progress.report
+
+    def report_and_poll(key, stage, done, total):
+        report(key, stage, done, total)
+        polled.append(client.get(reverse("places:import_progress", args=[job.pk])).text)
+
+    monkeypatch.setattr(progress, "report", report_and_poll)
+    database_queue.work()
+    assert "正在检查… 已处理 500 / 1200 行" in polled[0] and "<progress" in polled[0]
+    ready = client.get(reverse("places:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert ready.status_code == 200 and ready["HX-Refresh"] == "true"  # htmx: the whole page
+    preview = client.get(reverse("places:import_job", args=[job.pk])).content.decode()
+    assert "确认导入" in preview and 'http-equiv="refresh"' not in preview
+    assert Resident.objects.count() == 6  # a preview writes nothing
+
+    polled.clear()
     client.post(reverse("places:import_confirm", args=[job.pk]))
-    polling = client.get(reverse("places:import_progress", args=[job.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in polling and "<progress" in polling
+    queued = client.get(reverse("places:import_progress", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in queued and "<progress" in queued
     assert Resident.objects.count() == 6  # queued: nothing imported until a worker runs it
     database_queue.work()
+    assert any("已处理 1000 / 1200 行" in text for text in polled)
     result = client.get(reverse("places:import_progress", args=[job.pk])).content.decode()
     assert "hx-trigger" not in result and "导入完成" in result
-    assert Resident.objects.count() == 12
+    assert Resident.objects.count() == 1206
 
 
 def test_a_confirmed_job_cannot_be_confirmed_again(client_for, kaiwu_roster):

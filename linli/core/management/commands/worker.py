@@ -1,13 +1,14 @@
-"""`linli worker`: run the queued background work (imports) until stopped.
+"""`linli worker`: run the queued background work (imports, large exports) until stopped.
 
     linli worker [--worker-id NAME] [--batch] [--interval 1]
 
 django-tasks-db's `db_worker` (the database is the queue; every option of it works here), plus
 one thing it lacks: a worker killed mid-task (power cut, out of memory, SIGKILL) leaves its task
 marked running, so the next start with the same `--worker-id` puts that task back in the queue
-and it runs again (tasks are written to complete once: `linli.core.import_jobs.job_run`). Each
-worker needs an id of its own that stays the same across restarts: by default the host's name,
-so run several on one machine with `--worker-id HOST-1`, `HOST-2`, … (deploy/systemd).
+and it runs again (tasks are written to complete once: `linli.core.import_jobs`,
+`linli.core.export_jobs`). Each worker needs an id of its own that stays the same across
+restarts: by default the host's name, so run several on one machine with `--worker-id HOST-1`,
+`HOST-2`, … (deploy/systemd).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 
 class Command(DbWorker):
-    help = "Run queued tasks (imports); a task this worker was running when it died runs again."
+    help = "Run queued tasks (imports, exports); a task it was running when killed runs again."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)

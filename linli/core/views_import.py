@@ -1,5 +1,7 @@
-"""The roster upload page: choose a file → preview (dry run) → confirm → progress → result;
-and the town's queue of transfer requests the imports held (linli.places.transfers)."""
+"""The upload pages, for every import kind: choose a file → the check's progress → preview (a dry
+run) → confirm → the import's progress → result. The check and the import are tasks
+(linli.core.import_jobs); the pages poll their progress with htmx, or reload by themselves
+without JavaScript."""
 
 from __future__ import annotations
 
@@ -8,19 +10,18 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from linli.core.audit import audit
 from linli.core.import_jobs import job_confirm, job_create, job_progress, rejects_path
 from linli.core.imports import ImportResult, import_scope, importer_kinds
 from linli.core.models import AuditEntry, ImportJob
 from linli.core.validators import Problem
-from linli.core.workflow import transition
-from linli.places.models import TransferRequest
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -73,7 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "jobs": ImportJob.objects.filter(user=user)[:10],
     }
     return render(
-        request, "places/import.html", context, status=400 if request.method == "POST" else 200
+        request, "core/import.html", context, status=400 if request.method == "POST" else 200
     )
 
 
@@ -81,7 +82,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
-    return render(request, "places/import_job.html", _job_context(job))
+    return render(request, "core/import_job.html", _job_context(job))
 
 
 @login_required
@@ -92,16 +93,19 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         job_confirm(user=job.user, job=job, skip_bad_rows="skip_bad_rows" in request.POST)
     except Problem as exc:
         messages.error(request, str(exc))
-        return render(request, "places/import_job.html", _job_context(job), status=400)
+        return render(request, "core/import_job.html", _job_context(job), status=400)
     return redirect("places:import_job", pk=job.pk)
 
 
 @login_required
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The htmx-polled part of the page: a progress bar until the job ends, then the result."""
+    """The htmx-polled part of the page: a progress bar until the job ends, then the result;
+    once the check is done, the whole page again (the preview and its confirm button)."""
     job = _own_job(request, pk)
-    return render(request, "places/import_progress.html", _job_context(job))
+    if job.status == ImportJob.Status.PREVIEW:
+        return HttpResponseClientRefresh()
+    return render(request, "core/import_progress.html", _job_context(job))
 
 
 @login_required
@@ -136,55 +140,8 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "error_count": (job.result or job.preview).get("error_count", 0),
         "warning_count": (job.result or job.preview).get("warning_count", 0),
         "progress": job_progress(job),
+        "poll_url": reverse("places:import_progress", args=[job.pk]),
+        "page_url": reverse("places:import_job", args=[job.pk]),
         "has_rejects": rejects_path(job).is_file(),
         "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
     }
-
-
-def _town_transfers(request: HttpRequest) -> QuerySet[TransferRequest]:
-    """Only town staff decide transfers; to anyone else the queue does not exist (404)."""
-    if not request.user.has_perm("places.view_transferrequest"):
-        raise Http404
-    return TransferRequest.objects.visible_to(request.user).select_related(
-        "from_committee",
-        "to_committee",
-        "to_household__building__compound",
-        "requested_by",
-        "decided_by",
-    )
-
-
-@login_required
-@require_GET
-def transfers(request: HttpRequest) -> HttpResponse:
-    return _transfers_page(request, _town_transfers(request))
-
-
-def _transfers_page(
-    request: HttpRequest, rows: QuerySet[TransferRequest], status: int = 200
-) -> HttpResponse:
-    pending = rows.filter(status=TransferRequest.Status.PENDING)
-    decided = rows.exclude(status=TransferRequest.Status.PENDING)[:50]
-    context = {"pending": pending, "decided": decided}
-    return render(request, "places/transfers.html", context, status=status)
-
-
-@login_required
-@require_POST
-def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    rows = _town_transfers(request)
-    transfer = get_object_or_404(rows, pk=pk)
-    to = {
-        "confirm": TransferRequest.Status.CONFIRMED,
-        "refuse": TransferRequest.Status.REFUSED,
-    }.get(request.POST.get("decision", ""))
-    if to is None:
-        messages.error(request, gettext("请选择确认或拒绝"))
-        return _transfers_page(request, rows, status=400)
-    try:
-        transition(transfer, to, by=request.user, request=request)  # type: ignore[arg-type]
-    except Problem as exc:
-        messages.error(request, str(exc))
-        return _transfers_page(request, rows, status=409)
-    messages.success(request, gettext("已处理"))
-    return redirect("places:transfers")
