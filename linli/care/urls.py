@@ -16,12 +16,12 @@ urlpatterns = [
     path("requests/<int:pk>/transition/", views.transition, name="transition"),
     path("requests/<int:pk>/assign/", views.assign, name="assign"),
     path("requests/<int:pk>/link/", views.new_link, name="new_link"),
-    path("households/<int:pk>/request/", views.request_new_household, name="request_new_household"),
-    path("residents/<int:pk>/request/", views.request_new_resident, name="request_new_resident"),
+    path("households/<int:household>/request/", views.request_new, name="request_new_household"),
+    path("residents/<int:resident>/request/", views.request_new, name="request_new_resident"),
     path("visits/", views_visits.visits, name="visits"),
     path("visits/coverage/", views_visits.coverage, name="coverage"),
-    path("households/<int:pk>/visit/", views_visits.visit_household, name="visit_household"),
-    path("residents/<int:pk>/visit/", views_visits.visit_resident, name="visit_resident"),
+    path("households/<int:household>/visit/", views_visits.visit, name="visit_household"),
+    path("residents/<int:resident>/visit/", views_visits.visit, name="visit_resident"),
     path("buildings/<int:pk>/poster.pdf", views_public.poster, name="poster"),
     path(
         "committees/<int:pk>/posters.pdf", views_public.committee_posters, name="committee_posters"
