@@ -6,11 +6,11 @@ app_name = "care"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("tasks/", views.tasks, name="tasks"),
-    path("buildings/", views.buildings, name="buildings"),
-    path("teams/<int:pk>/", views.team, name="team"),
-    path("committees/<int:pk>/", views.committee, name="committee"),
-    path("town/", views.town, name="town"),
+    path("tasks/", views.queue_page, {"kind": "tasks"}, name="tasks"),
+    path("buildings/", views.queue_page, {"kind": "buildings"}, name="buildings"),
+    path("teams/<int:pk>/", views.queue_page, {"kind": "team"}, name="team"),
+    path("committees/<int:pk>/", views.queue_page, {"kind": "committee"}, name="committee"),
+    path("town/", views.queue_page, {"kind": "town"}, name="town"),
     path("export/<str:kind>/", views.export, name="export"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/transition/", views.transition, name="transition"),

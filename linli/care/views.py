@@ -114,7 +114,9 @@ def _filtered(request: HttpRequest, kind: str, pk: int | None) -> tuple[Queue, H
     return queue, filterset
 
 
-def _queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+@login_required
+def queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    """One queue of help requests, of the kind the URL names, filtered and paged."""
     queue, filterset = _filtered(request, kind, pk)
     invalid = filterset.is_bound and not filterset.is_valid()
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
@@ -170,31 +172,6 @@ def index(request: HttpRequest) -> HttpResponse:
         rows.append((_("镇/街道督办"), reverse("care:town"), selectors.queue_counts(queue)))
     posters = committees if user.has_perm("care.print_selfservicelink") else []
     return render(request, "care/index.html", {"rows": rows, "posters": posters})
-
-
-@login_required
-def tasks(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request, "tasks")
-
-
-@login_required
-def buildings(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request, "buildings")
-
-
-@login_required
-def team(request: HttpRequest, pk: int) -> HttpResponse:
-    return _queue_page(request, "team", pk)
-
-
-@login_required
-def committee(request: HttpRequest, pk: int) -> HttpResponse:
-    return _queue_page(request, "committee", pk)
-
-
-@login_required
-def town(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request, "town")
 
 
 EXPORT_HEADERS = [
