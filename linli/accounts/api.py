@@ -8,13 +8,14 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from linli.accounts import selectors, services
 from linli.accounts.models import User
 from linli.core.api import Id, errors
+from linli.core.http import user_of
 
 router = Router(tags=["auth"])
 
@@ -68,7 +69,7 @@ def tokens(request: HttpRequest) -> Any:
             "last_used_at": t.last_used_at,
             "current": current is not None and t.pk == current.pk,
         }
-        for t in selectors.tokens_of(request.user)  # type: ignore[arg-type]
+        for t in selectors.tokens_of(user_of(request))
     ]
 
 
@@ -78,9 +79,6 @@ def tokens(request: HttpRequest) -> Any:
 )
 def revoke(request: HttpRequest, token_id: Id) -> Any:
     """Revoke one of the caller's tokens (the one in use too); another user's token is 404."""
-    user: User = request.user  # type: ignore[assignment]
-    found = selectors.token_of(user, token_id)
-    if found is None:
-        raise Http404
-    services.api_token_revoke(user=user, token=found, request=request)
+    user = user_of(request)
+    services.api_token_revoke(user=user, token=selectors.token_of(user, token_id), request=request)
     return Status(204, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import Http404
 from django.utils import timezone
 
 from linli.accounts.models import ApiToken, User, hash_token
@@ -17,9 +18,12 @@ def tokens_of(user: User) -> list[ApiToken]:
     return [t for t in found.order_by("-created_at", "-pk") if t.is_live()]
 
 
-def token_of(user: User, pk: int) -> ApiToken | None:
-    """One of the user's live tokens; another user's, or a dead one, is None."""
-    return next((t for t in tokens_of(user) if t.pk == pk), None)
+def token_of(user: User, pk: int) -> ApiToken:
+    """One of the user's live tokens; another user's, or a dead one, is a 404."""
+    found = next((t for t in tokens_of(user) if t.pk == pk), None)
+    if found is None:
+        raise Http404
+    return found
 
 
 def token_by_key(key: str) -> ApiToken | None:

@@ -7,13 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts import selectors, services
-from linli.accounts.models import User
+from linli.core.http import user_of
 
 LOCKED_OUT = (
     "尝试次数过多，账号已暂时锁定，请15分钟后再试"
@@ -33,9 +33,8 @@ def lockout(
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     """接口令牌: the user's live API tokens, each with a button to revoke it."""
-    user: User = request.user  # type: ignore[assignment]
     context = {
-        "tokens": selectors.tokens_of(user),
+        "tokens": selectors.tokens_of(user_of(request)),
         "token_days": settings.LINLI_API_TOKEN_DAYS,
         "token_max": settings.LINLI_API_TOKEN_MAX,
     }
@@ -45,10 +44,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    found = selectors.token_of(user, pk)
-    if found is None:
-        raise Http404
-    services.api_token_revoke(user=user, token=found, request=request)
+    user = user_of(request)
+    services.api_token_revoke(user=user, token=selectors.token_of(user, pk), request=request)
     messages.success(request, _("已撤销令牌"))
     return redirect("tokens")

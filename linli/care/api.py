@@ -27,6 +27,7 @@ from linli.core.http import context_user, user_of
 from linli.core.masking import shown
 from linli.core.workflow import transition
 from linli.places.models import Household, Resident
+from linli.places.selectors import household_and_resident
 
 router = Router(tags=["care"])
 
@@ -158,16 +159,13 @@ def _idempotency_key(request: HttpRequest) -> str | None:
     return key
 
 
-def _place(request: HttpRequest, resident: int | None, household: int | None) -> Any:
+def _place(
+    request: HttpRequest, resident: int | None, household: int | None
+) -> tuple[Household, Resident | None]:
     """The resident or household named, through the gate (out of scope → 404)."""
     if (resident is None) == (household is None):
         raise HttpError(422, "请给出 resident 或 household 其中之一 (give resident or household)")
-    if resident is not None:
-        found = get_object_or_404(
-            Resident.objects.visible_to(request.user).select_related("household"), pk=resident
-        )
-        return found.household, found
-    return get_object_or_404(Household.objects.visible_to(request.user), pk=household), None
+    return household_and_resident(request.user, household=household, resident=resident)
 
 
 def _with_link(request: HttpRequest, made: services.Created) -> HelpRequest:

@@ -34,7 +34,8 @@ from linli.core.masking import shown
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed
 from linli.duty.models import Team, Volunteer
-from linli.places.models import Building, Committee, Compound, Household, Resident, Town
+from linli.places.models import Building, Committee, Compound, Town
+from linli.places.selectors import household_and_resident
 
 if TYPE_CHECKING:
     pass
@@ -113,7 +114,9 @@ def _filtered(request: HttpRequest, kind: str, pk: int | None) -> tuple[Queue, H
     return queue, filterset
 
 
-def _queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+@login_required
+def queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    """One queue of help requests, of the kind the URL names, filtered and paged."""
     queue, filterset = _filtered(request, kind, pk)
     invalid = filterset.is_bound and not filterset.is_valid()
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
@@ -169,31 +172,6 @@ def index(request: HttpRequest) -> HttpResponse:
         rows.append((_("镇/街道督办"), reverse("care:town"), selectors.queue_counts(queue)))
     posters = committees if user.has_perm("care.print_selfservicelink") else []
     return render(request, "care/index.html", {"rows": rows, "posters": posters})
-
-
-@login_required
-def tasks(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request, "tasks")
-
-
-@login_required
-def buildings(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request, "buildings")
-
-
-@login_required
-def team(request: HttpRequest, pk: int) -> HttpResponse:
-    return _queue_page(request, "team", pk)
-
-
-@login_required
-def committee(request: HttpRequest, pk: int) -> HttpResponse:
-    return _queue_page(request, "committee", pk)
-
-
-@login_required
-def town(request: HttpRequest) -> HttpResponse:
-    return _queue_page(request, "town")
 
 
 EXPORT_HEADERS = [
@@ -422,9 +400,10 @@ def new_link(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "care/links.html", {"links": links, "title": _("居民进度链接")})
 
 
-def _request_new(
-    request: HttpRequest, household: Household, resident: Resident | None
-) -> HttpResponse:
+@login_required
+def request_new(request: HttpRequest, **place: int) -> HttpResponse:
+    """A help request for the household or the resident the URL names."""
+    household, resident = household_and_resident(request.user, **place)
     form = HelpRequestForm(request.POST or None, initial={"form_token": new_form_token()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -451,20 +430,3 @@ def _request_new(
             return render(request, "care/links.html", done)
     context: dict[str, Any] = {"form": form, "household": household, "resident": resident}
     return render(request, "care/request_new.html", context, status=400 if form.errors else 200)
-
-
-@login_required
-def request_new_household(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("building__compound"), pk=pk
-    )
-    return _request_new(request, household, None)
-
-
-@login_required
-def request_new_resident(request: HttpRequest, pk: int) -> HttpResponse:
-    resident = get_object_or_404(
-        Resident.objects.visible_to(request.user).select_related("household__building__compound"),
-        pk=pk,
-    )
-    return _request_new(request, resident.household, resident)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +19,8 @@ from linli.care.models import HelpRequest
 from linli.core.filters import parse_id
 from linli.core.http import user_of
 from linli.core.validators import Problem
-from linli.places.models import Household, Resident
-from linli.places.selectors import user_town_or_refuse
+from linli.places.models import Resident
+from linli.places.selectors import household_and_resident, user_town_or_refuse
 
 PER_PAGE = 50
 SPECIAL_ROWS = 50
@@ -108,7 +108,10 @@ def _by_committee(rows: list[selectors.BuildingCoverage]) -> list[dict[str, Any]
     )
 
 
-def _record(request: HttpRequest, household: Household, resident: Resident | None) -> HttpResponse:
+@login_required
+def visit(request: HttpRequest, **place: int) -> HttpResponse:
+    """Record a door-knock at the household or the resident the URL names."""
+    household, resident = household_and_resident(request.user, **place)
     residents = Resident.objects.visible_to(request.user).filter(
         household=household, status__in=selectors.LIVING
     )
@@ -155,20 +158,3 @@ def _record(request: HttpRequest, household: Household, resident: Resident | Non
         .order_by("due_at")[:10],
     }
     return render(request, "care/visit.html", context, status=400 if form.errors else 200)
-
-
-@login_required
-def visit_household(request: HttpRequest, pk: int) -> HttpResponse:
-    household = get_object_or_404(
-        Household.objects.visible_to(request.user).select_related("building__compound"), pk=pk
-    )
-    return _record(request, household, None)
-
-
-@login_required
-def visit_resident(request: HttpRequest, pk: int) -> HttpResponse:
-    resident = get_object_or_404(
-        Resident.objects.visible_to(request.user).select_related("household__building__compound"),
-        pk=pk,
-    )
-    return _record(request, resident.household, resident)

@@ -105,14 +105,8 @@ def export_create(
     return job
 
 
-def export_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def export_path(job: ExportJob) -> Path:
-    return export_dir() / job.stored_file
+    return progress.shared_dir("exports") / job.stored_file
 
 
 def _progress_key(job_id: int) -> str:

@@ -40,9 +40,7 @@ KEEP_ERRORS = 1000  # rows of the report kept in the job; the rejects file has t
 
 
 def job_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return progress.shared_dir("imports")
 
 
 def upload_path(job: ImportJob) -> Path:

@@ -50,10 +50,15 @@ QUEUED = Progress("queued")
 DONE = Progress("done")
 
 
-def _path(key: str) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "progress"
+def shared_dir(name: str) -> Path:
+    """A folder under MEDIA_ROOT, which every web process and worker shares, made if missing."""
+    path = Path(settings.MEDIA_ROOT) / name
     path.mkdir(parents=True, exist_ok=True)
-    return path / f"{key}.json"
+    return path
+
+
+def _path(key: str) -> Path:
+    return shared_dir("progress") / f"{key}.json"
 
 
 def report(key: str, stage: str, done: int, total: int) -> None:

@@ -79,6 +79,20 @@ def resident_for(user: Viewer, pk: int) -> Resident:
     return get_object_or_404(residents_for(user), pk=pk)
 
 
+def household_and_resident(
+    user: Viewer, *, household: int | None = None, resident: int | None = None
+) -> tuple[Household, Resident | None]:
+    """The household a page or call is about, and the resident when it names one (their
+    household then); else Http404."""
+    if resident is not None:
+        found = get_object_or_404(
+            _visible(Resident, user).select_related("household__building__compound"), pk=resident
+        )
+        return found.household, found
+    queryset = _visible(Household, user).select_related("building__compound")
+    return get_object_or_404(queryset, pk=household), None
+
+
 def current_residents_for(user: Viewer, town: Town | None = None) -> QuerySet[Resident]:
     """Residents living here now: neither moved out nor deceased."""
     return _visible(Resident, user, town).exclude(status__in=GONE_STATUSES)

@@ -92,7 +92,9 @@ def _filtered(request: HttpRequest, spec: PlaceList) -> StrictFilterSet:
     return spec.filterset(request.GET or None, queryset=spec.rows(request.user), request=request)
 
 
-def _list_page(request: HttpRequest, kind: str) -> HttpResponse:
+@login_required
+def list_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """One list of the registry, of the kind the URL names, filtered and paged."""
     spec = LISTS[kind]
     filterset = _filtered(request, spec)
     invalid = filterset.is_bound and not filterset.is_valid()
@@ -117,26 +119,6 @@ def _can_export_full(user: Any, spec: PlaceList) -> bool:
         and bool(user.has_perm("places.export_full_resident"))
         and bool(reveals_numbers(user))
     )
-
-
-@login_required
-def committees(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "committees")
-
-
-@login_required
-def compounds(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "compounds")
-
-
-@login_required
-def buildings(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "buildings")
-
-
-@login_required
-def residents(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "residents")
 
 
 def _crumbs(user: Any, *places: Committee | Compound | Building) -> list[tuple[str, str]]:
