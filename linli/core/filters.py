@@ -10,22 +10,16 @@ import django_filters as df
 from django import forms
 from django.db.models import QuerySet
 
+from linli.core.http import int_param
 from linli.core.masking import mask_phone
 
 # A phone or ID number typed into a search box or a reason (kept masked in the audit log).
 LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
 
 
-MAX_ID = 2**63 - 1
-
-
 def parse_id(value: Any) -> int | None:
     """A row id from user input, or None when it is not one (never an error, never an overflow)."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
+    return int_param(value) or None
 
 
 class CheckFilter(df.BooleanFilter):
