@@ -113,7 +113,9 @@ def job_check(context: TaskContext, job_id: int) -> str:
     try:
         preview = _run(job, dry_run=True).as_dict(limit=KEEP_ERRORS)
     except Exception as exc:  # the page says why; the task's traceback is kept for the admin
-        failed = Problem(f"检查时出错（{type(exc).__name__}）", f"the check failed: {type(exc).__name__}")
+        failed = Problem(
+            f"检查时出错（{type(exc).__name__}）", f"the check failed: {type(exc).__name__}"
+        )
         _checked(job, _failure(job, failed))
         raise
     return _checked(job, preview)
@@ -151,7 +153,9 @@ def _forget_stale_files() -> None:
         for path in _rejects_paths(job).values():
             path.unlink(missing_ok=True)
         job.status = ImportJob.Status.FAILED
-        job.result = _failure(job, Problem("预览已过期，请重新上传", "the preview expired; upload again"))
+        job.result = _failure(
+            job, Problem("预览已过期，请重新上传", "the preview expired; upload again")
+        )
         job.save(update_fields=["status", "result"])
 
 
@@ -249,7 +253,9 @@ def _landing(job_id: int, result: ImportResult) -> Iterator[None]:
 def _failed(exc: BaseException) -> Problem:
     if not isinstance(exc, Exception):  # the worker was stopped by force
         return Problem("导入被中断，请重新上传", "the import was interrupted; upload again")
-    return Problem(f"导入时出错（{type(exc).__name__}）", f"the import failed: {type(exc).__name__}")
+    return Problem(
+        f"导入时出错（{type(exc).__name__}）", f"the import failed: {type(exc).__name__}"
+    )
 
 
 def _finish(job_id: int, status: str, data: dict[str, Any]) -> None:

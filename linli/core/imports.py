@@ -279,7 +279,8 @@ def run_import(
 
     With `skip_bad_rows`, the good rows land and the bad ones go to `rejects` (an xlsx with the
     original columns and a reason column, in both languages; or one file per language, given as
-    {language code: path}, for the upload page). `committee` limits a committee staff member's import.
+    {language code: path}, for the upload page). `committee` limits a committee staff member's
+    import.
     """
     started = time.perf_counter()
     cls = get_importer(kind)

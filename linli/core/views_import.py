@@ -71,10 +71,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             except Problem as exc:
                 messages.error(request, exc.text())
             else:
-                if request.htmx:  # sent by htmx, which showed the upload's progress
+                if request.htmx:  # type: ignore[attr-defined]  # sent by htmx, which showed the upload's progress
                     return HttpResponseClientRedirect(reverse("places:import_job", args=[job.pk]))
                 return redirect("places:import_job", pk=job.pk)
-        if request.htmx:  # the messages say why, on the page loaded again
+        if request.htmx:  # type: ignore[attr-defined]  # the messages say why, on the page loaded again
             return HttpResponseClientRedirect(f"{reverse('places:import')}?kind={kind}")
     context = {
         "kinds": [(k, gettext(cls.label), cls.columns) for k, cls in kinds.items()],
@@ -146,7 +146,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     name = f"{gettext(importer.label)}-{pgettext('filename', '导入模板')}.xlsx"
     response = HttpResponse(template_xlsx(importer), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
 
@@ -202,7 +202,9 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "kind_label": gettext(importer.label) if importer else job.kind,
         "report": report,
         "sheets": sheets,
-        "error_groups": _groups(data.get("error_groups"), report.errors if report else [], importer),
+        "error_groups": _groups(
+            data.get("error_groups"), report.errors if report else [], importer
+        ),
         "warning_groups": _groups(
             data.get("warning_groups"), report.warnings if report else [], importer
         ),

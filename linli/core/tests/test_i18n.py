@@ -278,7 +278,8 @@ def test_the_care_export_has_english_headers(grid):
     client = english_client_for(grid, "kaiwu")
     response = client.get(reverse("care:export", args=["committee"]) + f"?pk={grid.kaiwu.pk}")
     assert response.status_code == 200
-    assert "help-requests-committee-" in response["Content-Disposition"]
+    disposition = response["Content-Disposition"]
+    assert "committee" not in disposition and "%E6%96%B0%E5%87%AF%E4%BA%94%E6%9D%91" in disposition
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     headers = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert headers[:3] == ["No.", "Created", "Compounds"]

@@ -22,7 +22,11 @@ COMMITTEE = Column(
     example="新凯五村",
 )
 COMPOUND = Column(
-    "compound", "小区", ("小区名称", "小区名", "防控点", "小区/防控点"), required=True, example="香樟苑"
+    "compound",
+    "小区",
+    ("小区名称", "小区名", "防控点", "小区/防控点"),
+    required=True,
+    example="香樟苑",
 )
 BUILDING = Column("building", "楼栋", ("楼号", "楼栋号", "幢", "栋", "楼"), example="1号楼")
 ROOM = Column("room", "室号", ("房号", "门牌号", "房间号", "室", "户号", "门牌"), example="101")
