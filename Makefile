@@ -63,6 +63,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/import_roster.py
 	$(BIN)/python bench/pairing.py
+	$(BIN)/python bench/pairing_suggestions.py
 	$(BIN)/python bench/duty_coverage.py
 	$(BIN)/python bench/duty_coverage.py --backend postgres
 	$(BIN)/python bench/care_queues.py

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.care import selectors, services, workflow
@@ -235,10 +235,10 @@ def export_sheet(request: HttpRequest, kind: str) -> Sheet | HttpResponse:
                 r.cannot_do_reason,
             ]
 
-    stem = pgettext("filename", "诉求")
+    # Named by the queue's title in the page's language ("新凯五村 诉求"), never by the URL's kind.
     return Sheet(
         title=str(queue.title),
-        file_name=f"{stem}-{kind}-{timezone.localdate():%Y%m%d}.xlsx",
+        file_name=f"{queue.title}-{timezone.localdate():%Y%m%d}.xlsx".replace(" ", "-"),
         headers=[_(h) for h in EXPORT_HEADERS],
         rows=rows(),
         total=filterset.qs.count(),

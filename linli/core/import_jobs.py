@@ -47,8 +47,17 @@ def upload_path(job: ImportJob) -> Path:
     return job_dir() / job.stored_file
 
 
-def rejects_path(job: ImportJob) -> Path:
-    return job_dir() / f"{Path(job.stored_file).stem}-rejects.xlsx"
+REJECTS_LANGUAGES = ("zh-hans", "en")
+
+
+def rejects_path(job: ImportJob, language: str = "zh-hans") -> Path:
+    """The bad rows with their reasons in one language (the page's, when downloaded)."""
+    suffix = "" if language == "zh-hans" else f"-{language}"
+    return job_dir() / f"{Path(job.stored_file).stem}-rejects{suffix}.xlsx"
+
+
+def _rejects_paths(job: ImportJob) -> dict[str, Path]:
+    return {language: rejects_path(job, language) for language in REJECTS_LANGUAGES}
 
 
 def _progress_key(job_id: int) -> str:
@@ -97,12 +106,17 @@ def job_check(context: TaskContext, job_id: int) -> str:
     if job.status != ImportJob.Status.CHECKING:
         return str(job.status)
     if context.attempt > MAX_ATTEMPTS:
-        text = "检查多次中断，请拆分文件后重新上传 (the check was cut off 3 times: split the file)"
-        return _checked(job, _failure(job, text))
+        cut = Problem(
+            "检查多次中断，请拆分文件后重新上传", "the check was cut off 3 times: split the file"
+        )
+        return _checked(job, _failure(job, cut))
     try:
         preview = _run(job, dry_run=True).as_dict(limit=KEEP_ERRORS)
     except Exception as exc:  # the page says why; the task's traceback is kept for the admin
-        _checked(job, _failure(job, f"检查时出错 (the check failed: {type(exc).__name__})"))
+        failed = Problem(
+            f"检查时出错（{type(exc).__name__}）", f"the check failed: {type(exc).__name__}"
+        )
+        _checked(job, _failure(job, failed))
         raise
     return _checked(job, preview)
 
@@ -128,7 +142,7 @@ def _forget_stale_files() -> None:
     """Uploads previewed but never confirmed, and rejects files, are deleted after a day: they
     hold personal data."""
     cutoff = timezone.now() - dt.timedelta(days=1)
-    for path in job_dir().glob("*-rejects.xlsx"):
+    for path in job_dir().glob("*-rejects*.xlsx"):
         if path.stat().st_mtime < cutoff.timestamp():
             path.unlink(missing_ok=True)
     stale = ImportJob.objects.filter(
@@ -136,15 +150,18 @@ def _forget_stale_files() -> None:
     )
     for job in stale:
         upload_path(job).unlink(missing_ok=True)
-        rejects_path(job).unlink(missing_ok=True)
+        for path in _rejects_paths(job).values():
+            path.unlink(missing_ok=True)
         job.status = ImportJob.Status.FAILED
-        job.result = _failure(job, "预览已过期，请重新上传 (the preview expired; upload again)")
+        job.result = _failure(
+            job, Problem("预览已过期，请重新上传", "the preview expired; upload again")
+        )
         job.save(update_fields=["status", "result"])
 
 
-def _failure(job: ImportJob, text: str) -> dict[str, Any]:
+def _failure(job: ImportJob, problem: Problem) -> dict[str, Any]:
     result = ImportResult(job.kind, job.file_name, dry_run=False, skip_bad_rows=job.skip_bad_rows)
-    result.file_problem = text
+    result.refuse(problem)
     return result.as_dict()
 
 
@@ -184,11 +201,11 @@ def job_run(context: TaskContext, job_id: int) -> str:
     job = ImportJob.objects.select_related("town", "user", "committee").get(pk=job_id)
     try:
         if job.status in UNFINISHED and context.attempt > MAX_ATTEMPTS:
-            text = (
-                "导入多次中断，请拆分文件后重新上传"
-                " (the import was cut off 3 times: split the file and upload again)"
+            cut = Problem(
+                "导入多次中断，请拆分文件后重新上传",
+                "the import was cut off 3 times: split the file and upload again",
             )
-            _finish(job_id, ImportJob.Status.FAILED, _failure(job, text))
+            _finish(job_id, ImportJob.Status.FAILED, _failure(job, cut))
         elif job.status in UNFINISHED:
             _import(job)
     finally:  # the upload holds personal data: gone once the job ended, whatever happened
@@ -233,10 +250,12 @@ def _landing(job_id: int, result: ImportResult) -> Iterator[None]:
     )
 
 
-def _failed(exc: BaseException) -> str:
+def _failed(exc: BaseException) -> Problem:
     if not isinstance(exc, Exception):  # the worker was stopped by force
-        return "导入被中断，请重新上传 (the import was interrupted; upload again)"
-    return f"导入时出错 (the import failed: {type(exc).__name__})"
+        return Problem("导入被中断，请重新上传", "the import was interrupted; upload again")
+    return Problem(
+        f"导入时出错（{type(exc).__name__}）", f"the import failed: {type(exc).__name__}"
+    )
 
 
 def _finish(job_id: int, status: str, data: dict[str, Any]) -> None:
@@ -256,8 +275,9 @@ def _run(
     dry_run: bool,
     landing: Callable[[ImportResult], AbstractContextManager[None]] | None = None,
 ) -> ImportResult:
-    rejects = rejects_path(job)
-    rejects.unlink(missing_ok=True)
+    rejects = _rejects_paths(job)
+    for path in rejects.values():
+        path.unlink(missing_ok=True)
 
     def report(stage: str, done: int, total: int) -> None:
         progress.report(_progress_key(job.pk), stage, done, total)

@@ -3,8 +3,14 @@ in parentheses), as the upload page shows it, `linli import` prints it and Impor
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from linli.core.validators import Problem, in_language
+
+FIRST_OF_GROUP = 5  # rows shown under each reason on the page; the rejects file has them all
+_NUMBERS = re.compile(r"[0-9]+")
 
 
 def held_text(count: int) -> str:
@@ -27,6 +33,36 @@ class RowProblem:
         col = f" [{self.column}]" if self.column else ""
         return f"{where}{col}: {self.zh} ({self.en})"
 
+    @property
+    def reason(self) -> str:
+        """The reason in the active language."""
+        return in_language(self.zh, self.en)
+
+
+def group_problems(problems: list[RowProblem], first: int = FIRST_OF_GROUP) -> list[dict[str, Any]]:
+    """Problems grouped by reason (and column), commonest first, each with its count and its
+    first rows: a file with 1,000 bad rows has a handful of reasons. Numbers in a reason (the
+    row a duplicate repeats) are not part of it, so "与第5行重复" and "与第9行重复" are one."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in problems:
+        key = (p.column, _NUMBERS.sub("…", p.zh))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "column": p.column,
+                "zh": key[1],
+                "en": _NUMBERS.sub("…", p.en),
+                "count": 0,
+                "rows": [],
+            }
+        group["count"] += 1
+        if len(group["rows"]) < first:
+            group["rows"].append(asdict(p))
+    return sorted(groups.values(), key=lambda g: -g["count"])
+
+
+_COMPUTED = {"ok", "error_count", "warning_count", "error_groups", "warning_groups"}
+
 
 @dataclass
 class ImportResult:
@@ -47,10 +83,25 @@ class ImportResult:
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[RowProblem] = field(default_factory=list)
     sheets: list[dict[str, Any]] = field(default_factory=list)
-    file_problem: str = ""
+    file_problem: str = ""  # both languages, as the command prints it
+    file_problem_zh: str = ""
+    file_problem_en: str = ""
     written: bool = False
     seconds: float = 0.0
     rejects_file: str = ""
+
+    def refuse(self, problem: Problem) -> None:
+        """The file as a whole cannot be imported, for this reason."""
+        self.file_problem = str(problem)
+        self.file_problem_zh, self.file_problem_en = problem.zh, problem.en
+
+    @property
+    def file_problem_text(self) -> str:
+        """Why the file was refused, in the active language (reports stored before the two
+        languages were kept apart have only both together)."""
+        if self.file_problem_zh:
+            return in_language(self.file_problem_zh, self.file_problem_en)
+        return self.file_problem
 
     @property
     def ok(self) -> bool:
@@ -65,6 +116,8 @@ class ImportResult:
         data["ok"] = self.ok
         data["error_count"] = len(self.errors)
         data["warning_count"] = len(self.warnings)
+        data["error_groups"] = group_problems(self.errors)
+        data["warning_groups"] = group_problems(self.warnings)
         if limit is not None:
             data["errors"] = data["errors"][:limit]
             data["warnings"] = data["warnings"][:limit]
@@ -72,7 +125,7 @@ class ImportResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportResult:
-        data = {k: v for k, v in data.items() if k not in {"ok", "error_count", "warning_count"}}
+        data = {k: v for k, v in data.items() if k not in _COMPUTED}
         data["errors"] = [RowProblem(**e) for e in data.get("errors", [])]
         data["warnings"] = [RowProblem(**w) for w in data.get("warnings", [])]
         return cls(**data)

@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("import/<int:pk>/confirm/", views_import.import_confirm, name="import_confirm"),
     path("import/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
     path("import/<int:pk>/rejects/", views_import.import_rejects, name="import_rejects"),
+    path("import/template/<str:kind>/", views_import.import_template, name="import_template"),
 ]

@@ -77,7 +77,7 @@ page (it offers every registered kind).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +87,7 @@ from django.db import transaction
 
 from linli.core.bulk import BATCH, insert_rows
 from linli.core.import_report import ImportResult, RowProblem, held_text
+from linli.core.import_template import is_example_row
 from linli.core.progress import EVERY as PROGRESS_EVERY
 from linli.core.spreadsheet import Column, Row, SpreadsheetError, read_rows
 from linli.core.validators import Problem
@@ -135,6 +136,10 @@ class Importer:
     label: ClassVar[str] = ""
     columns: ClassVar[Sequence[Column]] = ()
     may_create_town: ClassVar[bool] = False
+    # Where the result page links to: a list's URL name (given ?committee=<id> for a committee
+    # clerk), or a committee's page's (given the committee's id as argument).
+    list_url: ClassVar[str] = ""
+    committee_url: ClassVar[str] = ""
 
     def __init__(
         self,
@@ -182,6 +187,18 @@ class Importer:
                 f"不能导入到其他居委（{name}）；您只能导入{self.committee.name}的数据",
                 f"you may import only into your own committee, not {name}",
             )
+
+    @classmethod
+    def imported_url(cls, committee: Committee | None) -> str:
+        """The page listing what this kind imports, for the uploader's committee (or town)."""
+        from django.urls import reverse
+
+        if committee is not None and cls.committee_url:
+            return reverse(cls.committee_url, args=[committee.pk])
+        if not cls.list_url:
+            return ""
+        url = reverse(cls.list_url)
+        return f"{url}?committee={committee.pk}" if committee is not None else url
 
     def progress(self, done: int, total: int) -> None:
         if self._progress is not None:
@@ -249,7 +266,7 @@ def run_import(
     file_name: str | None = None,
     dry_run: bool = False,
     skip_bad_rows: bool = False,
-    rejects: str | Path | None = None,
+    rejects: str | Path | Mapping[str, Path] | None = None,
     mapping: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
     audit_detail: dict[str, Any] | None = None,
@@ -261,7 +278,9 @@ def run_import(
     job locks and checks its row there, and records the result, so that it lands once).
 
     With `skip_bad_rows`, the good rows land and the bad ones go to `rejects` (an xlsx with the
-    original columns and a reason column). `committee` limits a committee staff member's import.
+    original columns and a reason column, in both languages; or one file per language, given as
+    {language code: path}, for the upload page). `committee` limits a committee staff member's
+    import.
     """
     started = time.perf_counter()
     cls = get_importer(kind)
@@ -273,7 +292,7 @@ def run_import(
     try:
         table = read_rows(path, cls.columns, mapping=mapping or {}, file_name=name)
     except SpreadsheetError as exc:
-        result.file_problem = str(exc)
+        result.refuse(exc)
         result.seconds = time.perf_counter() - started
         return result
     result.sheets = [s.describe() for s in table.sheets]
@@ -285,7 +304,7 @@ def run_import(
         for sheet in table.sheets:
             importer.check_columns({name for _, name in sheet.columns})
     except Problem as exc:
-        result.file_problem = str(exc)
+        result.refuse(exc)
         result.seconds = time.perf_counter() - started
         return result
     records, bad_rows = _check_rows(importer, table, result, progress)
@@ -313,13 +332,30 @@ def run_import(
 
 def _check_rows(
     importer: Importer, table: Any, result: ImportResult, progress: ProgressCallback | None
-) -> tuple[list[Any], list[tuple[Row, str]]]:
+) -> tuple[list[Any], list[tuple[Row, Problem]]]:
     records: list[Any] = []
-    bad_rows: list[tuple[Row, str]] = []
+    bad_rows: list[tuple[Row, Problem]] = []
     required = importer.required_columns()
     names = [c.name for c in required]
     total = table.total_rows
+    columns = list(importer.columns)
+    probe = (required or columns)[0] if columns else None
     for done, row in enumerate(table.rows(), start=1):
+        if (
+            probe is not None
+            and row.values.get(probe.name) == probe.example_text
+            and is_example_row(row, columns)
+        ):
+            result.warnings.append(
+                RowProblem(
+                    row.sheet,
+                    row.number,
+                    "",
+                    "模板的示例行，已跳过",
+                    "the template's example row: skipped",
+                )
+            )
+            continue
         result.rows += 1
         try:
             if not all(map(row.values.get, names)):
@@ -333,7 +369,7 @@ def _check_rows(
             result.errors.append(
                 RowProblem(row.sheet, row.number, row.column or "", exc.zh, exc.en)
             )
-            bad_rows.append((row, str(exc)))
+            bad_rows.append((row, exc))
         else:
             if record is not None:
                 records.append(record)
@@ -348,28 +384,49 @@ def _check_rows(
 
 def _finish(
     result: ImportResult,
-    bad_rows: list[tuple[Row, str]],
+    bad_rows: list[tuple[Row, Problem]],
     table: Any,
-    rejects: str | Path | None,
+    rejects: str | Path | Mapping[str, Path] | None,
     started: float,
 ) -> None:
     if rejects is not None and bad_rows and not result.rejects_file:
-        write_rejects(rejects, bad_rows, table)
-        result.rejects_file = str(rejects)
+        if isinstance(rejects, Mapping):
+            for language, target in rejects.items():
+                write_rejects(target, bad_rows, table, language=language)
+            result.rejects_file = ", ".join(map(str, rejects.values()))
+        else:
+            write_rejects(rejects, bad_rows, table)
+            result.rejects_file = str(rejects)
     result.seconds = time.perf_counter() - started
 
 
-def write_rejects(target: str | Path, bad_rows: Iterable[tuple[Row, str]], table: Any) -> None:
-    """The bad rows with their original cells and a reason column, as text (export writer)."""
+REJECTS_HEADINGS = {
+    "zh-hans": ("工作表", "行号", "错误原因", "错误行"),
+    "en": ("sheet", "row", "reason", "bad rows"),
+    "": ("工作表 (sheet)", "行号 (row)", "错误原因 (reason)", "错误行"),
+}
+
+
+def write_rejects(
+    target: str | Path,
+    bad_rows: Iterable[tuple[Row, Problem]],
+    table: Any,
+    *,
+    language: str = "",
+) -> None:
+    """The bad rows with their original cells and a reason column, as text (export writer);
+    headings and reasons in `language` ("zh-hans", "en"), or in both ("")."""
     from linli.core.export import write_xlsx
 
-    headers = ["工作表 (sheet)", "行号 (row)", *table.union_headers(), "错误原因 (reason)"]
+    sheet, number, reason, title = REJECTS_HEADINGS[language]
+    headers = [sheet, number, *table.union_headers(), reason]
     width = len(headers) - 3
+    pick = {"zh-hans": lambda p: p.zh, "en": lambda p: p.en}.get(language, str)
     rows = []
-    for row, reason in bad_rows:
+    for row, problem in bad_rows:
         cells = table.cells_by_union_header(row)
-        rows.append([row.sheet, row.number, *cells[:width], reason])
-    write_xlsx(str(target), headers, rows, sheet_title="错误行")
+        rows.append([row.sheet, row.number, *cells[:width], pick(problem)])
+    write_xlsx(str(target), headers, rows, sheet_title=title)
 
 
 def _create_town(town: Town, *, user: User | None) -> None:

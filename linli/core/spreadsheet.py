@@ -44,12 +44,18 @@ class SpreadsheetError(Problem):
 
 @dataclass(frozen=True)
 class Column:
-    """A column an importer reads: its field name, Chinese label, header synonyms."""
+    """A column an importer reads: its field name, Chinese label, header synonyms, and the
+    value of the example row of the kind's template (`linli.core.import_template`)."""
 
     name: str
     label: str
     synonyms: tuple[str, ...] = ()
     required: bool = False
+    example: str = ""
+
+    @property
+    def example_text(self) -> str:
+        return self.example or f"（{self.label}）"
 
     def headers(self) -> set[str]:
         return {normalise_header(h) for h in (self.label, self.name, *self.synonyms)}

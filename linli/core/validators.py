@@ -1,7 +1,7 @@
 """Validation of the values rosters carry: Chinese resident ID numbers and mobile numbers.
 
-Errors carry Chinese and English together (`Problem`), because import reports are read by
-clerks and sometimes forwarded to the developers.
+Errors carry Chinese and English together (`Problem`): commands print both, pages show the one
+of the page's language (`Problem.text()`, `in_language()`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,17 @@ class Problem(Exception):
     def __str__(self) -> str:
         return f"{self.zh} ({self.en})"
 
+    def text(self) -> str:
+        """The reason in the active language: Chinese, or English on an English page."""
+        return in_language(self.zh, self.en)
+
+
+def in_language(zh: str, en: str) -> str:
+    """`zh` or `en`, whichever the active language is (Chinese unless it is English)."""
+    from django.utils.translation import get_language
+
+    return en if (get_language() or "").startswith("en") else zh
+
 
 @dataclass(frozen=True, slots=True)
 class IdInfo:
@@ -32,6 +43,11 @@ class IdInfo:
     birth_date: dt.date
     warning: Problem | None = None
 
+
+# The values of the example rows of import templates: the ID number GB 11643 itself gives as
+# its example, and the number phone makers print as theirs.
+EXAMPLE_ID_NUMBER = "11010519491231002X"
+EXAMPLE_PHONE = "13800138000"
 
 _ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
 _ID15 = re.compile(r"^[0-9]{15}$")

@@ -1,7 +1,8 @@
 """The upload pages, for every import kind: choose a file → the check's progress → preview (a dry
 run) → confirm → the import's progress → result. The check and the import are tasks
 (linli.core.import_jobs); the pages poll their progress with htmx, or reload by themselves
-without JavaScript."""
+without JavaScript. The upload page sends the file with htmx, whose upload progress linli.js
+shows; each kind's template is a download here (linli.core.import_template)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from linli.core.audit import audit
 from linli.core.import_jobs import job_confirm, job_create, job_progress, rejects_path
-from linli.core.imports import ImportResult, import_scope, importer_kinds
+from linli.core.import_report import group_problems
+from linli.core.import_template import template_xlsx
+from linli.core.imports import Importer, ImportResult, import_scope, importer_kinds
 from linli.core.models import AuditEntry, ImportJob
-from linli.core.validators import Problem
+from linli.core.validators import Problem, in_language
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -53,9 +57,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         kind = request.POST.get("kind", "")
         if upload is None:
-            messages.error(request, "请选择文件 (choose a file)")
+            messages.error(request, gettext("请选择文件"))
         elif kind not in kinds:
-            messages.error(request, "请选择导入类型 (choose what to import)")
+            messages.error(request, gettext("请选择导入类型"))
         else:
             try:
                 job = job_create(
@@ -65,9 +69,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     skip_bad_rows="skip_bad_rows" in request.POST,
                 )
             except Problem as exc:
-                messages.error(request, str(exc))
+                messages.error(request, exc.text())
             else:
+                if request.htmx:  # type: ignore[attr-defined]  # sent by htmx, which showed the upload's progress
+                    return HttpResponseClientRedirect(reverse("places:import_job", args=[job.pk]))
                 return redirect("places:import_job", pk=job.pk)
+        if request.htmx:  # type: ignore[attr-defined]  # the messages say why, on the page loaded again
+            return HttpResponseClientRedirect(f"{reverse('places:import')}?kind={kind}")
     context = {
         "kinds": [(k, gettext(cls.label), cls.columns) for k, cls in kinds.items()],
         "selected": request.POST.get("kind") or request.GET.get("kind") or "residents",
@@ -92,7 +100,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job_confirm(user=job.user, job=job, skip_bad_rows="skip_bad_rows" in request.POST)
     except Problem as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.text())
         return render(request, "core/import_job.html", _job_context(job), status=400)
     return redirect("places:import_job", pk=job.pk)
 
@@ -112,7 +120,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_rejects(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
-    path = rejects_path(job)
+    path = rejects_path(job, _language())
     if not path.is_file():
         raise Http404
     audit(
@@ -128,20 +136,84 @@ def import_rejects(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)
 
 
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The kind's template to fill in: its headers, a line explaining them, an example row."""
+    _staff(request)
+    importer = importer_kinds().get(kind)
+    if importer is None:
+        raise Http404
+    name = f"{gettext(importer.label)}-{pgettext('filename', '导入模板')}.xlsx"
+    response = HttpResponse(template_xlsx(importer), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def _column_title(importer: type[Importer] | None, label: str) -> str:
+    """A column's name in the page's language: its Chinese label, or in English its translated
+    label, else its field name ("birth date")."""
+    if importer is None or not label:
+        return label
+    column = next((c for c in importer.columns if label in (c.label, c.name)), None)
+    if column is None:
+        return label
+    if _language() == "zh-hans":
+        return column.label
+    translated = gettext(column.label)
+    return translated if translated != column.label else column.name.replace("_", " ")
+
+
+def _groups(
+    stored: list[dict[str, object]] | None, problems: list, importer: type[Importer] | None
+) -> list[dict[str, object]]:
+    """Problems grouped by reason, in the page's language (older jobs: grouped from the kept
+    rows)."""
+    groups = stored if stored is not None else group_problems(problems)
+    return [
+        {
+            "column": _column_title(importer, str(g["column"])),
+            "reason": in_language(str(g["zh"]), str(g["en"])),
+            "count": g["count"],
+            "rows": g["rows"],
+        }
+        for g in groups
+    ]
+
+
 def _job_context(job: ImportJob) -> dict[str, object]:
-    report = (
-        ImportResult.from_dict(job.result or job.preview) if (job.result or job.preview) else None
-    )
+    data = job.result or job.preview
+    report = ImportResult.from_dict(data) if data else None
     kinds = importer_kinds()
+    importer = kinds.get(job.kind)
+    sheets = [
+        {**s, "mapping": {h: _column_title(importer, f) for h, f in s["mapping"].items()}}
+        for s in (report.sheets if report else [])
+    ]
     return {
         "job": job,
-        "kind_label": gettext(kinds[job.kind].label) if job.kind in kinds else job.kind,
+        "kind_label": gettext(importer.label) if importer else job.kind,
         "report": report,
-        "error_count": (job.result or job.preview).get("error_count", 0),
-        "warning_count": (job.result or job.preview).get("warning_count", 0),
+        "sheets": sheets,
+        "error_groups": _groups(
+            data.get("error_groups"), report.errors if report else [], importer
+        ),
+        "warning_groups": _groups(
+            data.get("warning_groups"), report.warnings if report else [], importer
+        ),
+        "imported_url": importer.imported_url(job.committee) if importer else "",
+        "error_count": data.get("error_count", 0),
+        "warning_count": data.get("warning_count", 0),
         "progress": job_progress(job),
         "poll_url": reverse("places:import_progress", args=[job.pk]),
         "page_url": reverse("places:import_job", args=[job.pk]),
-        "has_rejects": rejects_path(job).is_file(),
+        "has_rejects": rejects_path(job, _language()).is_file(),
         "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
     }

@@ -175,57 +175,68 @@ def pairing_capacity_left(volunteers: QuerySet[Volunteer], capacity: int) -> dic
 def suggest_pairings(
     user: User | AnonymousUser | None, committee: Committee, capacity: int = DEFAULT_CAPACITY
 ) -> list[Suggestion]:
-    """An optimal set of new pairings for the committee's unpaired special-care residents."""
-    from linli.duty.coverage import CARED_STATUSES, special_resident_ids
+    """An optimal set of new pairings for the committee's unpaired special-care residents.
 
+    The solver needs only numbers (ids, places, the skills needed), so the candidates are read
+    as values, and only the residents and volunteers of the suggestions as rows: a committee
+    has a thousand candidates and a page of suggestions (bench/pairing_suggestions.py)."""
+    from linli.duty.coverage import CARED_STATUSES
+
+    tags = Resident.care_tags.through.objects
     paired = Pairing.objects.filter(active_q(), town_id=committee.town_id).values("resident_id")
-    residents = list(
+    candidates = (
         Resident.objects.visible_to(user)
         .filter(
             household__building__compound__committee=committee,
             status__in=CARED_STATUSES,
-            pk__in=sorted(special_resident_ids(committee.town, user)),
+            pk__in=tags.values("resident_id"),
         )
         .exclude(pk__in=paired)
-        .select_related("household__building")
-        .prefetch_related("care_tags")
-        .order_by("id")
     )
+    rows = list(
+        candidates.order_by("id").values_list(
+            "id", "household__building__compound_id", "household__building_id"
+        )
+    )
+    needs: dict[int, set[str]] = {}
+    for resident_id, code in tags.filter(
+        resident__household__building__compound__committee=committee,
+        caretag__code__in=list(NEEDS),
+    ).values_list("resident_id", "caretag__code"):
+        needs.setdefault(resident_id, set()).add(NEEDS[code])
     volunteers_qs = Volunteer.objects.visible_to(user).filter(
         committee=committee, status=Volunteer.Status.ACTIVE
     )
     left = pairing_capacity_left(volunteers_qs, capacity)
-    volunteers = [
-        v
-        for v in volunteers_qs.select_related("resident__household__building")
-        if left.get(v.pk, 0) > 0
-    ]
+    homes = volunteers_qs.values_list(
+        "id",
+        "resident__household__building__compound_id",
+        "resident__household__building_id",
+        "skills",
+    )
     r_people = [
-        Person(
-            r.pk,
-            committee.pk,
-            r.household.building.compound_id,
-            r.household.building_id,
-            frozenset(NEEDS[t.code] for t in r.care_tags.all() if t.code in NEEDS),
-        )
-        for r in residents
+        Person(pk, committee.pk, compound, building, frozenset(needs.get(pk, ())))
+        for pk, compound, building in rows
     ]
-    v_people = []
-    for v in volunteers:
-        home = v.resident.household.building if v.resident is not None else None
-        v_people.append(
-            Person(
-                v.pk,
-                committee.pk,
-                home.compound_id if home else None,
-                home.pk if home else None,
-                frozenset(v.skills),
-                left[v.pk],
-            )
-        )
+    v_people = [
+        Person(pk, committee.pk, compound, building, frozenset(skills or ()), left[pk])
+        for pk, compound, building, skills in homes
+        if left.get(pk, 0) > 0
+    ]
+    pairs = solve(r_people, v_people)
+    residents = (
+        Resident.objects.select_related("household__building")
+        .prefetch_related("care_tags")
+        .in_bulk([r_people[i].id for i, _j in pairs])
+    )
+    volunteers = Volunteer.objects.in_bulk([v_people[j].id for _i, j in pairs])
     return [
-        Suggestion(residents[i], volunteers[j], pair_cost(r_people[i], v_people[j]))
-        for i, j in solve(r_people, v_people)
+        Suggestion(
+            residents[r_people[i].id],
+            volunteers[v_people[j].id],
+            pair_cost(r_people[i], v_people[j]),
+        )
+        for i, j in pairs
     ]
 
 

@@ -220,14 +220,15 @@ def test_an_import_preview_is_in_english(grid, tmp_path):
     response = client.post(reverse("places:import"), {"kind": "residents", "file": upload})
     assert response.status_code == 302
     html = get_english(client, response["Location"])
-    for words in ["Import Resident roster: roster.csv", "Bad rows", "Row 3", "Header on row 1"]:
+    for words in ["Import Resident roster: roster.csv", "1 bad row", "Row 3", "Header on row 1"]:
         assert words in html, words
-    # Reasons come from Problem(zh, en): the Chinese stays beside the English.
-    reasons = re.findall(r'<td class="reason">(.*?)</td>', html, re.S)
-    assert reasons and all(CJK.search(r) for r in reasons)
-    tables_removed = re.sub(r'<table class="import-errors">.*?</table>', "", html, flags=re.S)
-    mapping_removed = re.sub(r'<ul class="import-columns">.*?</ul>', "", tables_removed, flags=re.S)
-    assert not leftover_chinese(mapping_removed), leftover_chinese(mapping_removed)
+    # Reasons and column names in English only (Problem keeps both; the page picks its own).
+    reasons = re.findall(r'<strong class="reason">(.*?)</strong>', html, re.S)
+    assert reasons == ["missing room"], reasons
+    assert "室号 → Room" in html and "姓名 → Name" in html
+    # Only the file's own headers stay Chinese: the left side of each "header → column".
+    headers_removed = re.sub(r"<li>[^<]*? → ", "<li>", html)
+    assert not leftover_chinese(headers_removed), leftover_chinese(headers_removed)
 
 
 def test_the_login_page_is_in_english(client):
@@ -277,7 +278,8 @@ def test_the_care_export_has_english_headers(grid):
     client = english_client_for(grid, "kaiwu")
     response = client.get(reverse("care:export", args=["committee"]) + f"?pk={grid.kaiwu.pk}")
     assert response.status_code == 200
-    assert "help-requests-committee-" in response["Content-Disposition"]
+    disposition = response["Content-Disposition"]
+    assert "committee" not in disposition and "%E6%96%B0%E5%87%AF%E4%BA%94%E6%9D%91" in disposition
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     headers = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert headers[:3] == ["No.", "Created", "Compounds"]

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Importer, Plan, Row
-from linli.core.validators import Problem, normalise_phone, parse_id_number
+from linli.core.validators import (
+    EXAMPLE_ID_NUMBER,
+    EXAMPLE_PHONE,
+    Problem,
+    normalise_phone,
+    parse_id_number,
+)
 from linli.duty.importers.volunteers import (
     COMMITTEE_SYNONYMS,
     DUTY_KINDS,
@@ -27,7 +33,14 @@ from linli.duty.importers.volunteers import (
 )
 from linli.duty.models import Duty, Pairing, Volunteer, active_q
 from linli.places.importers import PlaceIndex
-from linli.places.importers.places import BUILDING, COMPOUND, ROOM, building_name, room_name
+from linli.places.importers.places import (
+    BUILDING,
+    COMMITTEE,
+    COMPOUND,
+    ROOM,
+    building_name,
+    room_name,
+)
 from linli.places.models import Committee, Resident
 
 Path = tuple[int, int | None, int | None, int | None]  # committee, compound, building, household
@@ -81,13 +94,19 @@ class DutiesImporter(Importer):
 
     kind = "duties"
     label = gettext_noop("包干职责")
+    list_url, committee_url = "duty:index", "duty:committee"
     columns = (
-        Column("name", "姓名", ("名字", "志愿者姓名")),
-        Column("phone", "手机号", PHONE_SYNONYMS, required=True),
-        Column("kind", "职责", ("职务", "包干职责", "角色"), required=True),
-        Column("committee", "居委", tuple(s for s in COMMITTEE_SYNONYMS if s != "居委")),
-        Column("compound", "小区", COMPOUND.synonyms),
-        Column("building", "楼栋", BUILDING.synonyms),
+        Column("name", "姓名", ("名字", "志愿者姓名"), example="李四"),
+        Column("phone", "手机号", PHONE_SYNONYMS, required=True, example=EXAMPLE_PHONE),
+        Column("kind", "职责", ("职务", "包干职责", "角色"), required=True, example="楼组长"),
+        Column(
+            "committee",
+            "居委",
+            tuple(s for s in COMMITTEE_SYNONYMS if s != "居委"),
+            example=COMMITTEE.example,
+        ),
+        Column("compound", "小区", COMPOUND.synonyms, example=COMPOUND.example),
+        Column("building", "楼栋", BUILDING.synonyms, example=BUILDING.example),
         Column("room", "室号", ROOM.synonyms),
     )
 
@@ -211,15 +230,29 @@ class PairingsImporter(Importer):
 
     kind = "pairings"
     label = gettext_noop("结对名单")
+    list_url, committee_url = "duty:index", "duty:committee"
     columns = (
-        Column("volunteer_name", "志愿者姓名", ("志愿者", "结对志愿者")),
-        Column("volunteer_phone", "志愿者手机号", ("志愿者电话", "志愿者联系电话"), required=True),
-        Column("resident_name", "居民姓名", ("结对居民", "居民", "服务对象"), required=True),
+        Column("volunteer_name", "志愿者姓名", ("志愿者", "结对志愿者"), example="李四"),
+        Column(
+            "volunteer_phone",
+            "志愿者手机号",
+            ("志愿者电话", "志愿者联系电话"),
+            required=True,
+            example=EXAMPLE_PHONE,
+        ),
+        Column(
+            "resident_name",
+            "居民姓名",
+            ("结对居民", "居民", "服务对象"),
+            required=True,
+            example="张三",
+        ),
         Column(
             "resident_id_number",
             "居民身份证号",
             ("居民身份证", "服务对象身份证号", *(f"居民{s}" for s in ID_SYNONYMS)),
             required=True,
+            example=EXAMPLE_ID_NUMBER,
         ),
     )
 

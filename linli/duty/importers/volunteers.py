@@ -15,7 +15,13 @@ from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.pinyin import initials
-from linli.core.validators import Problem, normalise_phone, parse_id_number
+from linli.core.validators import (
+    EXAMPLE_ID_NUMBER,
+    EXAMPLE_PHONE,
+    Problem,
+    normalise_phone,
+    parse_id_number,
+)
 from linli.duty.models import Duty, Team, Volunteer
 from linli.places.models import Committee, Resident, TransferRequest
 from linli.places.transfers import transfers_hold
@@ -144,16 +150,19 @@ class VolunteersImporter(Importer):
 
     kind = "volunteers"
     label = gettext_noop("志愿者名册")
+    list_url, committee_url = "duty:index", "duty:committee"
     columns = (
-        Column("name", "姓名", ("名字", "志愿者姓名"), required=True),
-        Column("gender", "性别"),
-        Column("phone", "手机号", PHONE_SYNONYMS, required=True),
-        Column("id_number", "身份证号", ID_SYNONYMS),
-        Column("politics", "政治面貌", ("是否党员", "党员")),
-        Column("source", "来源", ("志愿者来源", "志愿者类型", "类别", "身份")),
-        Column("committee", "所属居委", COMMITTEE_SYNONYMS),
-        Column("team", "服务小组", ("小组", "服务队", "志愿服务队", "服务类别")),
-        Column("post", "岗位", ("职务", "分工")),
+        Column("name", "姓名", ("名字", "志愿者姓名"), required=True, example="李四"),
+        Column("gender", "性别", example="女"),
+        Column("phone", "手机号", PHONE_SYNONYMS, required=True, example=EXAMPLE_PHONE),
+        Column("id_number", "身份证号", ID_SYNONYMS, example=EXAMPLE_ID_NUMBER),
+        Column("politics", "政治面貌", ("是否党员", "党员"), example="中共党员"),
+        Column("source", "来源", ("志愿者来源", "志愿者类型", "类别", "身份"), example="报到党员"),
+        Column("committee", "所属居委", COMMITTEE_SYNONYMS, example="新凯五村"),
+        Column(
+            "team", "服务小组", ("小组", "服务队", "志愿服务队", "服务类别"), example="物资配送"
+        ),
+        Column("post", "岗位", ("职务", "分工"), example="生活员"),
         Column("skills", "技能", ("特长", "专长")),
     )
 

@@ -16,13 +16,20 @@ from linli.core.validators import Problem
 from linli.places.models import Building, Committee, Compound, Household
 
 COMMITTEE = Column(
-    "committee", "居委", ("居民区", "村居委", "居委会", "村委会", "居村委", "社区", "所属居委")
+    "committee",
+    "居委",
+    ("居民区", "村居委", "居委会", "村委会", "居村委", "社区", "所属居委"),
+    example="新凯五村",
 )
 COMPOUND = Column(
-    "compound", "小区", ("小区名称", "小区名", "防控点", "小区/防控点"), required=True
+    "compound",
+    "小区",
+    ("小区名称", "小区名", "防控点", "小区/防控点"),
+    required=True,
+    example="香樟苑",
 )
-BUILDING = Column("building", "楼栋", ("楼号", "楼栋号", "幢", "栋", "楼"))
-ROOM = Column("room", "室号", ("房号", "门牌号", "房间号", "室", "户号", "门牌"))
+BUILDING = Column("building", "楼栋", ("楼号", "楼栋号", "幢", "栋", "楼"), example="1号楼")
+ROOM = Column("room", "室号", ("房号", "门牌号", "房间号", "室", "户号", "门牌"), example="101")
 
 KINDS = {
     "住宅小区": Compound.Kind.RESIDENTIAL,
@@ -189,9 +196,10 @@ class PlacesImporter(AddressImporter):
         COMPOUND,
         BUILDING,
         ROOM,
-        Column("kind", "类型", ("小区类型", "类别", "性质")),
+        Column("kind", "类型", ("小区类型", "类别", "性质"), example="住宅小区"),
     )
     may_create_town = True
+    list_url = "places:compounds"
 
     def prepare(self) -> None:
         super().prepare()

@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Plan, Row, insert_rows
-from linli.core.validators import Problem, normalise_phone, parse_id_number, today
+from linli.core.validators import (
+    EXAMPLE_ID_NUMBER,
+    EXAMPLE_PHONE,
+    Problem,
+    normalise_phone,
+    parse_id_number,
+    today,
+)
 from linli.places.importers.places import (
     BUILDING,
     COMMITTEE,
@@ -75,20 +82,34 @@ class ResidentsImporter(AddressImporter):
 
     kind = "residents"
     label = gettext_noop("居民花名册")
+    list_url = "places:residents"
     columns = (
         COMMITTEE,
         COMPOUND,
-        Column("building", "楼栋", BUILDING.synonyms, required=True),
-        Column("room", "室号", ROOM.synonyms, required=True),
-        Column("name", "姓名", ("名字", "居民姓名"), required=True),
-        Column("gender", "性别"),
+        Column("building", "楼栋", BUILDING.synonyms, required=True, example=BUILDING.example),
+        Column("room", "室号", ROOM.synonyms, required=True, example=ROOM.example),
+        Column("name", "姓名", ("名字", "居民姓名"), required=True, example="张三"),
+        Column("gender", "性别", example="男"),
         Column(
-            "id_number", "身份证号", ("身份证号码", "证件号码", "身份证", "公民身份号码", "证件号")
+            "id_number",
+            "身份证号",
+            ("身份证号码", "证件号码", "身份证", "公民身份号码", "证件号"),
+            example=EXAMPLE_ID_NUMBER,
         ),
-        Column("phone", "手机号", ("联系电话", "电话", "手机", "手机号码", "联系方式")),
-        Column("birth_date", "出生日期", ("出生年月日", "生日")),
-        Column("care_tags", "特殊人群", ("特殊人群类别", "人群类别", "人员类别", "重点人群")),
-        Column("notes", "备注", ("说明",)),
+        Column(
+            "phone",
+            "手机号",
+            ("联系电话", "电话", "手机", "手机号码", "联系方式"),
+            example=EXAMPLE_PHONE,
+        ),
+        Column("birth_date", "出生日期", ("出生年月日", "生日"), example="1949-12-31"),
+        Column(
+            "care_tags",
+            "特殊人群",
+            ("特殊人群类别", "人群类别", "人员类别", "重点人群"),
+            example="独居老人",
+        ),
+        Column("notes", "备注", ("说明",), example="示例行"),
     )
 
     def prepare(self) -> None:

@@ -3,7 +3,9 @@
    - data-confirm="…" on a button: ask before submitting its form;
    - data-check-all="NAME" on a checkbox: tick or clear every input named NAME;
    - data-autosubmit on a select: submit its form when it changes;
-   - data-select-on-click on an input: select its text (a link to copy). */
+   - data-select-on-click on an input: select its text (a link to copy);
+   - data-upload-progress on a form htmx sends: show how much of the file has gone (its
+     .upload-progress block: a <progress> and a [data-upload-percent] figure). */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -21,6 +23,29 @@
       });
     }
     if (target.matches("[data-select-on-click]")) target.select();
+  });
+  function uploading(event) {
+    var form = event.target;
+    return form instanceof Element && form.matches("form[data-upload-progress]") ? form : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = uploading(event);
+    if (!form) return;
+    form.querySelector(".upload-progress").hidden = false;
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  });
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = uploading(event);
+    if (!form || !event.detail.lengthComputable) return;
+    var percent = Math.floor((100 * event.detail.loaded) / event.detail.total);
+    form.querySelector(".upload-progress progress").value = percent;
+    form.querySelector("[data-upload-percent]").textContent = String(percent);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = uploading(event);
+    if (form && !event.detail.successful) {  // a network error: let the user try again
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    }
   });
   document.addEventListener("change", function (event) {
     var target = event.target;
