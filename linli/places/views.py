@@ -35,6 +35,7 @@ from linli.core.tables import paginate
 from linli.places import selectors, services
 from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
+from linli.places.hub import building_sections
 from linli.places.models import Building, Committee, Compound, Resident
 from linli.places.rules import reveals_numbers
 from linli.places.tables import (
@@ -174,7 +175,12 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("residents", queryset=people, to_attr="visible_residents"))
     )
     crumbs = _crumbs(user, obj.compound.committee, obj.compound)
-    context = {"obj": obj, "households": households, "crumbs": crumbs}
+    context = {
+        "obj": obj,
+        "households": households,
+        "crumbs": crumbs,
+        "sections": building_sections(user, obj),
+    }
     return render(request, "places/building.html", context)
 
 
