@@ -24,6 +24,12 @@ class Problem(Exception):
     def __str__(self) -> str:
         return f"{self.zh} ({self.en})"
 
+    def in_language(self) -> str:
+        """The reason in the page's language only, for the pages residents read."""
+        from django.utils import translation
+
+        return self.en if (translation.get_language() or "").startswith("en") else self.zh
+
 
 @dataclass(frozen=True, slots=True)
 class IdInfo:

@@ -269,3 +269,25 @@ def building_team(user: User | AnonymousUser | None, building: Building) -> dict
         "duties": duties,
         "has_leader": any(d.kind == Duty.Kind.BUILDING_LEADER for d in duties),
     }
+
+
+def building_leaders(
+    user: User | AnonymousUser | None, buildings: list[Building]
+) -> dict[int, tuple[str, str]]:
+    """Each building's leader serving now, as (name, phone), for its poster: one query."""
+    duties = (
+        Duty.objects.visible_to(user)
+        .filter(
+            active_q(),
+            building__in=buildings,
+            household__isnull=True,
+            kind=Duty.Kind.BUILDING_LEADER,
+            volunteer__status=Volunteer.Status.ACTIVE,
+        )
+        .order_by("-starts_at")
+        .values_list("building_id", "volunteer__name", "volunteer__phone")
+    )
+    leaders: dict[int, tuple[str, str]] = {}
+    for building_id, name, phone in duties:
+        leaders.setdefault(building_id, (name, phone))
+    return leaders

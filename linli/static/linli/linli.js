@@ -3,7 +3,8 @@
    - data-confirm="…" on a button: ask before submitting its form;
    - data-check-all="NAME" on a checkbox: tick or clear every input named NAME;
    - data-autosubmit on a select: submit its form when it changes;
-   - data-select-on-click on an input: select its text (a link to copy). */
+   - data-select-on-click on an input: select its text (a link to copy);
+   - data-copy="#id" on a button: copy that input's text, then show data-copied on the button. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -21,6 +22,20 @@
       });
     }
     if (target.matches("[data-select-on-click]")) target.select();
+    var copying = target.closest("[data-copy]");
+    if (copying) {
+      var source = document.querySelector(copying.getAttribute("data-copy"));
+      if (!source) return;
+      var done = function () { copying.textContent = copying.getAttribute("data-copied"); };
+      source.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(done, function () {
+          if (document.execCommand("copy")) done();
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    }
   });
   document.addEventListener("change", function (event) {
     var target = event.target;
