@@ -121,9 +121,7 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
         except Problem as exc:
             # Only refused submissions count, and only for this poster from this address.
             if selfservice.SUBMIT_MISSES.hit(misses_key):
-                return HttpResponse(
-                    _("提交过于频繁，请稍后再试"), status=429
-                )
+                return HttpResponse(_("提交过于频繁，请稍后再试"), status=429)
             form.add_error(None, exc.in_language())
         else:
             if made.created:

@@ -55,9 +55,9 @@ def test_a_building_without_leader_says_so(grid, client_for):
 def test_the_hub_is_404_out_of_scope(grid, client_for):
     assert hub(grid, client_for, "lishui").status_code == 404  # another committee
     assert hub(grid, client_for, "dave").status_code == 404  # paired in 丽水 only
-    assert client_for("alice").get(
-        reverse("places:building", args=[grid.b2.pk])
-    ).status_code == 404  # alice leads 1号楼 only
+    assert (
+        client_for("alice").get(reverse("places:building", args=[grid.b2.pk])).status_code == 404
+    )  # alice leads 1号楼 only
 
 
 def test_masked_numbers_never_get_a_tel_link(grid, client_for):
