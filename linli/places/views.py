@@ -32,6 +32,7 @@ from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
 from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
 from linli.core.models import AuditEntry
 from linli.core.tables import paginate
+from linli.core.validators import Problem
 from linli.places import selectors, services
 from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
@@ -155,6 +156,27 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     obj = selectors.get_object_visible(Committee, request.user, pk=pk)
     table = CompoundTable(selectors.compounds_for(request.user).filter(committee=obj))
     return _place_page(request, obj, "committee", table)
+
+
+@login_required
+@require_POST
+def committee_hotline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the committee's hotline (居委热线), which its posters print."""
+    obj = selectors.get_object_visible(Committee, request.user, pk=pk)
+    if not request.user.has_perm("places.change_committee", obj):
+        raise PermissionDenied
+    try:
+        services.committee_set_hotline(
+            user=request.user,  # type: ignore[arg-type]
+            committee=obj,
+            hotline=request.POST.get("hotline", "")[:100],
+            request=request,
+        )
+    except Problem as exc:
+        messages.error(request, exc.in_language())
+    else:
+        messages.success(request, gettext("居委热线已保存"))
+    return redirect(obj)
 
 
 @login_required

@@ -111,3 +111,22 @@ def test_lists_naming_buildings_link_to_the_hub(grid, client_for):
     assert f'href="{url}"' in client_for("kaiwu").get(reverse("care:coverage")).content.decode()
     erin = client_for("erin").get(reverse("duty:mine")).content.decode()  # keeps one household
     assert 'href="/places/buildings/' not in erin
+
+
+def test_committee_staff_set_the_hotline_the_posters_print(grid, client_for):
+    from linli.core.models import AuditEntry
+
+    url = reverse("places:committee_hotline", args=[grid.kaiwu.pk])
+    assert client_for("lishui").post(url, {"hotline": "021-1"}).status_code == 404
+    assert client_for("alice").post(url, {"hotline": "021-1"}).status_code == 404
+    kaiwu = client_for("kaiwu")
+    assert kaiwu.get(url).status_code == 405
+    refused = kaiwu.post(url, {"hotline": "<script>"}, follow=True)
+    assert "热线号码只能包含数字" in refused.content.decode()
+    saved = kaiwu.post(url, {"hotline": " 021-5762 0001 "}, follow=True)
+    assert "居委热线已保存" in saved.content.decode()
+    grid.kaiwu.refresh_from_db()
+    assert grid.kaiwu.hotline == "021-5762 0001"
+    assert AuditEntry.objects.filter(summary="committee hotline set").count() == 1
+    pdf = kaiwu.get(reverse("care:poster", args=[grid.b1.pk])).content
+    assert "021-5762 0001".encode("utf-16-be") in _pdf_text(pdf)
