@@ -192,4 +192,22 @@ class SelfServiceForm(forms.Form):
         try:
             return normalise_phone(self.cleaned_data["phone"])
         except Problem as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(exc.text()) from None
+
+
+class LookupForm(forms.Form):
+    """查询: a resident finds their request again by room and the last 4 digits of the phone
+    they gave, on the building's public page."""
+
+    room = forms.CharField(label=_("室号"), max_length=20)
+    last4 = forms.RegexField(
+        label=_("手机号后4位"),
+        regex=r"^[0-9]{4}$",
+        error_messages={"invalid": _("请填写手机号的后4位数字")},
+    )
+
+    def clean_room(self) -> str:
+        room = normalise_room(self.cleaned_data["room"])
+        if not room:
+            raise forms.ValidationError(_("请填写室号"))
+        return room

@@ -283,3 +283,33 @@ def recent_visits(user: Viewer, household: Household, limit: int = 5) -> QuerySe
         .filter(household=household)
         .select_related("volunteer", "resident")[:limit]
     )
+
+
+HUB_ROWS = 10
+
+
+def building_care(user: Viewer, building: Building) -> dict[str, Any]:
+    """The building hub's care section: its open help requests (most pressing first), recent
+    visits, and the gaps: households and special-care residents nobody has reached within the
+    town's `visit_overdue_days` (never reached first)."""
+    now = timezone.now()
+    since = now - dt.timedelta(days=building.town.visit_overdue_days)
+    not_lately = Q(last_visit__isnull=True) | Q(last_visit__lt=since)
+    requests = help_requests_for(user, now).filter(
+        household__building=building, status__in=HelpRequest.OPEN_STATUSES
+    )
+    homes = households_to_visit(user).filter(building=building).filter(not_lately)
+    people = special_residents_to_visit(user).filter(household__building=building)
+    return {
+        "building": building,
+        "requests": list(requests[:HUB_ROWS]),
+        "requests_count": requests.count(),
+        "visits": list(
+            Visit.objects.visible_to(user)
+            .filter(household__building=building)
+            .select_related("household", "resident", "volunteer")[:HUB_ROWS]
+        ),
+        "homes_count": homes.count(),
+        "special": list(people.filter(not_lately)[: HUB_ROWS * 2]),
+        "since": since,
+    }

@@ -17,6 +17,9 @@ Privacy and abuse:
   and per room only, counted when accepted. Guessing is slow as well as hopeless;
 - a refused submission gets one neutral answer, whether the room does not exist or the form
   went stale, so the page does not list a building's rooms;
+- a resident finds their request again on the poster's page by room and the last 4 digits of
+  the phone they gave: one neutral answer when nothing matches (no such room, no such
+  request), every try counted per poster and address and per room;
 - bodies are limited in size; CSRF protection stays on.
 """
 
@@ -49,6 +52,10 @@ SUBMIT_MISSES = Limit("care:self-service:refused", 10, HOUR)  # per poster and a
 SUBMIT_PER_PHONE = Limit("care:self-service:phone", 5, DAY)
 SUBMIT_PER_ROOM = Limit("care:self-service:room", 5, DAY)
 LOOKUP_MISSES_PER_ADDRESS = Limit("care:self-service:miss", 20, HOUR)
+# Finding a request by room + the phone's last 4 digits: every try counts, found or not, per
+# poster and address and per room (10,000 endings; a room's few tries a day cannot walk them).
+FIND_PER_ADDRESS = Limit("care:self-service:find", 10, HOUR)
+FIND_PER_ROOM = Limit("care:self-service:find-room", 10, DAY)
 
 # One answer for every refused submission: it must not tell which rooms exist.
 REFUSED_ZH = "未能提交，请核对室号等信息后刷新页面重试，或联系楼组长"
@@ -123,6 +130,23 @@ def request_by_token(token: str) -> HelpRequest | None:
             "household__building__compound", "owner_volunteer", "owner_team"
         )
         .filter(access_token_hash=hash_token(token))
+        .first()
+    )
+
+
+def request_by_room(*, link: SelfServiceLink, room: str, last4: str) -> HelpRequest | None:
+    """The newest request of the poster's building from this room whose given phone ends with
+    these 4 digits, or None; the caller answers both "no such room" and "no such request" alike."""
+    return (
+        HelpRequest.objects.select_related(
+            "household__building__compound", "owner_volunteer", "owner_team"
+        )
+        .filter(
+            household__building_id=link.building_id,
+            household__room=room,
+            contact_phone__endswith=last4,
+        )
+        .order_by("-created_at", "-id")
         .first()
     )
 

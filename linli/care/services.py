@@ -27,12 +27,13 @@ from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import NotAllowed
 from linli.duty.models import Team, Volunteer
+from linli.places.models import Resident
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from linli.accounts.models import User
-    from linli.places.models import Household, Resident
+    from linli.places.models import Household
 
 MAX_DESCRIPTION = 1000
 MAX_NOTES = 1000
@@ -62,6 +63,15 @@ class VisitRecorded:
     visit: Visit
     created: bool
     help_requests: list[Created] = field(default_factory=list)
+    # Nobody answered at a living-alone elder's door: whom to call now, and the urgent request
+    # a second miss in a row raised (once per run of misses).
+    to_call: list[Resident] = field(default_factory=list)
+    escalated: HelpRequest | None = None
+
+
+LIVING_ALONE = "living_alone"  # the built-in care tag 独居老人 (places migration 0002)
+MISSED_KEY = "nobody-home"
+MISSED_ZH = "独居老人连续两次敲门无人应答，请立即电话联系或上门确认安全"
 
 
 def _status_token(town_id: int, key: str | None) -> str:
@@ -250,7 +260,64 @@ def visit_record(
         )
         for i, need in enumerate(needs)
     ]
-    return VisitRecorded(visit, True, made)
+    recorded = VisitRecorded(visit, True, made)
+    if outcome == Visit.Outcome.NOBODY_HOME:
+        _missed_living_alone(recorded, user=user, request=request)
+    return recorded
+
+
+def _missed_living_alone(
+    recorded: VisitRecorded, *, user: User, request: HttpRequest | None
+) -> None:
+    """Nobody answered: for a household with a living-alone elder, the visitor is prompted to
+    call them; a second miss in a row raises one urgent help request (the queues' escalation
+    takes it up the grid if nobody acts), unless one raised so is still open."""
+    visit = recorded.visit
+    recorded.to_call = list(
+        visit.household.residents.filter(
+            status__in=(Resident.Status.PRESENT, Resident.Status.AWAY),
+            care_tags__code=LIVING_ALONE,
+        ).distinct()
+    )
+    if not recorded.to_call:
+        return
+    previous = (
+        Visit.objects.filter(household_id=visit.household_id, visited_at__lte=visit.visited_at)
+        .exclude(pk=visit.pk)
+        .order_by("-visited_at", "-id")
+        .first()
+    )
+    if previous is None or previous.outcome != Visit.Outcome.NOBODY_HOME:
+        return
+    raised = HelpRequest.objects.filter(
+        household_id=visit.household_id,
+        status__in=HelpRequest.OPEN_STATUSES,
+        idempotency_key__startswith=f"{MISSED_KEY}:",
+    )
+    if raised.exists():
+        return
+    made = help_request_create(
+        user=user,
+        household=visit.household,
+        resident=recorded.to_call[0] if len(recorded.to_call) == 1 else None,
+        category=HelpRequest.Category.OTHER,
+        urgency=HelpRequest.Urgency.URGENT,
+        description=MISSED_ZH,
+        source=HelpRequest.Source.VISIT,
+        visit=visit,
+        idempotency_key=f"{MISSED_KEY}:{previous.pk}",
+        now=visit.visited_at,
+        request=request,
+    )
+    recorded.escalated = made.help_request
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        target=visit,
+        summary="visit: living-alone elder missed twice, urgent help request raised",
+        detail={"help_request": made.help_request.pk, "previous_visit": previous.pk},
+        request=request,
+    )
 
 
 def _visit_key(user: User, form_token: str) -> str:

@@ -27,5 +27,6 @@ urlpatterns = [
         "committees/<int:pk>/posters.pdf", views_public.committee_posters, name="committee_posters"
     ),
     path("ask/<str:token>/", views_public.ask, name="ask"),
+    path("ask/<str:token>/find/", views_public.find, name="find"),
     path("status/<str:token>/", views_public.status, name="status"),
 ]

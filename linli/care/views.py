@@ -293,7 +293,8 @@ def _state_context(request: HttpRequest, found: HelpRequest, **extra: Any) -> di
         "moves": [(to, HelpRequest.Status(to).label) for to in moves],
         "move_values": moves,
         "may_link": user.has_perm("care.link_helprequest", found),
-        "phone": shown(user, "phone", found.contact_phone),
+        # The raw number: the template's call_button masks it unless the viewer sees it in full.
+        "contact_phone": found.contact_phone or (found.resident.phone if found.resident else ""),
         "now": now,
     }
     if supervising and found.is_open:

@@ -146,6 +146,8 @@ def visit(request: HttpRequest, **place: int) -> HttpResponse:
                 "links": links,
                 "title": _("走访已记录"),
                 "back": reverse("care:visits"),
+                "to_call": recorded.to_call,
+                "escalated": recorded.escalated,
             }
             return render(request, "care/visit_done.html", context)
     context = {

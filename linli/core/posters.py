@@ -56,8 +56,9 @@ def poster_link(
 class Poster:
     title: str  # e.g. "香樟苑 1号楼"
     heading: str  # e.g. "居民求助"
-    lines: tuple[str, ...]
+    lines: tuple[str, ...]  # what to scan it for, how, and what else to do (up to 3)
     url: str
+    contacts: tuple[str, ...] = ()  # whom to call, larger (up to 3): "居委热线：021-…"
 
 
 def _register_font() -> None:
@@ -81,22 +82,36 @@ def posters_pdf(posters: Iterable[Poster], *, document_title: str = "") -> bytes
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(document_title)
     for poster in posters:
+        # Top to bottom: title, heading, the QR code (135 mm), the lines, the contacts in a
+        # framed box, the link in small print: the page is filled, not left a third empty.
         pdf.setFont(FONT, 30)
-        pdf.drawCentredString(width / 2, height - 35 * mm, poster.title)
+        pdf.drawCentredString(width / 2, height - 28 * mm, poster.title)
         pdf.setFont(FONT, 26)
-        pdf.drawCentredString(width / 2, height - 50 * mm, poster.heading)
+        pdf.drawCentredString(width / 2, height - 43 * mm, poster.heading)
         matrix = [list(row) for row in segno.make(poster.url, error="m").matrix]
-        size = 115 * mm
+        size = 135 * mm
         cell = size / len(matrix)
-        left, top = (width - size) / 2, height - 62 * mm
-        for y, row in enumerate(matrix):
-            for x, dark in enumerate(row):
+        left, top = (width - size) / 2, height - 52 * mm
+        for r, row in enumerate(matrix):
+            for c, dark in enumerate(row):
                 if dark:
-                    pdf.rect(left + x * cell, top - (y + 1) * cell, cell, cell, stroke=0, fill=1)
+                    pdf.rect(left + c * cell, top - (r + 1) * cell, cell, cell, stroke=0, fill=1)
         pdf.linkURL(poster.url, (left, top - size, left + size, top), relative=0)
+        y = top - size - 12 * mm
         pdf.setFont(FONT, 15)
-        for i, line in enumerate(poster.lines):
-            pdf.drawCentredString(width / 2, top - size - (14 + 9 * i) * mm, line)
+        for line in poster.lines:
+            pdf.drawCentredString(width / 2, y, line)
+            y -= 9 * mm
+        if poster.contacts:
+            box_top = y + 2 * mm
+            box_height = (12 * len(poster.contacts) + 4) * mm
+            pdf.setLineWidth(1.2)
+            pdf.roundRect(18 * mm, box_top - box_height, width - 36 * mm, box_height, 4 * mm)
+            pdf.setFont(FONT, 19)
+            y = box_top - 11 * mm
+            for contact in poster.contacts:
+                pdf.drawCentredString(width / 2, y, contact)
+                y -= 12 * mm
         pdf.setFont("Helvetica", 7)
         pdf.drawCentredString(width / 2, 12 * mm, poster.url)
         half = pdf.stringWidth(poster.url, "Helvetica", 7) / 2

@@ -83,4 +83,5 @@ def report_in_poster(*, committee: Committee, url: str) -> Poster:
             "居委审核通过后，会与您联系安排服务。",
         ),
         url=url,
+        contacts=(f"咨询电话：{committee.hotline}（居委热线）",) if committee.hotline else (),
     )

@@ -259,3 +259,46 @@ def volunteer_detail(user: Any, volunteer: Volunteer) -> dict[str, Any]:
             .select_related("building__compound", "household__building__compound")
         ),
     }
+
+
+def building_team(user: User | AnonymousUser | None, building: Building) -> dict[str, Any]:
+    """The building's hub section: its building leader and team (1+1+X) serving now, leaders
+    first. Shown even when empty: a building without a leader says so."""
+    duties = list(
+        Duty.objects.visible_to(user)
+        .filter(
+            active_q(),
+            building=building,
+            household__isnull=True,
+            volunteer__status=Volunteer.Status.ACTIVE,
+            kind__in=(Duty.Kind.BUILDING_LEADER, Duty.Kind.BUILDING_TEAM_MEMBER),
+        )
+        .select_related("volunteer")
+        .order_by("kind", "volunteer__name")  # building_leader sorts before building_team_member
+    )
+    return {
+        "duties": duties,
+        "has_leader": any(d.kind == Duty.Kind.BUILDING_LEADER for d in duties),
+    }
+
+
+def building_leaders(
+    user: User | AnonymousUser | None, buildings: list[Building]
+) -> dict[int, tuple[str, str]]:
+    """Each building's leader serving now, as (name, phone), for its poster: one query."""
+    duties = (
+        Duty.objects.visible_to(user)
+        .filter(
+            active_q(),
+            building__in=buildings,
+            household__isnull=True,
+            kind=Duty.Kind.BUILDING_LEADER,
+            volunteer__status=Volunteer.Status.ACTIVE,
+        )
+        .order_by("-starts_at")
+        .values_list("building_id", "volunteer__name", "volunteer__phone")
+    )
+    leaders: dict[int, tuple[str, str]] = {}
+    for building_id, name, phone in duties:
+        leaders.setdefault(building_id, (name, phone))
+    return leaders

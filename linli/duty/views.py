@@ -428,12 +428,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     link = ReportInLink.objects.select_related("committee").filter(token=token[:64]).first()
     if link is None:
         if reportin.LOOKUP_MISSES_PER_ADDRESS.hit(ratelimit.address(request)):
-            return HttpResponse(_("尝试次数过多，请稍后再试 (too many attempts)"), status=429)
+            return HttpResponse(_("尝试次数过多，请稍后再试"), status=429)
         raise Http404
     form = ReportInForm()
     if request.method == "POST":
         if ratelimit.too_large(request, reportin.MAX_BODY_BYTES):
-            return HttpResponse(_("提交内容过大 (request too large)"), status=413)
+            return HttpResponse(_("提交内容过大"), status=413)
         form = ReportInForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -450,9 +450,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 )
                 return render(request, "duty/join_done.html", {"committee": link.committee})
             except Problem as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, exc.text())
         # Only refused submissions count, and only for this link from this address.
         if reportin.SUBMIT_MISSES.hit(f"{link.pk}:{ratelimit.address(request)}"):
-            return HttpResponse(_("提交过于频繁，请稍后再试 (too many submissions)"), status=429)
+            return HttpResponse(_("提交过于频繁，请稍后再试"), status=429)
         return render(request, "duty/join.html", {"form": form, "link": link}, status=400)
     return render(request, "duty/join.html", {"form": form, "link": link})

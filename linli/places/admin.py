@@ -29,7 +29,7 @@ class TownAdmin(AuditedAdmin):
 
 @admin.register(Committee)
 class CommitteeAdmin(GatedAdmin):
-    list_display = ("name", "town")
+    list_display = ("name", "town", "hotline")
     list_filter = ("town",)
     search_fields = ("name",)
 

@@ -88,7 +88,11 @@ def write_town(plan: TownPlan) -> Town:
     town = Town.objects.create(name=plan.name)
     tid = town.pk
     committees = Committee.objects.bulk_create(
-        [Committee(town_id=tid, name=c.name) for c in plan.committees]
+        [
+            # A made-up office number per committee (021 is Shanghai's area code).
+            Committee(town_id=tid, name=c.name, hotline=f"021-5762{i:04d}")
+            for i, c in enumerate(plan.committees, start=1)
+        ]
     )
     compound_plans = [
         (c.pk, p) for c, cp in zip(committees, plan.committees, strict=True) for p in cp.compounds

@@ -64,6 +64,8 @@ class Committee(models.Model):
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="committees")
     name = models.CharField(_("名称"), max_length=50)
+    # The office's public number, printed on the buildings' posters (not a person's phone).
+    hotline = models.CharField(_("居委热线"), max_length=30, blank=True, default="", db_default="")
 
     objects = CommitteeQuerySet.as_manager()
 

@@ -36,6 +36,7 @@ decides_transfers = is_town_staff & sees_transfer
 # The registry's pages of committees, compounds and buildings, and the roster uploads.
 rules.add_perm("places.list_committee", is_staff)
 rules.add_perm("places.change_resident", is_staff)
+rules.add_perm("places.change_committee", is_staff)  # its hotline, printed on its posters
 rules.add_perm("places.export_full_resident", is_staff)
 rules.add_perm("places.view_transferrequest", is_town_staff)
 rules.add_perm("places.decide_transferrequest", decides_transfers)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
-from linli.places.models import Household, Resident, ResidentChange
+from linli.core.validators import Problem
+from linli.places.models import Committee, Household, Resident, ResidentChange
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -95,3 +97,30 @@ def resident_set_status(
         request=request,
     )
     return change
+
+
+_HOTLINE = re.compile(r"^[0-9+()（） -]{0,30}$")
+
+
+@transaction.atomic
+def committee_set_hotline(
+    *, user: User, committee: Committee, hotline: str, request: HttpRequest | None = None
+) -> Committee:
+    """The committee's office number (居委热线), printed on its posters; empty removes it. An
+    office number, not a person's: it is public, and not masked."""
+    hotline = " ".join(hotline.split())
+    if not _HOTLINE.match(hotline):
+        raise Problem("热线号码只能包含数字、空格和 -", "a hotline holds digits, spaces and -")
+    locked = Committee.objects.select_for_update().get(pk=committee.pk)
+    before = locked.hotline
+    locked.hotline = hotline
+    locked.save(update_fields=["hotline"])
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        target=locked,
+        summary="committee hotline set",
+        detail={"from": before, "to": hotline},
+        request=request,
+    )
+    return locked

@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("transfers/<int:pk>/", views_transfers.transfer_decide, name="transfer_decide"),
     path("committees/", views.list_page, {"kind": "committees"}, name="committees"),
     path("committees/<int:pk>/", views.committee, name="committee"),
+    path("committees/<int:pk>/hotline/", views.committee_hotline, name="committee_hotline"),
     path("compounds/", views.list_page, {"kind": "compounds"}, name="compounds"),
     path("compounds/<int:pk>/", views.compound, name="compound"),
     path("buildings/", views.list_page, {"kind": "buildings"}, name="buildings"),

@@ -32,9 +32,11 @@ from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
 from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
 from linli.core.models import AuditEntry
 from linli.core.tables import paginate
+from linli.core.validators import Problem
 from linli.places import selectors, services
 from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.forms import ResidentMoveForm, ResidentStatusForm, household_label
+from linli.places.hub import building_sections
 from linli.places.models import Building, Committee, Compound, Resident
 from linli.places.rules import reveals_numbers
 from linli.places.tables import (
@@ -157,6 +159,27 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def committee_hotline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the committee's hotline (居委热线), which its posters print."""
+    obj = selectors.get_object_visible(Committee, request.user, pk=pk)
+    if not request.user.has_perm("places.change_committee", obj):
+        raise PermissionDenied
+    try:
+        services.committee_set_hotline(
+            user=request.user,  # type: ignore[arg-type]
+            committee=obj,
+            hotline=request.POST.get("hotline", "")[:100],
+            request=request,
+        )
+    except Problem as exc:
+        messages.error(request, exc.text())
+    else:
+        messages.success(request, gettext("居委热线已保存"))
+    return redirect(obj)
+
+
+@login_required
 def compound(request: HttpRequest, pk: int) -> HttpResponse:
     obj = selectors.get_object_visible(Compound, request.user, pk=pk)
     table = BuildingTable(selectors.buildings_for(request.user).filter(compound=obj))
@@ -174,7 +197,12 @@ def building(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(Prefetch("residents", queryset=people, to_attr="visible_residents"))
     )
     crumbs = _crumbs(user, obj.compound.committee, obj.compound)
-    context = {"obj": obj, "households": households, "crumbs": crumbs}
+    context = {
+        "obj": obj,
+        "households": households,
+        "crumbs": crumbs,
+        "sections": building_sections(user, obj),
+    }
     return render(request, "places/building.html", context)
 
 

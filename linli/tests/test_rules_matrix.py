@@ -111,6 +111,12 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
         STAFF,
         STAFF,  # a role rule: the row was already out of reach at visible_to (a 404)
     ),
+    "places.change_committee": (
+        lambda s: s.kaiwu,
+        lambda s: s.lishui,
+        STAFF,
+        STAFF,  # a role rule: the committee was already out of reach at visible_to (a 404)
+    ),
     "places.export_full_resident": (None, None, STAFF, set()),
     "places.view_transferrequest": (None, None, {"town"}, set()),
     "places.decide_transferrequest": (_transfer, None, {"town"}, set()),

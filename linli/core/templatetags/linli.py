@@ -5,15 +5,40 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from linli.core.masking import shown
+from linli.core.access import FieldAccess
+from linli.core.masking import field_access, shown
 
 register = template.Library()
+
+
+def _viewer(context: template.Context) -> Any:
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
 
 
 @register.simple_tag(takes_context=True)
 def sensitive(context: template.Context, obj: Any, field: str) -> str:
     """An ID or phone number of `obj` as the viewer may see it: {% sensitive resident "phone" %}."""
-    request = context.get("request")
-    user = getattr(request, "user", None) or context.get("user")
-    return shown(user, field, getattr(obj, field, "") or "")
+    return shown(_viewer(context), field, getattr(obj, field, "") or "")
+
+
+@register.simple_tag(takes_context=True)
+def call_button(context: template.Context, number: str | None) -> SafeString | str:
+    """A phone number as the viewer may see it: a one-tap `tel:` button when they may see it in
+    full ({% call_button resident.phone %}), the masked number as plain text otherwise (a
+    `tel:` link to a masked number dials nothing)."""
+    if not number:
+        return ""
+    user = _viewer(context)
+    if field_access(user, "phone") is not FieldAccess.FULL:
+        return format_html('<span class="phone-masked">{}</span>', shown(user, "phone", number))
+    return format_html(
+        '<a class="button call" href="tel:{}" aria-label="{}">☎ {}</a>',
+        number,
+        _("拨打 %(number)s") % {"number": number},
+        number,
+    )

@@ -6,6 +6,7 @@
    - data-select-on-click on an input: select its text (a link to copy);
    - data-upload-progress on a form htmx sends: show how much of the file has gone (its
      .upload-progress block: a <progress> and a [data-upload-percent] figure). */
+   - data-copy="#id" on a button: copy that input's text, then show data-copied on the button. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -23,6 +24,20 @@
       });
     }
     if (target.matches("[data-select-on-click]")) target.select();
+    var copying = target.closest("[data-copy]");
+    if (copying) {
+      var source = document.querySelector(copying.getAttribute("data-copy"));
+      if (!source) return;
+      var done = function () { copying.textContent = copying.getAttribute("data-copied"); };
+      source.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(done, function () {
+          if (document.execCommand("copy")) done();
+        });
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    }
   });
   function uploading(event) {
     var form = event.target;
