@@ -1,4 +1,4 @@
-"""Buildings sort as people number them: 1号楼, 2号楼 … 19号楼, 20号楼, everywhere they are listed."""
+"""Buildings sort as people number them: 1号楼, 2号楼 … 19号楼, 20号楼, wherever listed."""
 
 from __future__ import annotations
 
