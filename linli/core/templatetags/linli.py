@@ -17,3 +17,19 @@ def sensitive(context: template.Context, obj: Any, field: str) -> str:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return shown(user, field, getattr(obj, field, "") or "")
+
+
+@register.inclusion_tag("core/_ratio.html")
+def ratio(part: int | None, whole: int | None) -> dict[str, Any]:
+    """A share as people read it: "58%", a bar, and the count ("17478/30044")."""
+    part, whole = part or 0, whole or 0
+    percent = min(100, round(100 * part / whole)) if whole else 0
+    return {"part": part, "whole": whole, "percent": percent}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, param: str, number: int) -> str:
+    """This page's address with `param` set to `number` (a pager of several lists on a page)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()
