@@ -26,8 +26,8 @@ PER_PAGE = 50
 SPECIAL_ROWS = 50
 BUILDING_ROWS = 100  # the most overdue first; ?committee= narrows a town's list
 VOLUNTEER_ROWS = 200
-KNOCK_LIST_MAX = 1000
-COVERAGE_PAGE = 20  # buildings, and volunteers, per page of the coverage page  # doors listed without choosing a building
+KNOCK_LIST_MAX = 1000  # doors listed without choosing a building
+COVERAGE_PAGE = 20  # buildings, and volunteers, per page of the coverage page
 
 
 @login_required

@@ -177,9 +177,7 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         "grid": grid,
         "committee": found,
         "duties": Paginator(grid.duties, COMMITTEE_PAGE).get_page(request.GET.get("dpage")),
-        "volunteers": Paginator(grid.volunteers, COMMITTEE_PAGE).get_page(
-            request.GET.get("vpage")
-        ),
+        "volunteers": Paginator(grid.volunteers, COMMITTEE_PAGE).get_page(request.GET.get("vpage")),
     }
     return render(request, "duty/committee.html", context)
 
