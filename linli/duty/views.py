@@ -83,7 +83,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 CLAIM_PAGE = 20
-COMMITTEE_PAGE = 25
+COMMITTEE_PAGE = 10
 
 
 @login_required

@@ -47,3 +47,15 @@ def test_claim_page_finds_a_building_by_compound_or_name(many_buildings, client_
     assert claimable(by_name) == 1 and "香樟苑 32号楼" in by_name
     nothing = client.get(reverse("duty:claim"), {"q": "无此楼"}).content.decode()
     assert claimable(nothing) == 0 and "没有符合条件的楼栋" in nothing
+
+
+@pytest.mark.django_db
+def test_coverage_figures_read_as_a_percentage_with_a_bar_and_the_count(scenario, client_for):
+    build_grid_scenario(scenario)
+    page = client_for("kaiwu").get(reverse("duty:coverage")).content.decode()
+    # 香樟苑 1号楼 has a leader (alice), 2号楼 none: one building of two.
+    label = page.index("楼栋有楼组长")
+    figure = page[page.rindex('<span class="ratio">', 0, label) : label]
+    assert '<span class="pct">50%</span>' in figure
+    assert '<meter min="0" max="2" value="1">' in figure
+    assert '<span class="of">1/2</span>' in figure
