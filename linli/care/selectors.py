@@ -255,7 +255,14 @@ def visit_coverage(
         )
         for b in buildings
     ]
-    result.sort(key=lambda c: (-c.households_overdue - c.special_overdue, c.building.pk))
+    # Most overdue first; ties in the order people number buildings (1号, 2号 … 10号).
+    result.sort(
+        key=lambda c: (
+            -c.households_overdue - c.special_overdue,
+            c.building.compound.name,
+            c.building.sort_key,
+        )
+    )
     return result
 
 
