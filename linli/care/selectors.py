@@ -183,7 +183,7 @@ def households_to_visit(user: Viewer) -> QuerySet[Household]:
         Household.objects.visible_to(user)
         .select_related("building__compound")
         .annotate(last_visit=_last_contact(household_id=OuterRef("pk")))
-        .order_by(F("last_visit").asc(nulls_first=True), "building_id", "room")
+        .order_by(F("last_visit").asc(nulls_first=True), "building__sort_key", "room")
     )
 
 
@@ -206,7 +206,7 @@ def special_residents_to_visit(user: Viewer) -> QuerySet[Resident]:
         .select_related("household__building__compound")
         .prefetch_related("care_tags")
         .annotate(last_visit=NullIf(latest, Value(NEVER)))
-        .order_by(F("last_visit").asc(nulls_first=True), "household__building_id", "id")
+        .order_by(F("last_visit").asc(nulls_first=True), "household__building__sort_key", "id")
     )
 
 
@@ -255,7 +255,14 @@ def visit_coverage(
         )
         for b in buildings
     ]
-    result.sort(key=lambda c: (-c.households_overdue - c.special_overdue, c.building.pk))
+    # Most overdue first; ties in the order people number buildings (1号, 2号 … 10号).
+    result.sort(
+        key=lambda c: (
+            -c.households_overdue - c.special_overdue,
+            c.building.compound.name,
+            c.building.sort_key,
+        )
+    )
     return result
 
 

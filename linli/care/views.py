@@ -106,7 +106,7 @@ def _filtered(request: HttpRequest, kind: str, pk: int | None) -> tuple[Queue, H
     buildings = (
         Building.objects.filter(pk__in=queue.rows.values("household__building_id"))
         .select_related("compound")
-        .order_by("compound__name", "name")
+        .order_by("compound__name", "sort_key")
     )
     filterset = HelpRequestFilter(
         request.GET or None, queryset=queue.rows, request=request, buildings=buildings

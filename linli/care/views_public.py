@@ -70,7 +70,7 @@ def committee_posters(request: HttpRequest, pk: int) -> HttpResponse:
         Building.objects.visible_to(request.user)
         .filter(compound__committee=committee)
         .select_related("compound__committee")
-        .order_by("compound__name", "name")[:500]
+        .order_by("compound__name", "sort_key")[:500]
     )
     return _poster_response(request, buildings, f"help-posters-{committee.pk}")
 

@@ -27,6 +27,7 @@ SPECIAL_ROWS = 50
 BUILDING_ROWS = 100  # the most overdue first; ?committee= narrows a town's list
 VOLUNTEER_ROWS = 200
 KNOCK_LIST_MAX = 1000  # doors listed without choosing a building
+COVERAGE_PAGE = 20  # buildings, and volunteers, per page of the coverage page
 
 
 @login_required
@@ -72,14 +73,20 @@ def coverage(request: HttpRequest) -> HttpResponse:
     committee = parse_id(request.GET.get("committee"))
     if committee:
         rows = [r for r in rows if r.building.compound.committee_id == committee]
+    # A volunteer finds their building by name; the rest is in pages, most overdue first.
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = [r for r in rows if q in r.building.name or q in r.building.compound.name]
+    volunteers = selectors.visits_per_volunteer(request.user, town, since)[:VOLUNTEER_ROWS]
     context = {
         "town": town,
-        "rows": rows[:BUILDING_ROWS],
+        "rows": Paginator(rows[:BUILDING_ROWS], COVERAGE_PAGE).get_page(request.GET.get("page")),
         "more": max(len(rows) - BUILDING_ROWS, 0),
         "committees": committees if len(committees) > 1 else [],
         "committee": committee,
+        "q": q,
         "totals": totals,
-        "volunteers": selectors.visits_per_volunteer(request.user, town, since)[:VOLUNTEER_ROWS],
+        "volunteers": Paginator(volunteers, COVERAGE_PAGE).get_page(request.GET.get("vpage")),
         "days": town.visit_overdue_days,
     }
     return render(request, "care/coverage.html", context)

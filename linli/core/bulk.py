@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from linli.core.natural import NaturalKeyField
+
 BATCH = 2000
 
 
@@ -27,6 +29,7 @@ def insert_rows(
     """
     if not rows:
         return []
+    fields, rows = _with_natural_keys(model, fields, rows)
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         return _copy_rows(model, fields, rows, returning=returning)
@@ -63,6 +66,23 @@ def insert_rows(
             if returning:
                 ids.extend(r[0] for r in raw.fetchall())
     return ids
+
+
+def _with_natural_keys(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
+    """Add the natural sort keys (`NaturalKeyField`) of the given names, as `save()` would."""
+    keys = [
+        (f, list(fields).index(f.source))
+        for f in model._meta.concrete_fields
+        if isinstance(f, NaturalKeyField) and f.source in fields and f.name not in fields
+    ]
+    if not keys:
+        return fields, rows
+    return (
+        [*fields, *(f.name for f, _ in keys)],
+        [[*row, *(f.key_of(row[i]) for f, i in keys)] for row in rows],
+    )
 
 
 def _column(model: type[models.Model], name: str) -> str:

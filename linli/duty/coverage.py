@@ -92,7 +92,7 @@ def coverage(*, town: Town, user: User | AnonymousUser | None = None) -> Coverag
     with_secretary = {c for k, _v, c, _b in duties if k == Duty.Kind.SECOND_SECRETARY}
     buildings = list(
         _gate(Building.objects.filter(town=town), user)
-        .order_by("compound__committee__name", "compound__name", "name")
+        .order_by("compound__committee__name", "compound__name", "sort_key")
         .values_list("id", flat=True)
     )
     with_leader = {b for k, _v, _c, b in duties if k == Duty.Kind.BUILDING_LEADER}

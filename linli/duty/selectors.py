@@ -55,7 +55,7 @@ def my_grid(user: User | AnonymousUser | None) -> MyGrid:
         Resident.objects.visible_to(user)
         .filter(Q(household__building_id__in=building_ids) | Q(household_id__in=household_ids))
         .exclude(status=Resident.Status.MOVED_OUT)
-        .order_by("household__building_id", "household__room", "id")
+        .order_by("household__building__sort_key", "household__room", "id")
     )
     by_building: dict[Building, list[Resident]] = defaultdict(list)
     for resident in residents:
@@ -84,7 +84,7 @@ def uncovered_buildings(committee: Committee) -> QuerySet[Building]:
         Building.objects.filter(compound__committee=committee)
         .exclude(Exists(leader))
         .select_related("compound")
-        .order_by("compound__name", "name")
+        .order_by("compound__name", "sort_key")
     )
 
 
@@ -101,7 +101,7 @@ def uncovered_households(committee: Committee) -> QuerySet[Household]:
         .exclude(Exists(leader))
         .exclude(Exists(keeper))
         .select_related("building__compound")
-        .order_by("building__compound__name", "building__name", "room")
+        .order_by("building__compound__name", "building__sort_key", "room")
     )
 
 
@@ -129,7 +129,7 @@ def committee_grid(user: User | AnonymousUser | None, committee: Committee) -> C
         Duty.objects.visible_to(user)
         .filter(active_q(), committee=committee)
         .select_related("volunteer", "compound", "building", "household")
-        .order_by("kind", "compound__name", "building__name", "household__room")[:500]
+        .order_by("kind", "compound__name", "building__sort_key", "household__room")[:500]
     )
     claims = list(
         Claim.objects.visible_to(user)

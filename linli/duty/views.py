@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -81,6 +82,10 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "duty/mine.html", {"grid": grid})
 
 
+CLAIM_PAGE = 20
+COMMITTEE_PAGE = 10
+
+
 @login_required
 def claim(request: HttpRequest) -> HttpResponse:
     """认领: uncovered buildings and households of the volunteer's committee."""
@@ -112,10 +117,20 @@ def claim(request: HttpRequest) -> HttpResponse:
         except Problem as exc:
             messages.error(request, str(exc))
         return redirect("duty:claim")
+    # Hundreds of open places: a search by compound or building name, and pages of 20.
+    q = request.GET.get("q", "").strip()
+    buildings = selectors.uncovered_buildings(volunteer.committee)
+    households = selectors.uncovered_households(volunteer.committee)
+    if q:
+        buildings = buildings.filter(Q(name__icontains=q) | Q(compound__name__icontains=q))
+        households = households.filter(
+            Q(building__name__icontains=q) | Q(building__compound__name__icontains=q)
+        )
     context = {
         "volunteer": volunteer,
-        "buildings": selectors.uncovered_buildings(volunteer.committee)[:200],
-        "households": selectors.uncovered_households(volunteer.committee)[:200],
+        "q": q,
+        "buildings": Paginator(buildings, CLAIM_PAGE).get_page(request.GET.get("bpage")),
+        "households": Paginator(households, CLAIM_PAGE).get_page(request.GET.get("hpage")),
         "mine": Claim.objects.visible_to(request.user)
         .filter(volunteer=volunteer)
         .select_related("building__compound", "household__building__compound")[:20],
@@ -157,7 +172,14 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's grid: teams, duties, claims and report-ins awaiting a decision."""
     found = staff_committee(request, pk)
     grid = selectors.committee_grid(request.user, found)
-    return render(request, "duty/committee.html", {"grid": grid, "committee": found})
+    # Hundreds of duties and volunteers: each list in pages, not one 13,000-px page.
+    context = {
+        "grid": grid,
+        "committee": found,
+        "duties": Paginator(grid.duties, COMMITTEE_PAGE).get_page(request.GET.get("dpage")),
+        "volunteers": Paginator(grid.volunteers, COMMITTEE_PAGE).get_page(request.GET.get("vpage")),
+    }
+    return render(request, "duty/committee.html", context)
 
 
 @login_required

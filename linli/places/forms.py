@@ -40,7 +40,7 @@ class ResidentMoveForm(forms.Form):
         buildings = (
             selectors.buildings_for(user)
             .filter(compound__committee_id=committee_id)
-            .order_by("compound__name", "name")
+            .order_by("compound__name", "sort_key")
         )
         building_field: Any = self.fields["building"]
         building_field.queryset = buildings

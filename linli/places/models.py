@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.access import scoped_queryset
 from linli.core.models import TransitionRecord
+from linli.core.natural import NaturalKeyField
 
 CommitteeQuerySet = scoped_queryset({"town": "town_id", "committee": "id"})
 CompoundQuerySet = scoped_queryset(
@@ -123,11 +124,13 @@ class Building(models.Model):
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
     compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings")
     name = models.CharField(_("楼栋"), max_length=50)
+    # 1号楼, 2号楼 … 10号楼: order by this, never by name (linli/core/natural.py).
+    sort_key = NaturalKeyField(source="name", db_index=True)
 
     objects = BuildingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["compound_id", "name"]
+        ordering = ["compound_id", "sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "name"], name="building_unique_name")
         ]

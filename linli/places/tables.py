@@ -192,7 +192,7 @@ class CompoundTable(PlaceTable):
 class BuildingTable(PlaceTable):
     count_level = "building"
     export_paths = {"compound": "compound__name", "committee": "compound__committee__name"}
-    name = tables.Column(verbose_name=_("楼栋"), linkify=True)
+    name = tables.Column(verbose_name=_("楼栋"), linkify=True, order_by="sort_key")
     compound = tables.Column(
         verbose_name=_("小区"), linkify=link_if_openable, order_by="compound__name"
     )
@@ -221,7 +221,11 @@ class ResidentTable(PlaceTable):
         accessor="household__building__compound__committee__name",
     )
     compound = tables.Column(verbose_name=_("小区"), accessor="household__building__compound__name")
-    building = tables.Column(verbose_name=_("楼栋"), accessor="household__building__name")
+    building = tables.Column(
+        verbose_name=_("楼栋"),
+        accessor="household__building__name",
+        order_by="household__building__sort_key",
+    )
     room = tables.Column(verbose_name=_("室号"), accessor="household__room")
     care_tags = tables.Column(verbose_name=_("特殊人群"), orderable=False, empty_values=())
     status = tables.Column(verbose_name=_("状态"))

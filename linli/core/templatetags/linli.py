@@ -42,3 +42,22 @@ def call_button(context: template.Context, number: str | None) -> SafeString | s
         _("拨打 %(number)s") % {"number": number},
         number,
     )
+
+
+@register.inclusion_tag("core/_ratio.html")
+def ratio(part: int | None, whole: int | None, bad: bool = False) -> dict[str, Any]:
+    """A share as people read it: "58%", a bar, and the count ("17478/30044").
+
+    `bad=True` for a share that should be small (not yet visited): the bar turns amber past a
+    fifth and red past half, as `<meter>` shows a value far from its optimum."""
+    part, whole = part or 0, whole or 0
+    percent = min(100, round(100 * part / whole)) if whole else 0
+    return {"part": part, "whole": whole or 1, "count_of": whole, "percent": percent, "bad": bad}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, param: str, number: int) -> str:
+    """This page's address with `param` set to `number` (a pager of several lists on a page)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()

@@ -7,6 +7,8 @@
    - data-upload-progress on a form htmx sends: show how much of the file has gone (its
      .upload-progress block: a <progress> and a [data-upload-percent] figure). */
    - data-copy="#id" on a button: copy that input's text, then show data-copied on the button. */
+   - every table in .table-wrap: a cell without data-label gets its column's header, which
+     the phone's card layout shows beside the value (tables2's template writes it itself). */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -62,6 +64,21 @@
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
     }
   });
+  function labelCells() {
+    document.querySelectorAll(".table-wrap table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (!cell.hasAttribute("data-label") && heads[i]) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", labelCells);
+  else labelCells();
+  document.addEventListener("htmx:afterSettle", labelCells);
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target instanceof Element && target.matches("[data-autosubmit]") && target.form) {
