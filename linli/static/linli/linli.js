@@ -5,8 +5,8 @@
    - data-autosubmit on a select: submit its form when it changes;
    - data-select-on-click on an input: select its text (a link to copy);
    - data-upload-progress on a form htmx sends: show how much of the file has gone (its
-     .upload-progress block: a <progress> and a [data-upload-percent] figure). */
-   - data-copy="#id" on a button: copy that input's text, then show data-copied on the button. */
+     .upload-progress block: a <progress> and a [data-upload-percent] figure);
+   - data-copy="#id" on a button: copy that input's text, then show data-copied on the button;
    - every table in .table-wrap: a cell without data-label gets its column's header, which
      the phone's card layout shows beside the value (tables2's template writes it itself). */
 (function () {
