@@ -1,4 +1,4 @@
-"""The audit log page: town staff read their town's log (nobody edits it)."""
+"""The audit log page: town staff read their town's log (nobody edits it); the favicon."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import django_filters as df
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.models import AuditEntry
@@ -48,6 +49,11 @@ class AuditFilter(df.FilterSet):
     class Meta:
         model = AuditEntry
         fields: list[str] = []
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page links: the site's icon."""
+    return HttpResponsePermanentRedirect(static("linli/icon.svg"))
 
 
 @login_required

@@ -3,7 +3,8 @@
    - data-confirm="…" on a button: ask before submitting its form;
    - data-check-all="NAME" on a checkbox: tick or clear every input named NAME;
    - data-autosubmit on a select: submit its form when it changes;
-   - data-select-on-click on an input: select its text (a link to copy). */
+   - data-select-on-click on an input: select its text (a link to copy);
+   - data-back on a link: go back a page when there is one to go back to (else follow it). */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -21,6 +22,10 @@
       });
     }
     if (target.matches("[data-select-on-click]")) target.select();
+    if (target.closest("[data-back]") && document.referrer && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
   });
   document.addEventListener("change", function (event) {
     var target = event.target;
