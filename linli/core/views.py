@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.audit_text import target_names
 from linli.core.models import AuditEntry
 from linli.core.tables import AuditTable, paginate
 
@@ -65,5 +66,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs if not invalid else AuditEntry.objects.none()
     table = AuditTable(rows, empty_text=_("没有记录"))
     paginate(request, table, PER_PAGE)
+    table.names = target_names(request.user, (row.record for row in table.page.object_list))
     context = {"filter": filterset, "table": table}
     return render(request, "core/audit_log.html", context, status=400 if invalid else 200)
