@@ -27,9 +27,18 @@ def paginate(request: HttpRequest, table: tables.Table, per_page: int) -> None:
 class AuditTable(tables.Table):
     """The log as sentences (linli.core.audit_text); `names` are the page's targets' names."""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i")
-    event = tables.Column(verbose_name=_("事件"), empty_values=(), orderable=False)
-    ip_address = tables.Column(verbose_name=_("来源地址"))
+    created_at = tables.DateTimeColumn(
+        verbose_name=_("时间"), format="Y-m-d H:i", attrs={"td": {"class": "audit-time"}}
+    )
+    event = tables.Column(
+        verbose_name=_("事件"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "audit-event"}},
+    )
+    ip_address = tables.Column(
+        verbose_name=_("来源地址"), attrs={"th": {"class": "audit-ip"}, "td": {"class": "audit-ip"}}
+    )
 
     names: dict[tuple[str, str], str] = {}
 
