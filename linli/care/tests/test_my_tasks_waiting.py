@@ -30,8 +30,9 @@ def test_a_second_secretary_sees_their_committees_queue_waiting(grid, client_for
 
 
 def test_nothing_waiting_says_so_plainly(grid, client_for):
-    html = client_for("alice").get(reverse("care:tasks")).content.decode()
+    html = client_for("dave").get(reverse("care:tasks")).content.decode()  # paired, no queue
     assert "条待处理" not in html and "没有诉求" in html
+    assert f'href="{reverse("duty:mine")}"' in html and "结对居民在「我的包干」" in html
 
 
 def test_a_volunteers_navigation_has_no_overlapping_items(grid, client_for):
