@@ -37,7 +37,7 @@ def lockout(
 def elder_mode(request: HttpRequest) -> HttpResponse:
     """The top bar's 适老化 switch: remembered with the login, back to the page it was on."""
     services.user_set_elder_mode(
-        user=user_of(request), on=request.POST.get("on") == "1", request=request
+        user=user_of(request), on=request.POST.get("elder") == "on", request=request
     )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -30,8 +30,8 @@ def test_elder_mode_is_switched_on_the_page_and_kept_across_logins(scenario):
     client = log_in("kaiwu")
     page = reverse("places:residents")
     assert 'class="elder"' not in html_tag(client, page)
-    assert 'name="on" value="1"' in client.get(page).content.decode()  # the switch is there
-    back = client.post(reverse("elder_mode"), {"on": "1", "next": page})
+    assert 'name="elder" value="on"' in client.get(page).content.decode()  # the switch is there
+    back = client.post(reverse("elder_mode"), {"elder": "on", "next": page})
     assert back.status_code == 302 and back["Location"] == page
     assert 'class="elder"' in html_tag(client, page)
     client.post(reverse("logout"))
@@ -39,17 +39,17 @@ def test_elder_mode_is_switched_on_the_page_and_kept_across_logins(scenario):
     again = log_in("kaiwu")  # another session, another day
     assert 'class="elder"' in html_tag(again, page)
     assert 'class="elder"' not in html_tag(log_in("town"), reverse("home"))  # per login
-    again.post(reverse("elder_mode"), {"on": "0", "next": page})
+    again.post(reverse("elder_mode"), {"elder": "off", "next": page})
     assert 'class="elder"' not in html_tag(again, page)
     assert AuditEntry.objects.filter(username="kaiwu", summary="elder mode on").count() == 1
 
 
 def test_the_switch_goes_back_only_to_this_site(scenario):
     client = log_in("kaiwu")
-    answer = client.post(reverse("elder_mode"), {"on": "1", "next": "https://evil.example/"})
+    answer = client.post(reverse("elder_mode"), {"elder": "on", "next": "https://evil.example/"})
     assert answer["Location"] == reverse("home")
 
 
 def test_the_switch_is_a_post_for_a_logged_in_user(client, scenario):
-    assert client.post(reverse("elder_mode"), {"on": "1"})["Location"].startswith(reverse("login"))
+    assert client.post(reverse("elder_mode"), {"elder": "on"})["Location"].startswith(reverse("login"))
     assert log_in("kaiwu").get(reverse("elder_mode")).status_code == 405
