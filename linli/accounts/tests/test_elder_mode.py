@@ -51,5 +51,7 @@ def test_the_switch_goes_back_only_to_this_site(scenario):
 
 
 def test_the_switch_is_a_post_for_a_logged_in_user(client, scenario):
-    assert client.post(reverse("elder_mode"), {"elder": "on"})["Location"].startswith(reverse("login"))
+    assert client.post(reverse("elder_mode"), {"elder": "on"})["Location"].startswith(
+        reverse("login")
+    )
     assert log_in("kaiwu").get(reverse("elder_mode")).status_code == 405
