@@ -30,6 +30,8 @@ class User(AbstractUser):
     committee = models.ForeignKey(
         "places.Committee", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # 适老化: larger type and higher contrast on every page, kept with the login.
+    elder_mode = models.BooleanField(_("适老化（大字）"), default=False)
 
     class Meta:
         verbose_name = _("账号")

@@ -42,6 +42,20 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_set_elder_mode(*, user: User, on: bool, request: HttpRequest | None = None) -> None:
+    """Switch the login's elder-friendly pages (适老化: larger type, higher contrast)."""
+    User.objects.filter(pk=user.pk).update(elder_mode=on)
+    user.elder_mode = on
+    audit(
+        user=user,
+        action=AuditEntry.Action.UPDATE,
+        target=user,
+        summary="elder mode " + ("on" if on else "off"),
+        request=request,
+    )
+
+
 def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     audit(user=user, action=AuditEntry.Action.LOGIN, request=request)
 

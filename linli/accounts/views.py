@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +30,21 @@ def lockout(
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": LOCKED_OUT}, status=429)
     return render(request, "accounts/locked_out.html", {"message": LOCKED_OUT}, status=429)
+
+
+@login_required
+@require_POST
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """The top bar's 适老化 switch: remembered with the login, back to the page it was on."""
+    services.user_set_elder_mode(
+        user=user_of(request), on=request.POST.get("elder") == "on", request=request
+    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("home")
+    return redirect(back)
 
 
 @login_required

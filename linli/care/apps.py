@@ -24,5 +24,6 @@ class CareConfig(AppConfig):
         register_building_section("care/_building.html", building_care, order=20)
         register_api_router("/", "linli.care.api.router")
         register_nav("care:tasks", _("我的任务"), audience=is_volunteer, order=110)
-        register_nav("care:index", _("诉求"), audience=rules.always_true, order=120)
+        # 我的任务 lists a volunteer's other queues with what waits in them: no 诉求 for them.
+        register_nav("care:index", _("诉求"), audience=~is_volunteer, order=120)
         register_nav("care:visits", _("走访"), audience=rules.always_true, order=130)

@@ -133,16 +133,20 @@ def queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
         + (f"?pk={pk}&" if pk else "?")
         + params.urlencode(),
         "now": timezone.now(),
+        # 我的任务 also says what waits in the other queues the volunteer works, and where.
+        "waiting": [row for row in queue_rows(request, tasks=False) if row[2].open]
+        if kind == "tasks"
+        else [],
     }
     return render(request, "care/queue.html", context, status=400 if invalid else 200)
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    """诉求: the queues this user works, with their open and overdue counts."""
+def queue_rows(request: HttpRequest, *, tasks: bool = True) -> list[tuple[str, str, Any]]:
+    """The queues this user works: (label, URL, open and overdue counts), "my tasks" first
+    unless `tasks` is false."""
     user, now = request.user, timezone.now()
     cards = []
-    if workflow.volunteer_of(user) is not None:
+    if tasks and workflow.volunteer_of(user) is not None:
         cards.append((_("我的任务"), reverse("care:tasks"), selectors.my_tasks(user, now)))
     if selectors.led_buildings(user).exists():
         cards.append(
@@ -156,11 +160,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 selectors.team_queue(user, team, now),
             )
         )
-    committees = Committee.objects.visible_to(user).order_by("name")[:50]
-    if not committees and not user.has_perm("places.list_committee"):
-        compound_committees = Compound.objects.visible_to(user).values("committee_id")
-        committees = Committee.objects.filter(pk__in=compound_committees)[:50]
     rows = [(label, url, selectors.queue_counts(qs)) for label, url, qs in cards]
+    committees = _committees(user)
     counts = selectors.committee_counts(user, [c.pk for c in committees], now)
     for committee in committees:
         url = reverse("care:committee", args=[committee.pk])
@@ -170,7 +171,24 @@ def index(request: HttpRequest) -> HttpResponse:
         town = Town.objects.get(pk=town_id)
         queue = selectors.town_queue(user, town, now)
         rows.append((_("镇/街道督办"), reverse("care:town"), selectors.queue_counts(queue)))
-    posters = committees if user.has_perm("care.print_selfservicelink") else []
+    return rows
+
+
+def _committees(user: Any) -> list[Committee]:
+    """The committees whose queues the user reads (a second secretary's through a compound)."""
+    committees = list(Committee.objects.visible_to(user).order_by("name")[:50])
+    if not committees and not user.has_perm("places.list_committee"):
+        compound_committees = Compound.objects.visible_to(user).values("committee_id")
+        committees = list(Committee.objects.filter(pk__in=compound_committees)[:50])
+    return committees
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """诉求: the queues this user works, with their open and overdue counts."""
+    rows = queue_rows(request)
+    user = request.user
+    posters = _committees(user) if user.has_perm("care.print_selfservicelink") else []
     return render(request, "care/index.html", {"rows": rows, "posters": posters})
 
 

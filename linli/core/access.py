@@ -53,6 +53,13 @@ class Scope:
     def is_empty(self) -> bool:
         return not self.all_towns and not any(self.ids.values())
 
+    def reaches(self, level: str) -> bool:
+        """Whether the scope holds places of `level` or wider ones (a building leader's reaches
+        buildings and residents, not compounds): lists above it could only be empty."""
+        if self.all_towns:
+            return True
+        return any(self.ids[lvl] for lvl in LEVELS[: LEVELS.index(level) + 1])
+
     def widen(
         self, *, id_number: FieldAccess | None = None, phone: FieldAccess | None = None
     ) -> None:

@@ -9,7 +9,7 @@ they return. An app adds its own roles from its `AppConfig.ready()`:
     def building_leader_logins(town, password):
         user = demo_user(username="leader", password=password, role=..., town=town)
         ...  # give the user a duty
-        return [DemoLogin("leader", "楼组长", "香樟苑 3号楼", "/duty/mine/")]
+        return [DemoLogin("leader", "楼组长", "香樟苑 3号楼")]  # lands on 我的任务
 
     register_demo_login_provider("linli.duty.demo.building_leader_logins")
 

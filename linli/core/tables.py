@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
+from linli.core.audit_text import describe
 from linli.core.models import AuditEntry
 
 
@@ -26,20 +25,30 @@ def paginate(request: HttpRequest, table: tables.Table, per_page: int) -> None:
 
 
 class AuditTable(tables.Table):
-    created_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
-    username = tables.Column(verbose_name=_("账号"), default="—")
-    action = tables.Column(verbose_name=_("操作"))
-    target = tables.Column(verbose_name=_("对象"), empty_values=(), orderable=False)
-    summary = tables.Column(verbose_name=_("摘要"))
-    detail = tables.Column(verbose_name=_("详情"), orderable=False)
-    ip_address = tables.Column(verbose_name=_("来源地址"))
+    """The log as sentences (linli.core.audit_text); `names` are the page's targets' names."""
+
+    created_at = tables.DateTimeColumn(
+        verbose_name=_("时间"), format="Y-m-d H:i", attrs={"td": {"class": "audit-time"}}
+    )
+    event = tables.Column(
+        verbose_name=_("事件"),
+        empty_values=(),
+        orderable=False,
+        attrs={"td": {"class": "audit-event"}},
+    )
+    ip_address = tables.Column(
+        verbose_name=_("来源地址"), attrs={"th": {"class": "audit-ip"}, "td": {"class": "audit-ip"}}
+    )
+
+    names: dict[tuple[str, str], str] = {}
 
     class Meta:
         model = AuditEntry
-        fields = ("created_at", "username", "action", "target", "summary", "detail", "ip_address")
+        fields = ("created_at", "event", "ip_address")
 
-    def render_target(self, record: AuditEntry) -> str:
-        return f"{record.target_type} #{record.target_id}" if record.target_type else "—"
-
-    def render_detail(self, value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False) if value else "—"
+    def render_event(self, record: AuditEntry) -> str:
+        line = describe(record, self.names)
+        facts = format_html_join(
+            "", '<span class="audit-fact">{}</span>', ((f,) for f in line.facts)
+        )
+        return format_html('<span class="audit-sentence">{}</span>{}', line.sentence, facts)

@@ -1,4 +1,4 @@
-"""The audit log page: town staff read their town's log (nobody edits it)."""
+"""The audit log page: town staff read their town's log (nobody edits it); the favicon."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import django_filters as df
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.audit_text import target_names
 from linli.core.models import AuditEntry
 from linli.core.tables import AuditTable, paginate
 
@@ -50,6 +52,11 @@ class AuditFilter(df.FilterSet):
         fields: list[str] = []
 
 
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page links: the site's icon."""
+    return HttpResponsePermanentRedirect(static("linli/icon.svg"))
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not can_read_audit(request.user):
@@ -59,5 +66,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs if not invalid else AuditEntry.objects.none()
     table = AuditTable(rows, empty_text=_("没有记录"))
     paginate(request, table, PER_PAGE)
+    table.names = target_names(request.user, (row.record for row in table.page.object_list))
     context = {"filter": filterset, "table": table}
     return render(request, "core/audit_log.html", context, status=400 if invalid else 200)

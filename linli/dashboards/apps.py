@@ -7,10 +7,9 @@ class DashboardsConfig(AppConfig):
     label = "dashboards"
 
     def ready(self) -> None:
-        import rules
-
+        from linli.accounts.rules import is_volunteer
         from linli.core.context_processors import register_nav
         from linli.core.plugins import register_urls
 
         register_urls("", "linli.dashboards.urls")
-        register_nav("home", _("首页"), audience=rules.always_true, order=10)
+        register_nav("home", _("首页"), audience=~is_volunteer, order=10)

@@ -1,4 +1,7 @@
-"""The home page: the registry's figures and charts, as far as the user's scope reaches."""
+"""The home page: the registry's figures and charts, as far as the user's scope reaches.
+
+A volunteer lands on their work instead: 我的任务 says what waits for them and where (their
+own requests, and their building's, team's or committee's queues)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from linli.accounts.rules import is_volunteer
 from linli.core.access import scope_for
 from linli.places.models import Town
 from linli.places.selectors import registry_figures, residents_per_committee, user_town
@@ -15,6 +19,8 @@ from linli.places.selectors import registry_figures, residents_per_committee, us
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if is_volunteer(request.user):
+        return redirect("care:tasks")
     town = user_town(request)
     context: dict[str, Any] = {"town": town}
     if town is not None and not scope_for(request.user).is_empty:

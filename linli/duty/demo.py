@@ -368,7 +368,7 @@ def demo_grid_logins(town: Town, password: str) -> list[DemoLogin]:
         if Duty.objects.active().filter(volunteer=duty.volunteer).count() == 1:
             _login("leader", password, town, duty.volunteer)
             place = f"{duty.compound} {duty.building}"
-            logins.append(DemoLogin("leader", "楼组长", place, "/duty/mine/"))
+            logins.append(DemoLogin("leader", "楼组长", place))
             break
     pairing = (
         Pairing.objects.active()
@@ -381,7 +381,7 @@ def demo_grid_logins(town: Town, password: str) -> list[DemoLogin]:
     if pairing is not None:
         _login("paired", password, town, pairing.volunteer)
         n = Pairing.objects.active().filter(volunteer=pairing.volunteer).count()
-        logins.append(DemoLogin("paired", "结对志愿者", f"结对居民 {n} 人", "/duty/mine/"))
+        logins.append(DemoLogin("paired", "结对志愿者", f"结对居民 {n} 人"))
     secretary = (
         Duty.objects.active()
         .filter(committee=committee, kind=Duty.Kind.SECOND_SECRETARY)
@@ -392,5 +392,5 @@ def demo_grid_logins(town: Town, password: str) -> list[DemoLogin]:
     if secretary is not None:
         _login("secretary", password, town, secretary.volunteer)
         where = str(secretary.compound or committee)
-        logins.append(DemoLogin("secretary", "第二书记", where, "/duty/mine/"))
+        logins.append(DemoLogin("secretary", "第二书记", where))
     return logins

@@ -21,11 +21,9 @@ class PlacesConfig(AppConfig):
     label = "places"
 
     def ready(self) -> None:
-        import rules
-
         from linli.accounts.models import User
         from linli.accounts.roles import register_login_role
-        from linli.accounts.rules import is_staff, is_town_staff
+        from linli.accounts.rules import is_staff, is_town_staff, is_volunteer
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
@@ -40,7 +38,8 @@ class PlacesConfig(AppConfig):
         register_urls("places/", "linli.places.urls")
         register_api_router("/", "linli.places.api.router")
         register_nav("places:committees", _("居委"), audience=is_staff, order=20)
-        register_nav("places:residents", _("居民"), audience=rules.always_true, order=30)
+        # A volunteer's residents are on 我的包干 (duty:mine).
+        register_nav("places:residents", _("居民"), audience=~is_volunteer, order=30)
         register_nav("places:import", _("导入"), audience=is_staff, order=40)
         register_nav("places:transfers", _("迁入确认"), audience=is_town_staff, order=60)
         register_report("registry", registry_report, title="人口登记 (registry)")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from linli.core.access import FieldAccess
+from linli.core.access import FieldAccess, scope_for
 from linli.core.audit import audit
 from linli.core.export_jobs import Sheet, export_answer
 from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
@@ -68,6 +68,7 @@ class PlaceList:
     filterset: type[StrictFilterSet]
     table: type[PlaceTable]
     rows: Callable[[Any], QuerySet[Any]]
+    level: str  # the access gate's level of its rows (linli.core.access.LEVELS)
     sensitive: bool = False
 
 
@@ -80,11 +81,32 @@ LISTS = {
             CommitteeFilter,
             CommitteeTable,
             selectors.committees_for,
+            "committee",
         ),
-        PlaceList("compounds", _("小区"), CompoundFilter, CompoundTable, selectors.compounds_for),
-        PlaceList("buildings", _("楼栋"), BuildingFilter, BuildingTable, selectors.buildings_for),
         PlaceList(
-            "residents", _("居民"), ResidentFilter, ResidentTable, selectors.residents_for, True
+            "compounds",
+            _("小区"),
+            CompoundFilter,
+            CompoundTable,
+            selectors.compounds_for,
+            "compound",
+        ),
+        PlaceList(
+            "buildings",
+            _("楼栋"),
+            BuildingFilter,
+            BuildingTable,
+            selectors.buildings_for,
+            "building",
+        ),
+        PlaceList(
+            "residents",
+            _("居民"),
+            ResidentFilter,
+            ResidentTable,
+            selectors.residents_for,
+            "resident",
+            sensitive=True,
         ),
     ]
 }
@@ -110,6 +132,12 @@ def list_page(request: HttpRequest, kind: str) -> HttpResponse:
         "table": table,
         "filters_active": bool(filterset.active_params()),
         "can_export_full": can_full,
+        # Only the lists the user's scope reaches: a building leader has no 居委 or 小区 to list.
+        "tabs": [
+            (reverse(f"places:{other.kind}"), other.title)
+            for other in LISTS.values()
+            if scope_for(request.user).reaches(other.level)
+        ],
     }
     return render(request, "places/list.html", context, status=400 if invalid else 200)
 

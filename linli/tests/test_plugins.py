@@ -33,15 +33,8 @@ TOP_BAR = {
         "care:index",
         "care:visits",
     ],
-    "alice": [
-        "home",
-        "places:residents",
-        "duty:mine",
-        "duty:claim",
-        "care:tasks",
-        "care:index",
-        "care:visits",
-    ],
+    # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
+    "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],
     "charlie": ["home", "places:residents", "care:index", "care:visits"],
 }
 
@@ -53,7 +46,7 @@ def grid(scenario):
 
 @pytest.mark.parametrize("username", sorted(TOP_BAR))
 def test_the_top_bar_lists_each_roles_pages_from_every_app_in_order(grid, client_for, username):
-    html = client_for(username).get(reverse("home")).content.decode()
+    html = client_for(username).get(reverse("care:visits")).content.decode()
     nav = html[html.index('<nav class="nav">') : html.index("</nav>")]
     assert re.findall(r'href="([^"]+)"', nav) == [reverse(name) for name in TOP_BAR[username]]
 

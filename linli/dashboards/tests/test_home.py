@@ -5,6 +5,13 @@ import json
 import pytest
 from django.urls import reverse
 
+from linli.testing.scenario import PASSWORD, build_grid_scenario
+
+
+@pytest.fixture
+def grid(scenario):
+    return build_grid_scenario(scenario)
+
 
 def chart_data(response):
     html = response.content.decode()
@@ -102,17 +109,39 @@ def test_dashboard_in_english(client_for, scenario):
 
 
 @pytest.mark.django_db
-def test_volunteers_see_only_the_levels_their_scope_holds(client_for, scenario):
-    from linli.testing.scenario import build_grid_scenario
+@pytest.mark.parametrize("username", ["alice", "bob", "dave", "erin"])
+def test_a_volunteer_lands_on_their_tasks_not_the_town_overview(client, grid, username):
+    response = client.post(
+        reverse("login"), {"username": username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("care:tasks")
+    html = response.content.decode()
+    assert "人口登记概况" not in html and "echarts" not in html
+    # The brand link and / take them to the same place.
+    again = client.get(reverse("home"))
+    assert again.status_code == 302 and again["Location"] == reverse("care:tasks")
 
-    build_grid_scenario(scenario)
-    leader = client_for("alice").get(reverse("home"))  # leads one building
-    html = leader.content.decode()
-    assert leader.context["figures"]["buildings"] == 1
-    assert reverse("places:buildings") in html and reverse("places:committees") not in html
-    assert "各居委居民数" not in html and chart_data(leader)["committees"] == []
-    paired = client_for("dave").get(reverse("home")).content.decode()  # one resident, no places
-    assert reverse("places:buildings") not in paired and "户数" not in paired
-    assert reverse("places:residents") in paired and "特殊人群分类" in paired
-    staff = client_for("kaiwu").get(reverse("home")).content.decode()
-    assert reverse("places:committees") in staff and "各居委居民数" in staff
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["town", "kaiwu"])
+def test_staff_land_on_the_town_overview(client, scenario, username):
+    response = client.post(
+        reverse("login"), {"username": username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "figures" in response.context
+
+
+@pytest.mark.django_db
+def test_login_keeps_a_safe_next_and_refuses_another_site(client, grid):
+    wanted = reverse("duty:mine")
+    response = client.post(
+        f"{reverse('login')}?next={wanted}", {"username": "alice", "password": PASSWORD}
+    )
+    assert response["Location"] == wanted
+    client.post(reverse("logout"))
+    response = client.post(
+        f"{reverse('login')}?next=https://evil.example/",
+        {"username": "alice", "password": PASSWORD},
+    )
+    assert response["Location"] == reverse("home")

@@ -8,7 +8,8 @@
      .upload-progress block: a <progress> and a [data-upload-percent] figure);
    - data-copy="#id" on a button: copy that input's text, then show data-copied on the button;
    - every table in .table-wrap: a cell without data-label gets its column's header, which
-     the phone's card layout shows beside the value (tables2's template writes it itself). */
+     the phone's card layout shows beside the value (tables2's template writes it itself);
+   - data-back on a link: go back a page when there is one to go back to (else follow it). */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -26,6 +27,10 @@
       });
     }
     if (target.matches("[data-select-on-click]")) target.select();
+    if (target.closest("[data-back]") && document.referrer && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
     var copying = target.closest("[data-copy]");
     if (copying) {
       var source = document.querySelector(copying.getAttribute("data-copy"));
