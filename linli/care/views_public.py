@@ -57,7 +57,9 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
         selfservice.self_service_link(user=user_of(request), building=building, renew=True)
         messages.success(request, _("已更换二维码，旧海报失效，请重新打印"))
         return redirect(reverse("care:visits") + f"?building={building.pk}")
-    return _poster_response(request, [building], f"help-poster-{building.pk}")
+    return _poster_response(
+        request, [building], f"{building.compound.name}{building.name}-求助二维码"
+    )
 
 
 @login_required
@@ -72,7 +74,7 @@ def committee_posters(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("compound__committee")
         .order_by("compound__name", "sort_key")[:500]
     )
-    return _poster_response(request, buildings, f"help-posters-{committee.pk}")
+    return _poster_response(request, buildings, f"{committee.name}-求助二维码")
 
 
 def _token_missed(request: HttpRequest) -> HttpResponse:

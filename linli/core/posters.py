@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models, transaction
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 from linli.core.audit import audit
 from linli.core.models import AuditEntry, PosterLink
@@ -128,5 +129,6 @@ def posters_response(
     response = HttpResponse(
         posters_pdf(posters, document_title=document_title), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # A Chinese name needs RFC 6266's filename* form; Django writes both forms.
+    response["Content-Disposition"] = content_disposition_header(False, filename) or ""
     return response

@@ -440,7 +440,7 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
     url = request.build_absolute_uri(reverse("duty:join", args=[link.token]))
     return posters_response(
         [reportin.report_in_poster(committee=found, url=url)],
-        filename=f"report-in-{found.pk}.pdf",
+        filename=f"{found.name}-志愿者报到二维码.pdf",
         document_title=f"{found.name} 志愿者报到",
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -96,8 +97,10 @@ def _pdf_text(pdf: bytes) -> bytes:
 def test_the_poster_names_the_leader_masked_and_the_committee_hotline(grid, client_for):
     grid.kaiwu.hotline = "021-57620001"
     grid.kaiwu.save()
-    pdf = client_for("kaiwu").get(reverse("care:poster", args=[grid.b1.pk])).content
-    text = _pdf_text(pdf)
+    response = client_for("kaiwu").get(reverse("care:poster", args=[grid.b1.pk]))
+    name = unquote(response["Content-Disposition"].split("filename*=utf-8''")[1])
+    assert name == f"{grid.b1.compound.name}1号楼-求助二维码.pdf"
+    text = _pdf_text(response.content)
     assert "艾丽丝".encode("utf-16-be") in text
     assert "139****0001".encode("utf-16-be") in text
     assert "13900000001".encode("utf-16-be") not in text

@@ -35,6 +35,12 @@ def test_the_response_is_an_inline_pdf_named_for_saving():
     assert response.content.startswith(b"%PDF")
 
 
+def test_a_chinese_file_name_is_sent_in_rfc_6266_form():
+    response = posters_response([poster(1)], filename="求助.pdf")
+    # 求 is U+6C42 (UTF-8 E6 B1 82), 助 is U+52A9 (UTF-8 E5 8A A9), worked by hand.
+    assert response["Content-Disposition"] == "inline; filename*=utf-8''%E6%B1%82%E5%8A%A9.pdf"
+
+
 @pytest.mark.django_db
 def test_a_place_keeps_one_link_until_it_is_renewed(scenario):
     town = scenario.users["town"]

@@ -1,5 +1,7 @@
 """Report-in (报到): the public page behind a committee's QR poster, and the approval queue."""
 
+from urllib.parse import unquote
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -118,6 +120,7 @@ def test_the_poster_is_a_pdf_with_the_link(grid, client_for):
     response = client_for("kaiwu").get(reverse("duty:poster", args=[grid.kaiwu.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    assert unquote(response["Content-Disposition"]).endswith("新凯五村-志愿者报到二维码.pdf")
     token = ReportInLink.objects.get(committee=grid.kaiwu).token
     assert token.encode() in response.content
 
