@@ -12,7 +12,6 @@ class CareConfig(AppConfig):
         import rules
 
         from linli.accounts.rules import is_volunteer
-        from linli.care.selectors import building_care
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.plugins import register_api_router, register_urls
@@ -21,7 +20,9 @@ class CareConfig(AppConfig):
         # After the duty app's provider (INSTALLED_APPS order): visits need the grid's helpers.
         register_demo_login_provider("linli.care.demo.demo_care_logins")
         register_urls("care/", "linli.care.urls")
-        register_building_section("care/_building.html", building_care, order=20)
+        register_building_section(
+            "care/_building.html", "linli.care.selectors.building_care", order=20
+        )
         register_api_router("/", "linli.care.api.router")
         register_nav("care:tasks", _("我的任务"), audience=is_volunteer, order=110)
         # 我的任务 lists a volunteer's other queues with what waits in them: no 诉求 for them.

@@ -319,4 +319,6 @@ def building_care(user: Viewer, building: Building) -> dict[str, Any]:
         "homes_count": homes.count(),
         "special": list(people.filter(not_lately)[: HUB_ROWS * 2]),
         "since": since,
+        # Where "all of them" lives: the leader's own queue, else the committee's.
+        "leads": led_buildings(user).filter(pk=building.pk).exists(),
     }

@@ -27,14 +27,15 @@ class DutyConfig(AppConfig):
         from linli.duty.importers import IMPORTERS
         from linli.duty.logins import link_volunteer_login, volunteer_places
         from linli.duty.scope import duty_scope
-        from linli.duty.selectors import building_team
         from linli.duty.services import volunteer_transfer_apply
         from linli.places.hub import register_building_section
         from linli.places.models import TransferRequest
         from linli.places.transfers import register_transfer_kind
 
         register_scope_provider(duty_scope)
-        register_building_section("duty/_building_team.html", building_team, order=10)
+        register_building_section(
+            "duty/_building_team.html", "linli.duty.selectors.building_team", order=10
+        )
         for importer in IMPORTERS:
             register_importer(importer)
         register_demo_login_provider("linli.duty.demo.demo_grid_logins")

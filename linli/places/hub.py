@@ -4,9 +4,10 @@ recent visits, the doors nobody has knocked on lately and its QR poster), withou
 importing them.
 
 An app registers a section from its `AppConfig.ready()`:
-`register_building_section("care/_building.html", building_care, order=20)`, where
-`building_care(user, building)` (a selector of the app) returns the section's template
-context, or None to leave the section out. The building was fetched through `visible_to`; a
+`register_building_section("care/_building.html", "linli.care.selectors.building_care",
+order=20)`, where `building_care(user, building)` (a selector of the app, named by dotted
+path so `ready()` loads no selectors) returns the section's template context, or None to
+leave the section out. The building was fetched through `visible_to`; a
 section reads its own rows through the gate too.
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from linli.places.models import Building
@@ -25,14 +28,14 @@ SectionContext = Callable[[Any, "Building"], dict[str, Any] | None]
 @dataclass(frozen=True)
 class BuildingSection:
     template: str
-    context: SectionContext
+    context: str  # dotted path to a SectionContext
     order: int
 
 
 _sections: list[BuildingSection] = []
 
 
-def register_building_section(template: str, context: SectionContext, *, order: int) -> None:
+def register_building_section(template: str, context: str, *, order: int) -> None:
     section = BuildingSection(template, context, order)
     if section not in _sections:
         _sections.append(section)
@@ -43,7 +46,8 @@ def building_sections(user: Any, building: Building) -> list[dict[str, Any]]:
     """The sections to show on this building's page, in order: each a template and its context."""
     shown = []
     for section in _sections:
-        context = section.context(user, building)
+        make: SectionContext = import_string(section.context)
+        context = make(user, building)
         if context is not None:
             shown.append({"template": section.template, "context": context})
     return shown

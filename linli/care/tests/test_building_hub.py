@@ -48,6 +48,21 @@ def test_the_building_page_shows_team_requests_visits_gaps_and_poster(grid, clie
     assert reverse("care:poster", args=[grid.b1.pk]) in text
 
 
+@pytest.mark.parametrize(
+    ("who", "queue"), [("alice", "care:buildings"), ("kaiwu", "care:committee")]
+)
+def test_more_requests_than_the_hub_shows_link_to_a_queue_the_viewer_has(
+    grid, client_for, who, queue
+):
+    made = [make_request(grid, "zhang") for _ in range(11)]
+    text = hub(grid, client_for, who).content.decode()
+    args = [grid.kaiwu.pk] if queue == "care:committee" else []
+    link = f"{reverse(queue, args=args)}?building={grid.b1.pk}"
+    assert f'href="{link}"' in text
+    listed = client_for(who).get(link).content.decode()
+    assert all(reverse("care:request", args=[r.pk]) in listed for r in made)
+
+
 def test_a_building_without_leader_says_so(grid, client_for):
     text = client_for("kaiwu").get(reverse("places:building", args=[grid.b2.pk])).content.decode()
     assert "本楼暂无楼组长" in text

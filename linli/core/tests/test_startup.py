@@ -1,4 +1,5 @@
-"""What every `linli` command loads at start-up: not the demo town's modules, not pypinyin."""
+"""What every `linli` command loads at start-up: not the demo town's modules, not pypinyin,
+not scipy (the pairing solver's)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import sys
 from linli.core.pinyin import initials
 
 
-def test_commands_start_without_loading_the_demo_or_pypinyin():
+def test_commands_start_without_loading_the_demo_pypinyin_or_scipy():
     code = (
         "import sys, django; django.setup();"
-        "print(sorted(m for m in sys.modules if m.startswith('pypinyin') or m.endswith('.demo')"
+        "print(sorted(m for m in sys.modules if m.startswith(('pypinyin', 'scipy'))"
+        " or m.endswith('.demo')"
         " or m.endswith('.demo_draw') or m.endswith('.demo_data')))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "linli.settings"}
