@@ -104,7 +104,9 @@ def target_names(user: Any, entries: Iterable[AuditEntry]) -> dict[tuple[str, st
         model = _model(label)
         if model is None or label in NAMELESS:
             continue
-        rows = model._default_manager.all()
+        # A row's name may follow its foreign keys (a duty's volunteer and place): join them.
+        joined = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        rows = model._default_manager.select_related(*joined)
         if hasattr(rows, "visible_to"):
             rows = rows.visible_to(user)
         for pk, row in rows.in_bulk(ids).items():

@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from linli.accounts.models import User
 from linli.core.audit import audit
+from linli.duty.models import Duty
 from linli.places.services import resident_set_status
+from linli.testing.scenario import build_grid_scenario
 
 pytestmark = pytest.mark.django_db
 URL = "/audit/"
@@ -27,6 +31,26 @@ def events(client: Client, **params: str) -> list[str]:
 
 def sentences(html: str) -> list[str]:
     return re.findall(r'<span class="audit-sentence">(.*?)</span>', html)
+
+
+def test_names_of_many_duties_cost_no_more_queries_than_one(client_for, scenario):
+    grid = build_grid_scenario(scenario)
+    town = scenario.users["town"]
+    place = {"town": grid.town, "committee": grid.kaiwu, "compound": grid.xiangzhang}
+
+    def page_queries(duties: int) -> int:
+        for volunteer in list(grid.volunteers.values())[:duties]:
+            duty = Duty.objects.create(
+                volunteer=volunteer, kind=Duty.Kind.BUILDING_TEAM_MEMBER, building=grid.b1, **place
+            )
+            audit(user=town, action="create", target=duty, summary="duty team member")
+        client = client_for("town")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    one = page_queries(1)
+    assert page_queries(4) == one  # five duties named with the queries of one
 
 
 def test_a_status_change_reads_as_who_changed_whom_from_what_to_what(client_for, scenario):
