@@ -9,7 +9,6 @@ numbers, which the log never should hold) are masked all the same.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from linli.core.masking import mask_number
+from linli.core.masking import mask_numbers_in
 from linli.core.models import AuditEntry
 
 Action = AuditEntry.Action
@@ -73,7 +72,6 @@ NAMELESS = {"accounts.apitoken"}
 
 FIELDS = {"phone": gettext_lazy("手机号"), "id_number": gettext_lazy("身份证号")}
 VIA = {"command": gettext_lazy("命令行"), "upload": gettext_lazy("上传页面")}
-LONG_DIGITS = re.compile(r"\d{7,}[\dXx]?")
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class Line:
 
 
 def _masked(value: Any) -> str:
-    return LONG_DIGITS.sub(lambda m: mask_number(m.group()), str(value))
+    return mask_numbers_in(str(value))
 
 
 def _model(label: str) -> type[models.Model] | None:

@@ -3,7 +3,6 @@ that shows nothing (and says why) when a value is invalid."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import django_filters as df
@@ -11,10 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from linli.core.http import int_param
-from linli.core.masking import mask_phone
-
-# A phone or ID number typed into a search box or a reason (kept masked in the audit log).
-LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
+from linli.core.masking import mask_numbers_in
 
 
 def parse_id(value: Any) -> int | None:
@@ -42,7 +38,5 @@ class StrictFilterSet(df.FilterSet):
         typed into the search box is kept masked, as the audit log never holds one in full."""
         data = self.data if self.is_bound else {}
         return {
-            name: LONG_NUMBER.sub(lambda m: mask_phone(m.group()), str(data.get(name)))
-            for name in self.filters
-            if data.get(name)
+            name: mask_numbers_in(str(data.get(name))) for name in self.filters if data.get(name)
         }

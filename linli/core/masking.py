@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from linli.core.access import FieldAccess, scope_for
@@ -24,6 +25,14 @@ def mask_number(value: str) -> str:
 mask_id_number = mask_phone = mask_number
 
 MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+
+# A phone or ID number inside free text (a search, a reason, an audit detail).
+LONG_NUMBER = re.compile(r"\d{7,}[\dXx]?")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Free text with every phone or ID number in it masked: "找13812345678" → "找138****5678"."""
+    return LONG_NUMBER.sub(lambda m: mask_number(m.group()), text)
 
 
 def field_access(user: User | AnonymousUser | None, field: str) -> FieldAccess:

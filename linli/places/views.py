@@ -28,8 +28,8 @@ from django_tables2 import RequestConfig
 from linli.core.access import FieldAccess, scope_for
 from linli.core.audit import audit
 from linli.core.export_jobs import Sheet, export_answer
-from linli.core.filters import LONG_NUMBER, StrictFilterSet, parse_id
-from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_number, shown
+from linli.core.filters import StrictFilterSet, parse_id
+from linli.core.masking import SENSITIVE_FIELDS, field_access, mask_numbers_in, shown
 from linli.core.models import AuditEntry
 from linli.core.tables import paginate
 from linli.core.validators import Problem
@@ -397,9 +397,7 @@ def export_full(request: HttpRequest, kind: str) -> HttpResponseBase:
 
 
 def _export_reason(request: HttpRequest) -> str:
-    return LONG_NUMBER.sub(
-        lambda m: mask_number(m.group()), request.POST.get("reason", "").strip()
-    )[:REASON_MAX]
+    return mask_numbers_in(request.POST.get("reason", "").strip())[:REASON_MAX]
 
 
 def _bad_request(text: str) -> HttpResponse:
