@@ -195,6 +195,8 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         transition(volunteer, status, by=user_of(request), request=request)
         messages.success(request, _("已更新"))
+    except NotAllowed:
+        raise  # a PermissionDenied: Django's 403 page
     except Problem as exc:
         messages.error(request, str(exc))
     back = request.POST.get("next", "")

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from linli.core.http import user_of
 from linli.core.validators import Problem
-from linli.core.workflow import transition
+from linli.core.workflow import NotAllowed, transition
 from linli.places.models import TransferRequest
 
 
@@ -57,7 +58,9 @@ def transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, gettext("请选择确认或拒绝"))
         return _transfers_page(request, rows, status=400)
     try:
-        transition(transfer, to, by=request.user, request=request)  # type: ignore[arg-type]
+        transition(transfer, to, by=user_of(request), request=request)
+    except NotAllowed:
+        raise  # a PermissionDenied: Django's 403 page
     except Problem as exc:
         messages.error(request, str(exc))
         return _transfers_page(request, rows, status=409)
