@@ -22,8 +22,9 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict
 
-ID_MAX = 2**63 - 1
-Id = Annotated[int, Interval(ge=1, le=ID_MAX)]
+from linli.core.http import MAX_ID
+
+Id = Annotated[int, Interval(ge=1, le=MAX_ID)]
 
 # Filters whose values are ids of places or tags (model choices of the FilterSets).
 ID_FILTERS = frozenset({"committee", "compound", "building", "care_tag"})

@@ -29,10 +29,6 @@ def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.none()
 
 
-def can_read_audit(user: Any) -> bool:
-    return bool(user.has_perm("core.view_auditentry"))
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -59,7 +55,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not can_read_audit(request.user):
+    if not request.user.has_perm("core.view_auditentry"):
         raise Http404
     filterset = AuditFilter(request.GET or None, queryset=audit_entries_for(request.user))
     invalid = filterset.is_bound and not filterset.is_valid()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from linli.core.audit import audit
+from linli.core.export_jobs import XLSX
 from linli.core.import_jobs import job_confirm, job_create, job_progress, rejects_path
 from linli.core.import_report import group_problems
 from linli.core.import_template import template_xlsx
@@ -148,9 +149,6 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     response = HttpResponse(template_xlsx(importer), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _language() -> str:

@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
-# Who may make a move: a predicate of (user, the row), so a rule book can plug in.
 # Who may make a move: a predicate of (user, row), the same `rules` predicates the app's rules
 # are made of (linli/<app>/rules.py); a plain function is wrapped in one.
 Who = Predicate | Callable[[Any, Any], bool]

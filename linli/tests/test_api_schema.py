@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from linli.core.api import ERROR_DESCRIPTIONS, ID_MAX
+from linli.core.api import ERROR_DESCRIPTIONS
+from linli.core.http import MAX_ID
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_every_integer_input_is_bounded_to_64_bits(document):
         for media in body.values():
             inputs += _integers(document, media["schema"], f"{label} body")
     assert len(inputs) > 30
-    unbounded = [w for w, s in inputs if "minimum" not in s or s.get("maximum", 2**64) > ID_MAX]
+    unbounded = [w for w, s in inputs if "minimum" not in s or s.get("maximum", 2**64) > MAX_ID]
     assert unbounded == []
 
 
