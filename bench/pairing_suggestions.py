@@ -93,6 +93,7 @@ def main() -> None:
 
     from linli.accounts.models import User
     from linli.duty.selectors import suggest_pairings
+    from linli.duty.suggest import DEFAULT_CAPACITY
     from linli.places.models import Committee
 
     call_command("migrate", verbosity=0)
@@ -104,10 +105,10 @@ def main() -> None:
         user.town_id, user.committee = committee.town_id, committee
         user.save()
         now = [(s.resident.pk, s.volunteer.pk, s.cost) for s in suggest_pairings(user, committee)]
-        if now != baseline(user, committee, 2):
+        if now != baseline(user, committee, DEFAULT_CAPACITY):
             raise SystemExit(f"{committee.name}: the suggestions differ from the baseline's")
         new = median_ms(lambda: suggest_pairings(user, committee), args.runs)  # noqa: B023
-        old = median_ms(lambda: baseline(user, committee, 2), args.runs)  # noqa: B023
+        old = median_ms(lambda: baseline(user, committee, DEFAULT_CAPACITY), args.runs)  # noqa: B023
         worst, ratio = max(worst, new[0]), old[0] / new[0]
         ratios.append(ratio)
         print(

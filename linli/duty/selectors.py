@@ -224,12 +224,13 @@ def suggest_pairings(
         if left.get(pk, 0) > 0
     ]
     pairs = solve(r_people, v_people)
+    # The rows of the suggestions, read through the same gated querysets as the candidates.
     residents = (
-        Resident.objects.select_related("household__building")
+        candidates.select_related("household__building")
         .prefetch_related("care_tags")
         .in_bulk([r_people[i].id for i, _j in pairs])
     )
-    volunteers = Volunteer.objects.in_bulk([v_people[j].id for _i, j in pairs])
+    volunteers = volunteers_qs.in_bulk([v_people[j].id for _i, j in pairs])
     return [
         Suggestion(
             residents[r_people[i].id],

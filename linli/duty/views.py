@@ -8,7 +8,7 @@ Anything out of scope is a 404, the same as something that does not exist.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,9 +35,6 @@ from linli.duty.models import Claim, Duty, Pairing, ReportInLink, Volunteer, act
 from linli.duty.suggest import DEFAULT_CAPACITY
 from linli.places.models import Building, Committee, Compound, Household, Resident
 from linli.places.selectors import user_town_or_refuse
-
-if TYPE_CHECKING:
-    pass
 
 GAP_ROWS = 20
 

@@ -17,7 +17,6 @@ from linli.duty.models.volunteers import (
     VolunteerQuerySet,
     active_q,
     own_volunteer,
-    scope_condition,
 )
 
 __all__ = [
@@ -37,5 +36,4 @@ __all__ = [
     "VolunteerQuerySet",
     "active_q",
     "own_volunteer",
-    "scope_condition",
 ]

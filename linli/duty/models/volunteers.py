@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.access import ScopedQuerySet, scope_for, scope_q
+from linli.core.access import ScopedQuerySet, scope_for
 from linli.core.models import PosterLink, TransitionRecord
 
 if TYPE_CHECKING:
@@ -27,13 +27,6 @@ def active_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}starts_at__lte": now}) & (
         Q(**{f"{prefix}ends_at__isnull": True}) | Q(**{f"{prefix}ends_at__gt": now})
     )
-
-
-def scope_condition(paths: dict[str, str], user: User | AnonymousUser | None) -> Q:
-    """The access gate's condition for these level → lookup paths, as a Q that can be widened
-    with `|` (for a superuser one that matches every row)."""
-    condition = scope_q(paths, user)
-    return ~Q(pk__in=[]) if condition is None else condition
 
 
 def own_volunteer(user: User | AnonymousUser) -> Q:
