@@ -25,27 +25,12 @@ def _volunteer_duties(user: Any, kinds: tuple[str, ...]) -> Any:
 
 
 @rules.predicate
-def sees_committee(user: Any, committee: Committee | None) -> bool:
-    """The committee is in the user's scope."""
-    if committee is None:
+def sees_committee(user: Any, obj: Committee | Claim | Volunteer | None) -> bool:
+    """The committee (or a claim's or a volunteer's committee) is in the user's scope."""
+    if obj is None:
         return False
-    return Committee.objects.visible_to(user).filter(pk=committee.pk).exists()
-
-
-@rules.predicate
-def sees_claims_committee(user: Any, claim: Claim | None) -> bool:
-    """The claim's committee is in the user's scope."""
-    if claim is None:
-        return False
-    return Committee.objects.visible_to(user).filter(pk=claim.committee_id).exists()
-
-
-@rules.predicate
-def sees_volunteers_committee(user: Any, volunteer: Volunteer | None) -> bool:
-    """The volunteer's committee is in the user's scope."""
-    if volunteer is None:
-        return False
-    return Committee.objects.visible_to(user).filter(pk=volunteer.committee_id).exists()
+    committee_id = obj.pk if isinstance(obj, Committee) else obj.committee_id
+    return Committee.objects.visible_to(user).filter(pk=committee_id).exists()
 
 
 @rules.predicate
@@ -95,8 +80,8 @@ def is_on_team(user: Any, team: Team | None) -> bool:
 
 # Committee or town staff whose scope holds the committee run its grid and decide its claims.
 manages_committee = is_staff & sees_committee
-decides_claim = is_staff & sees_claims_committee
-manages_volunteer = is_staff & sees_volunteers_committee  # VOLUNTEER_WORKFLOW's moves
+decides_claim = is_staff & sees_committee
+manages_volunteer = is_staff & sees_committee  # VOLUNTEER_WORKFLOW's moves
 
 rules.add_perm("duty.manage_committee", manages_committee)
 rules.add_perm("duty.decide_claim", decides_claim)
