@@ -22,7 +22,7 @@ from linli.care import selectors, services, workflow
 from linli.care.filters import HelpRequestFilter
 from linli.care.models import HelpRequest, Visit
 from linli.care.views import queue_for
-from linli.core.api import Id, Pagination, errors, filtered, one_of
+from linli.core.api import Id, Pagination, errors, filtered, one_of, query_data
 from linli.core.http import context_user, user_of
 from linli.core.masking import shown
 from linli.core.workflow import transition
@@ -233,8 +233,7 @@ def help_request_list(request: HttpRequest, filters: Query[HelpRequestQuery]) ->
             rows = queue_for(request, filters.queue, filters.pk, not filters.status).rows
         except Http404:
             raise HttpError(404, "未找到该队列 (no such queue)") from None
-    fields = filters.dict(exclude={"queue", "pk"})
-    data = {k: str(v) for k, v in fields.items() if v is not None and v is not False}
+    data = query_data(filters, exclude={"queue", "pk"})
     return filtered(HelpRequestFilter(data, queryset=rows, request=request))
 
 

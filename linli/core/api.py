@@ -84,6 +84,13 @@ def errors(*codes: int) -> dict[int, type[Schema]]:
     return {code: ErrorOut for code in codes}
 
 
+def query_data(query: Schema, *, exclude: set[str] | None = None) -> dict[str, str]:
+    """A django-ninja query schema as a FilterSet's data, the way a page's form sends it: the
+    values given, as text (False, an unticked checkbox, is not given)."""
+    values = query.dict(exclude=exclude)
+    return {k: str(v) for k, v in values.items() if v is not None and v is not False}
+
+
 def filtered(filterset: FilterSet) -> QuerySet[Any]:
     """The rows a list's FilterSet (shared with its page) selects. An id naming nothing in the
     caller's scope is a 404, as on a detail endpoint; any other invalid value a 400."""

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from linli.core.api import Id, Pagination, errors, filtered
+from linli.core.api import Id, Pagination, errors, filtered, query_data
 from linli.core.filters import StrictFilterSet
 from linli.core.http import context_user
 from linli.core.masking import shown
@@ -146,8 +146,7 @@ class ResidentQuery(Schema):
 def _filter(
     request: HttpRequest, filterset: type[StrictFilterSet], rows: QuerySet[Any], query: Schema
 ) -> QuerySet[Any]:
-    data = {k: str(v) for k, v in query.dict().items() if v is not None}
-    return filtered(filterset(data or None, queryset=rows, request=request))
+    return filtered(filterset(query_data(query) or None, queryset=rows, request=request))
 
 
 @router.get("/committees/", response=list[CommitteeOut], summary="居委 (committees)")
