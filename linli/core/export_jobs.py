@@ -119,15 +119,10 @@ def export_progress(job: ExportJob) -> progress.Progress:
     return progress.read(_progress_key(job.pk))
 
 
-def export_ready(user: Any, pk: int) -> ExportJob | None:
-    """The job's file, if this login asked for it, it is complete and not yet a day old."""
-    job = ExportJob.objects.filter(
-        pk=pk,
-        user_id=user.pk,
-        status=ExportJob.Status.DONE,
-        created_at__gte=timezone.now() - KEEP,
-    ).first()
-    return job if job is not None and export_path(job).is_file() else None
+def export_ready(job: ExportJob) -> bool:
+    """The job's file is complete and not yet a day old."""
+    fresh = job.created_at >= timezone.now() - KEEP
+    return job.status == ExportJob.Status.DONE and fresh and export_path(job).is_file()
 
 
 def export_sweep() -> None:

@@ -13,11 +13,15 @@ from linli.core.export_jobs import XLSX, export_path, export_progress, export_re
 from linli.core.models import ExportJob
 
 
+def _own_job(request: HttpRequest, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, user_id=request.user.pk)
+
+
 def _context(request: HttpRequest, pk: int) -> dict[str, object]:
-    job = get_object_or_404(ExportJob, pk=pk, user_id=request.user.pk)
+    job = _own_job(request, pk)
     return {
         "job": job,
-        "ready": export_ready(request.user, pk),
+        "ready": export_ready(job),
         "finished": job.status not in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
         "progress": export_progress(job),
         "poll_url": reverse("exports:progress", args=[job.pk]),
@@ -41,8 +45,8 @@ def export_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    job = export_ready(request.user, pk)
-    if job is None:
+    job = _own_job(request, pk)
+    if not export_ready(job):
         raise Http404
     return FileResponse(
         export_path(job).open("rb"), as_attachment=True, filename=job.file_name, content_type=XLSX

@@ -114,6 +114,9 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     if job.status == ImportJob.Status.PREVIEW:
         return HttpResponseClientRefresh()
+    if job.status not in (ImportJob.Status.DONE, ImportJob.Status.FAILED):
+        # Still running: the bar alone, not the report (polled every second while it writes).
+        return render(request, "core/import_progress.html", _progress_context(job))
     return render(request, "core/import_progress.html", _job_context(job))
 
 
@@ -186,6 +189,14 @@ def _groups(
     ]
 
 
+def _progress_context(job: ImportJob) -> dict[str, object]:
+    return {
+        "progress": job_progress(job),
+        "poll_url": reverse("places:import_progress", args=[job.pk]),
+        "page_url": reverse("places:import_job", args=[job.pk]),
+    }
+
+
 def _job_context(job: ImportJob) -> dict[str, object]:
     data = job.result or job.preview
     report = ImportResult.from_dict(data) if data else None
@@ -209,9 +220,7 @@ def _job_context(job: ImportJob) -> dict[str, object]:
         "imported_url": importer.imported_url(job.committee) if importer else "",
         "error_count": data.get("error_count", 0),
         "warning_count": data.get("warning_count", 0),
-        "progress": job_progress(job),
-        "poll_url": reverse("places:import_progress", args=[job.pk]),
-        "page_url": reverse("places:import_job", args=[job.pk]),
+        **_progress_context(job),
         "has_rejects": rejects_path(job, _language()).is_file(),
         "finished": job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
     }
