@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from annotated_types import Interval
 from django.db.models import QuerySet
-from django_filters import FilterSet
+from django_filters import FilterSet, ModelChoiceFilter
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination
@@ -25,9 +25,6 @@ from pydantic import ConfigDict
 from linli.core.http import MAX_ID
 
 Id = Annotated[int, Interval(ge=1, le=MAX_ID)]
-
-# Filters whose values are ids of places or tags (model choices of the FilterSets).
-ID_FILTERS = frozenset({"committee", "compound", "building", "care_tag"})
 
 MALFORMED_BODY = "请求正文无法解析 (the request body cannot be parsed)"
 
@@ -96,7 +93,9 @@ def filtered(filterset: FilterSet) -> QuerySet[Any]:
     caller's scope is a 404, as on a detail endpoint; any other invalid value a 400."""
     if filterset.is_bound and not filterset.is_valid():
         problems = [(k, e) for k, v in filterset.errors.as_data().items() for e in v]
-        if all(k in ID_FILTERS and e.code == "invalid_choice" for k, e in problems):
+        # An id naming no row the caller may see (a model choice out of the gated queryset).
+        ids = {k for k, f in filterset.filters.items() if isinstance(f, ModelChoiceFilter)}
+        if all(k in ids and e.code == "invalid_choice" for k, e in problems):
             raise HttpError(404, f"未找到 (not found): {', '.join(k for k, _ in problems)}")
         reasons = "; ".join(f"{k}: {' '.join(e.messages)}" for k, e in problems)
         raise HttpError(400, f"筛选条件无效 (invalid filter): {reasons}")
