@@ -141,9 +141,11 @@ def queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
     return render(request, "care/queue.html", context, status=400 if invalid else 200)
 
 
-def queue_rows(request: HttpRequest, *, tasks: bool = True) -> list[tuple[str, str, Any]]:
+def queue_rows(
+    request: HttpRequest, *, tasks: bool = True, committees: list[Committee] | None = None
+) -> list[tuple[str, str, Any]]:
     """The queues this user works: (label, URL, open and overdue counts), "my tasks" first
-    unless `tasks` is false."""
+    unless `tasks` is false; `committees` when the caller has already read `_committees`."""
     user, now = request.user, timezone.now()
     cards = []
     if tasks and workflow.volunteer_of(user) is not None:
@@ -161,7 +163,8 @@ def queue_rows(request: HttpRequest, *, tasks: bool = True) -> list[tuple[str, s
             )
         )
     rows = [(label, url, selectors.queue_counts(qs)) for label, url, qs in cards]
-    committees = _committees(user)
+    if committees is None:
+        committees = _committees(user)
     counts = selectors.committee_counts(user, [c.pk for c in committees], now)
     for committee in committees:
         url = reverse("care:committee", args=[committee.pk])
@@ -186,9 +189,9 @@ def _committees(user: Any) -> list[Committee]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """诉求: the queues this user works, with their open and overdue counts."""
-    rows = queue_rows(request)
-    user = request.user
-    posters = _committees(user) if user.has_perm("care.print_selfservicelink") else []
+    committees = _committees(request.user)
+    rows = queue_rows(request, committees=committees)
+    posters = committees if request.user.has_perm("care.print_selfservicelink") else []
     return render(request, "care/index.html", {"rows": rows, "posters": posters})
 
 

@@ -7,7 +7,9 @@ import re
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -387,3 +389,12 @@ def test_the_admin_shows_care_read_only_with_numbers_masked(grid, client):
     assert HelpRequest.objects.get(pk=hr.pk).status == hr.status  # only the workflow moves it
     visit = Visit.objects.get()
     assert client.get(f"/admin/care/visit/{visit.pk}/change/").status_code == 200
+
+
+def test_the_index_reads_the_users_committees_once(grid, client_for):
+    client = client_for("kaiwu")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("care:index"))
+    assert reverse("care:committee", args=[grid.kaiwu.pk]) in page.content.decode()
+    listing = [q["sql"] for q in queries if 'ORDER BY "places_committee"."name"' in q["sql"]]
+    assert len(listing) == 1, listing  # the queues and the posters share one read
