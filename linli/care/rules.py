@@ -7,27 +7,15 @@ always of a help request the user reached through `visible_to`.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import rules
 
 from linli.accounts.rules import is_staff, is_town_staff
 from linli.care.models import HelpRequest
 from linli.core.access import scope_for
-from linli.duty.models import Volunteer
-from linli.duty.rules import leads_building
-
-
-def volunteer_of(user: Any) -> Volunteer | None:
-    """The user's volunteer record in service, if any."""
-    if user is None or not user.is_authenticated:
-        return None
-    # Memoised on the user object, which lives one request (like the gate's scope).
-    if hasattr(user, "_care_volunteer"):
-        return cast("Volunteer | None", user._care_volunteer)
-    found = Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE).first()
-    setattr(user, "_care_volunteer", found)  # noqa: B010
-    return found
+from linli.duty.rules import active_volunteer_of as volunteer_of
+from linli.duty.rules import is_active_volunteer, leads_building
 
 
 @rules.predicate
@@ -68,15 +56,10 @@ def is_unowned(user: Any, help_request: HelpRequest | None) -> bool:
     return help_request is not None and help_request.owner_volunteer_id is None
 
 
-@rules.predicate
-def has_volunteer(user: Any) -> bool:
-    return volunteer_of(user) is not None
-
-
 supervises_or_owns = supervises | owns
 # Besides its owner and supervisors, anyone else who may see an unowned help request (a
 # neighbour keeper, a paired volunteer) may take it on.
-may_take = supervises_or_owns | (is_unowned & has_volunteer)
+may_take = supervises_or_owns | (is_unowned & is_active_volunteer)
 
 rules.add_perm("care.take_helprequest", may_take)
 rules.add_perm("care.work_helprequest", supervises_or_owns)

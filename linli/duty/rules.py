@@ -8,7 +8,7 @@ duties and team memberships, never from a flag on the login.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import rules
 from django.db.models import Q
@@ -41,12 +41,21 @@ def is_claimant(user: Any, claim: Claim | None) -> bool:
     return bool(claim.volunteer.user_id == user.pk)
 
 
+def active_volunteer_of(user: Any) -> Volunteer | None:
+    """The login's volunteer record in service, if any (memoised on the user object, which
+    lives one request, like the gate's scope)."""
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_active_volunteer"):
+        found = Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE).first()
+        setattr(user, "_active_volunteer", found)  # noqa: B010
+    return cast("Volunteer | None", user._active_volunteer)
+
+
 @rules.predicate
 def is_active_volunteer(user: Any) -> bool:
     """The login has a volunteer record in service (claims, errands)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return Volunteer.objects.filter(user_id=user.pk, status=Volunteer.Status.ACTIVE).exists()
+    return active_volunteer_of(user) is not None
 
 
 @rules.predicate
