@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "linli.places",
     "linli.duty",
     "linli.care",
+    "linli.medicine",
+    "linli.supplies",
     "linli.dashboards",
     # Imports each app's rules.py: the rule book of actions (docs/architecture.md, "Rules").
     "rules.apps.AutodiscoverRulesConfig",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -67,6 +69,14 @@ class Committee(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     # The office's public number, printed on the buildings' posters (not a person's phone).
     hotline = models.CharField(_("居委热线"), max_length=30, blank=True, default="", db_default="")
+    # The hand-over gate (交接点) where runners and delivery teams hand goods to the committee;
+    # unset, it is the first registered compound's point (`gate_point()`).
+    gate_lat = models.DecimalField(
+        _("交接点纬度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    gate_lon = models.DecimalField(
+        _("交接点经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     objects = CommitteeQuerySet.as_manager()
 
@@ -84,6 +94,16 @@ class Committee(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("places:committee", args=[self.pk])
 
+    def gate_point(self) -> tuple[Decimal, Decimal] | None:
+        """The hand-over gate as (latitude, longitude): the one set, else the first registered
+        compound's point that has one, else None."""
+        if self.gate_lat is not None and self.gate_lon is not None:
+            return (self.gate_lat, self.gate_lon)
+        first = self.compounds.filter(lat__isnull=False, lon__isnull=False).order_by("pk").first()
+        if first is None or first.lat is None or first.lon is None:
+            return None
+        return (first.lat, first.lon)
+
 
 class Compound(models.Model):
     """A gated compound or control point (小区/防控点); worksites and farms are compounds too."""
@@ -100,6 +120,9 @@ class Compound(models.Model):
     kind = models.CharField(
         _("类型"), max_length=20, choices=Kind.choices, default=Kind.RESIDENTIAL
     )
+    # WGS-84 decimal degrees (经度/纬度 in `linli import places`), for routes and distances.
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = CompoundQuerySet.as_manager()
 
