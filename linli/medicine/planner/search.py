@@ -1,0 +1,411 @@
+"""The planner: a greedy start, then large-neighbourhood search on the aggregated day.
+
+The state is how many jobs of each cell (hospital × gate) every runner takes, plus a
+"tomorrow" bin. A runner's cost is the exact km of its best route over the hospitals and
+gates its cells name (memoised by runner and the two sets, as bit masks); tomorrow's cost is
+`Cells.carry_cost`, far above any km, so the search first carries the fewest jobs (greens
+before yellows), then shortens the routes. Which greens are carried when demand exceeds the
+places is the search's choice: those whose delivery would cost the most km.
+
+One iteration (the neighbourhood) takes a runner, 1 to 4 related runners (nearest homes, or
+sharing a hospital) and tomorrow's bin; it takes all their cells out, puts them back one
+cell at a time where they cost least (splitting a cell when a runner's room is short), and
+then descends with moves of a cell's portion to a runner with room and swaps of portions
+between two of them, until neither helps. The result is kept by simulated annealing (a
+worse one is accepted with probability exp(-Δkm / T), T cooling over the time limit); the
+best plan seen is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+
+from .cells import Cells
+from .greedy import greedy_counts
+from .model import Day, Plan
+from .routes import best_route
+
+EPS = 1e-9
+START_TEMPERATURE = 1.0  # km
+END_TEMPERATURE = 0.01
+PROGRESS_EVERY = 0.25  # seconds
+MAX_OTHERS = 4  # runners taken apart with the first, at most
+
+
+class Search:
+    """The state of the search and its moves."""
+
+    def __init__(self, cells: Cells, rng: random.Random) -> None:
+        self.cells = cells
+        self.rng = rng
+        self.n_runners = len(cells.capacity)
+        self.carry = self.n_runners  # the bin of tomorrow's jobs
+        bins = self.n_runners + 1
+        self.capacity = [*cells.capacity, 1 << 60]
+        self.x: list[dict[int, int]] = [{} for _ in range(bins)]
+        self.load = [0] * bins
+        self.hc = [[0] * len(cells.hospital_keys) for _ in range(bins)]
+        self.gc = [[0] * len(cells.gate_keys) for _ in range(bins)]
+        self.hm = [0] * bins
+        self.gm = [0] * bins
+        self.cost = [0.0] * bins
+        self.hord: list[list[int]] = [[] for _ in range(bins)]  # hospitals' points in order
+        self.seq: list[list[int]] = [[] for _ in range(bins)]  # gates' points in order
+        self.routes: dict[tuple[int, int, int], tuple[float, list[int], list[int]]] = {}
+        self.gate_of = {p: g for g, p in enumerate(cells.gate_point)}
+        self.d = d = cells.places.dist
+        homes = range(self.n_runners)
+        self.near = [sorted((r2 for r2 in homes if r2 != r), key=lambda r2: d[r][r2]) for r in homes]
+
+    # -- costs
+
+    def route(self, r: int, hm: int, gm: int) -> tuple[float, list[int], list[int]]:
+        """Runner r's best route over these hospitals and gates (masks): km and orders."""
+        key = (r, hm, gm)
+        known = self.routes.get(key)
+        if known is None:
+            if hm.bit_count() > 2:
+                known = (math.inf, [], [])
+            elif hm == 0 and gm == 0:
+                known = (0.0, [], [])
+            else:
+                cells = self.cells
+                hs = [cells.hospital_point[h] for h in _bits(hm)]
+                gs = [cells.gate_point[g] for g in _bits(gm)]
+                known = best_route(cells.places, r, hs, gs)
+            self.routes[key] = known
+        return known
+
+    def estimate(self, r: int, hm: int, gm: int) -> float:
+        """The km of a route over these masks: the best one if known, else runner r's present
+        route with the gates gone taken out and the new ones put in where they add least
+        (a real route, so never less than the best one)."""
+        known = self.routes.get((r, hm, gm))
+        if known is not None:
+            return known[0]
+        if hm.bit_count() > 2:
+            return math.inf
+        if hm == 0:
+            return 0.0 if gm == 0 else self.route(r, hm, gm)[0]
+        d = self.d
+        point = self.cells.gate_point
+        hospitals = [self.cells.hospital_point[h] for h in _bits(hm)]
+        seq = [p for p in self.seq[r] if gm >> self.gate_of[p] & 1]
+        start = self.hord[r][-1] if self.hord[r] and self.hord[r][-1] in hospitals else hospitals[-1]
+        for g in _bits(gm & ~self.gm[r]):
+            p = point[g]
+            if not seq:
+                seq.append(p)
+                continue
+            best_at, best = 0, d[start][p] + d[p][seq[0]] - d[start][seq[0]]
+            for i in range(1, len(seq)):
+                add = d[seq[i - 1]][p] + d[p][seq[i]] - d[seq[i - 1]][seq[i]]
+                if add < best:
+                    best_at, best = i, add
+            if d[seq[-1]][p] + d[p][r] - d[seq[-1]][r] < best:
+                best_at = len(seq)
+            seq.insert(best_at, p)
+        path = sum(d[x][y] for x, y in zip(seq, seq[1:], strict=False))
+        km = math.inf
+        orders = [hospitals] if len(hospitals) == 1 else [hospitals, hospitals[::-1]]
+        for order in orders:
+            head = d[r][order[0]] + (d[order[0]][order[1]] if len(order) == 2 else 0.0)
+            if seq:
+                km = min(km, head + d[order[-1]][seq[0]] + path + d[seq[-1]][r])
+            else:
+                km = min(km, head + d[order[-1]][r])
+        return km
+
+    def masks_after(self, b: int, changes: list[tuple[int, int]]) -> tuple[int, int]:
+        x, hc, gc = self.x[b], self.hc[b], self.gc[b]
+        hm, gm = self.hm[b], self.gm[b]
+        dh: dict[int, int] = {}
+        dg: dict[int, int] = {}
+        for c, dq in changes:
+            old = x.get(c, 0)
+            new = old + dq
+            if old == 0 and new > 0:
+                s = 1
+            elif old > 0 and new == 0:
+                s = -1
+            else:
+                continue
+            h, g = self.cells.cell_h[c], self.cells.cell_g[c]
+            dh[h] = dh.get(h, 0) + s
+            dg[g] = dg.get(g, 0) + s
+        for h, s in dh.items():
+            hm = hm | (1 << h) if hc[h] + s else hm & ~(1 << h)
+        for g, s in dg.items():
+            gm = gm | (1 << g) if gc[g] + s else gm & ~(1 << g)
+        return hm, gm
+
+    def carry_after(self, changes: list[tuple[int, int]]) -> float:
+        x = self.x[self.carry]
+        total = self.cost[self.carry]
+        for c, dq in changes:
+            old = x.get(c, 0)
+            total += self.cells.carry_cost(c, old + dq) - self.cells.carry_cost(c, old)
+        return total
+
+    def cost_after(self, b: int, changes: list[tuple[int, int]]) -> float:
+        """Bin b's cost after these changes (estimated for a runner: see `estimate`)."""
+        if b == self.carry:
+            return self.carry_after(changes)
+        hm, gm = self.masks_after(b, changes)
+        return self.estimate(b, hm, gm)
+
+    def apply(self, b: int, changes: list[tuple[int, int]]) -> None:
+        """Make the changes to bin b; a runner's route becomes the best one over its places."""
+        if b == self.carry:
+            self.cost[b] = self.carry_after(changes)
+        else:
+            hm, gm = self.masks_after(b, changes)
+            self.cost[b], self.hord[b], self.seq[b] = self.route(b, hm, gm)
+            self.hm[b], self.gm[b] = hm, gm
+        x, hc, gc = self.x[b], self.hc[b], self.gc[b]
+        for c, dq in changes:
+            old = x.get(c, 0)
+            new = old + dq
+            if new:
+                x[c] = new
+            else:
+                del x[c]
+            s = (old == 0 and new > 0) - (old > 0 and new == 0)
+            if s:
+                hc[self.cells.cell_h[c]] += s
+                gc[self.cells.cell_g[c]] += s
+            self.load[b] += dq
+
+    def total(self) -> float:
+        return sum(self.cost)
+
+    # -- the start, snapshots, the result
+
+    def start(self, taken: list[dict[int, int]], carried: dict[int, int]) -> None:
+        for b, cells in enumerate([*taken, carried]):
+            self.apply(b, [(c, q) for c, q in cells.items() if q])
+
+    def snapshot(self, bins: list[int]) -> list[tuple]:
+        return [
+            (b, dict(self.x[b]), self.load[b], list(self.hc[b]), list(self.gc[b]),
+             self.hm[b], self.gm[b], self.cost[b], self.hord[b], self.seq[b])
+            for b in bins
+        ]  # fmt: skip
+
+    def restore(self, saved: list[tuple]) -> None:
+        for b, x, load, hc, gc, hm, gm, cost, hord, seq in saved:
+            self.x[b], self.load[b], self.hc[b], self.gc[b] = dict(x), load, list(hc), list(gc)
+            self.hm[b], self.gm[b], self.cost[b] = hm, gm, cost
+            self.hord[b], self.seq[b] = hord, seq
+
+    # -- moves
+
+    def try_pair(
+        self, a: int, ca: list[tuple[int, int]], b: int, cb: list[tuple[int, int]]
+    ) -> bool:
+        """Apply the changes to bins a and b if together they lower the cost."""
+        new_a = self.cost_after(a, ca)
+        if new_a == math.inf:
+            return False
+        new_b = self.cost_after(b, cb)
+        if new_a + new_b < self.cost[a] + self.cost[b] - EPS:
+            self.apply(a, ca)
+            self.apply(b, cb)
+            return True
+        return False
+
+    def descend(
+        self, bins: list[int], sources: list[int] | None = None, deadline: float | None = None
+    ) -> None:
+        """Moves and swaps of cells, and of a hospital's cells, between these bins (taking
+        from `sources` only, if given) until none helps, or the deadline."""
+        improved = True
+        while improved:
+            improved = False
+            items: list[tuple[int, int, bool]] = []
+            for a in sources if sources is not None else bins:
+                items.extend((a, c, False) for c in self.x[a])
+                if a != self.carry:
+                    items.extend((a, h, True) for h in _bits(self.hm[a]))
+            self.rng.shuffle(items)
+            for a, what, block in items:
+                if deadline is not None and time.perf_counter() > deadline:
+                    return
+                if self.improve_block(a, what, bins) if block else self.improve(a, what, bins):
+                    improved = True
+
+    def may_fetch(self, b: int, hm: int) -> bool:
+        """May bin b take cells of these hospitals (as a mask) besides its own?"""
+        return b == self.carry or (self.hm[b] | hm).bit_count() <= 2
+
+    def improve(self, a: int, c1: int, bins: list[int]) -> bool:
+        """Move cell c1's portion from a to a runner with room, or swap it for another's."""
+        qa = self.x[a].get(c1, 0)
+        if not qa:
+            return False
+        cap, load, hm = self.capacity, self.load, self.hm
+        h1 = 1 << self.cells.cell_h[c1]
+        for b in bins:
+            if b == a or b == self.carry or not self.may_fetch(b, h1):
+                continue
+            room = cap[b] - load[b]
+            if room > 0:
+                q = min(qa, room)
+                if self.try_pair(a, [(c1, -q)], b, [(c1, q)]):
+                    return True
+        for b in bins:
+            if b == a or not (b == self.carry or hm[b] & h1):
+                continue
+            for c2, qb in list(self.x[b].items()):
+                h2 = 1 << self.cells.cell_h[c2]
+                if c2 == c1 or not (a == self.carry or hm[a] & h2):
+                    continue
+                q = min(qa, qb)
+                if self.try_pair(a, [(c1, -q), (c2, q)], b, [(c2, -q), (c1, q)]):
+                    return True
+                if qa != qb and (
+                    load[a] - qa + qb <= cap[a] and load[b] - qb + qa <= cap[b]
+                ):
+                    if self.try_pair(a, [(c1, -qa), (c2, qb)], b, [(c2, -qb), (c1, qa)]):
+                        return True
+        return False
+
+    def improve_block(self, a: int, h: int, bins: list[int]) -> bool:
+        """Move all of a's cells of hospital h to another runner, or swap them for all of
+        another runner's cells of one hospital (or for everything the other runner takes)."""
+        mine = [(c, q) for c, q in self.x[a].items() if self.cells.cell_h[c] == h]
+        if not mine:
+            return False
+        qa = sum(q for _, q in mine)
+        cap, load = self.capacity, self.load
+        out = [(c, -q) for c, q in mine]
+        for b in bins:
+            if b == a or b == self.carry:
+                continue
+            if load[b] + qa <= cap[b] and self.may_fetch(b, 1 << h):
+                if self.try_pair(a, out, b, [(c, q) for c, q in mine]):
+                    return True
+            for h2 in {*_bits(self.hm[b]), -1}:
+                theirs = [
+                    (c, q) for c, q in self.x[b].items() if h2 < 0 or self.cells.cell_h[c] == h2
+                ]
+                qb = sum(q for _, q in theirs)
+                if not theirs or h2 == h or load[a] - qa + qb > cap[a] or load[b] - qb + qa > cap[b]:
+                    continue
+                if self.try_pair(
+                    a,
+                    [*out, *theirs],
+                    b,
+                    [*((c, -q) for c, q in theirs), *mine],
+                ):
+                    return True
+        return False
+
+    def neighbourhood(self, temperature: float) -> None:
+        """Take a few related runners' cells (and tomorrow's) out, put them back, descend."""
+        rng = self.rng
+        busy = [r for r in range(self.n_runners) if self.load[r]]
+        if not busy:
+            return
+        seed = rng.choice(busy)
+        k = rng.randint(1, min(MAX_OTHERS, self.n_runners - 1)) if self.n_runners > 1 else 0
+        if rng.random() < 0.5:
+            pool = self.near[seed][: 2 * k]
+        else:
+            pool = [r for r in range(self.n_runners) if r != seed and self.hm[r] & self.hm[seed]]
+            if len(pool) < k:
+                pool += [r for r in self.near[seed] if r not in pool]
+        runners = [seed, *rng.sample(pool, k)] if k else [seed]
+        bins = [*runners, self.carry]
+        saved = self.snapshot(bins)
+        before = sum(self.cost[b] for b in bins)
+        taken: dict[int, int] = {}
+        for b in bins:
+            for c, q in self.x[b].items():
+                taken[c] = taken.get(c, 0) + q
+            self.apply(b, [(c, -q) for c, q in self.x[b].items()])
+        order = list(taken)
+        if rng.random() < 0.5:
+            rng.shuffle(order)
+        else:
+            order.sort(key=lambda c: (-taken[c], rng.random()))
+        for c in order:
+            self.insert(c, taken[c], runners)
+        self.descend(bins)
+        after = sum(self.cost[b] for b in bins)
+        if after > before + EPS and (
+            after - before > 1e3 or rng.random() >= math.exp((before - after) / temperature)
+        ):
+            self.restore(saved)
+
+    def insert(self, c: int, q: int, runners: list[int]) -> None:
+        """Put q jobs of cell c with these runners where they add least, the rest tomorrow."""
+        h = self.cells.cell_h[c]
+        while q:
+            best, best_r, best_cost = math.inf, -1, 0.0
+            for r in runners:
+                room = self.capacity[r] - self.load[r]
+                if room <= 0 or (not self.hm[r] >> h & 1 and self.hm[r].bit_count() >= 2):
+                    continue
+                cost = self.cost_after(r, [(c, min(q, room))])
+                if cost - self.cost[r] < best:
+                    best, best_r, best_cost = cost - self.cost[r], r, cost
+            if best_r < 0:
+                b = self.carry
+                self.apply(b, [(c, q)])
+                return
+            given = min(q, self.capacity[best_r] - self.load[best_r])
+            self.apply(best_r, [(c, given)])
+            q -= given
+
+
+def plan(
+    day: Day,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> Plan:
+    """The day's plan of least total km found within `time_limit` seconds (see the module)."""
+    started = time.perf_counter()
+    deadline = started + max(0.0, time_limit)
+    cells = Cells(day)
+    taken, carried = greedy_counts(cells)
+    search = Search(cells, random.Random(seed))
+    search.start(taken, carried)
+    everyone = list(range(search.n_runners + 1))
+    # Tomorrow's bin first and to the end, whatever the time: the fewest jobs carried.
+    search.descend(everyone, sources=[search.carry])
+    search.descend(everyone, deadline=deadline)
+    best_total, best = search.total(), search.snapshot(everyone)
+    last_report = 0.0
+    while True:
+        now = time.perf_counter()
+        if now >= deadline:
+            break
+        fraction = (now - started) / max(time_limit, 1e-9)
+        if progress is not None and now - last_report >= PROGRESS_EVERY:
+            progress(min(1.0, fraction))
+            last_report = now
+        temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE) ** fraction
+        search.neighbourhood(temperature)
+        total = search.total()
+        if total < best_total - EPS:
+            best_total, best = total, search.snapshot(everyone)
+    search.restore(best)
+    if progress is not None:
+        progress(1.0)
+    return cells.plan(search.x[: search.n_runners], search.x[search.carry])
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of a mask's set bits, lowest first."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
