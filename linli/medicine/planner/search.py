@@ -207,6 +207,7 @@ class Search:
         self, a: int, ca: list[tuple[int, int]], b: int, cb: list[tuple[int, int]]
     ) -> bool:
         """Apply the changes to bins a and b if together they lower the cost."""
+        ca, cb = _merged(ca), _merged(cb)
         new_a = self.cost_after(a, ca)
         if new_a == math.inf:
             return False
@@ -399,6 +400,16 @@ def plan(
     if progress is not None:
         progress(1.0)
     return cells.plan(search.x[: search.n_runners], search.x[search.carry])
+
+
+def _merged(changes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The changes with one entry per cell (the moves' methods expect no cell twice)."""
+    if len(changes) < 2:
+        return changes
+    total: dict[int, int] = {}
+    for c, dq in changes:
+        total[c] = total.get(c, 0) + dq
+    return [(c, dq) for c, dq in total.items() if dq]
 
 
 def _bits(mask: int) -> list[int]:

@@ -16,12 +16,15 @@ from linli.medicine.planner import ROAD_FACTOR, Day, Point, Runner, haversine_km
 
 
 def great_circle(a: Point, b: Point, radius: float = 6371.0) -> float:
-    """The spherical law of cosines: another formula than the planner's haversine."""
+    """Vincenty's formula for the sphere: another formula than the planner's haversine."""
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    cos = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(
-        math.radians(b.lon - a.lon)
+    dl = math.radians(b.lon - a.lon)
+    y = math.hypot(
+        math.cos(p2) * math.sin(dl),
+        math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl),
     )
-    return radius * math.acos(max(-1.0, min(1.0, cos)))
+    x = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return radius * math.atan2(y, x)
 
 
 def test_one_degree_of_latitude_is_111_19_km() -> None:
