@@ -29,8 +29,8 @@ from .model import Day, Plan
 from .routes import best_route
 
 EPS = 1e-9
-START_TEMPERATURE = 1.0  # km
-END_TEMPERATURE = 0.01
+START_TEMPERATURE = 2.0  # km
+END_TEMPERATURE = 0.02
 PROGRESS_EVERY = 0.25  # seconds
 MAX_OTHERS = 4  # runners taken apart with the first, at most
 
@@ -323,16 +323,17 @@ class Search:
         bins = [*runners, self.carry]
         saved = self.snapshot(bins)
         before = sum(self.cost[b] for b in bins)
-        taken: dict[int, int] = {}
-        for b in bins:
-            for c, q in self.x[b].items():
-                taken[c] = taken.get(c, 0) + q
-            self.apply(b, [(c, -q) for c, q in self.x[b].items()])
+        taken = self.apply_empty(bins)
         order = list(taken)
-        if rng.random() < 0.5:
+        how = rng.random()
+        if how < 0.3:
             rng.shuffle(order)
-        else:
+        elif how < 0.6:
             order.sort(key=lambda c: (-taken[c], rng.random()))
+        else:  # one hospital at a time, in a random order
+            rank = list(range(len(self.cells.hospital_keys)))
+            rng.shuffle(rank)
+            order.sort(key=lambda c: (rank[self.cells.cell_h[c]], -taken[c], rng.random()))
         for c in order:
             self.insert(c, taken[c], runners)
         self.descend(bins)
@@ -341,6 +342,37 @@ class Search:
             after - before > 1e3 or rng.random() >= math.exp((before - after) / temperature)
         ):
             self.restore(saved)
+
+    def construct(self) -> None:
+        """Start again from empty runners, putting back one hospital's cells at a time (the
+        hospitals farthest from the runners first, a hospital's largest cells first) where
+        each adds least; keep it unless it carries more than the greedy start."""
+        everyone = list(range(self.n_runners + 1))
+        greedy = self.snapshot(everyone)
+        carried = self.cost[self.carry]
+        self.apply_empty(everyone)
+        d, cells = self.d, self.cells
+        far = [
+            sum(d[r][point] for r in range(self.n_runners)) for point in cells.hospital_point
+        ]
+        order = sorted(
+            range(len(cells.size)), key=lambda c: (-far[cells.cell_h[c]], -cells.size[c], c)
+        )
+        runners = list(range(self.n_runners))
+        for c in order:
+            self.insert(c, cells.size[c], runners)
+        self.descend(everyone, sources=[self.carry])
+        if self.cost[self.carry] > carried + EPS:
+            self.restore(greedy)
+
+    def apply_empty(self, bins: list[int]) -> dict[int, int]:
+        """Take every cell out of these bins; how many of each cell were taken."""
+        taken: dict[int, int] = {}
+        for b in bins:
+            for c, q in self.x[b].items():
+                taken[c] = taken.get(c, 0) + q
+            self.apply(b, [(c, -q) for c, q in self.x[b].items()])
+        return taken
 
     def insert(self, c: int, q: int, runners: list[int]) -> None:
         """Put q jobs of cell c with these runners where they add least, the rest tomorrow."""
@@ -374,28 +406,30 @@ def plan(
     started = time.perf_counter()
     deadline = started + max(0.0, time_limit)
     cells = Cells(day)
-    taken, carried = greedy_counts(cells)
     search = Search(cells, random.Random(seed))
-    search.start(taken, carried)
     everyone = list(range(search.n_runners + 1))
+    search.start(*greedy_counts(cells))
     # Tomorrow's bin first and to the end, whatever the time: the fewest jobs carried.
     search.descend(everyone, sources=[search.carry])
-    search.descend(everyone, deadline=deadline)
     best_total, best = search.total(), search.snapshot(everyone)
+    search.construct()
+    search.descend(everyone, deadline=deadline)
     last_report = 0.0
     while True:
         now = time.perf_counter()
         if now >= deadline:
             break
+        total = search.total()
+        if total < best_total - EPS:
+            best_total, best = total, search.snapshot(everyone)
         fraction = (now - started) / max(time_limit, 1e-9)
         if progress is not None and now - last_report >= PROGRESS_EVERY:
             progress(min(1.0, fraction))
             last_report = now
         temperature = START_TEMPERATURE * (END_TEMPERATURE / START_TEMPERATURE) ** fraction
         search.neighbourhood(temperature)
-        total = search.total()
-        if total < best_total - EPS:
-            best_total, best = total, search.snapshot(everyone)
+    if search.total() < best_total - EPS:
+        best = search.snapshot(everyone)
     search.restore(best)
     if progress is not None:
         progress(1.0)
