@@ -91,8 +91,9 @@ def main() -> None:
     parser.add_argument("--reference-seconds", type=float, default=600.0)
     parser.add_argument("--quick", action="store_true", help="2 s, 5 s and a 20 s reference")
     args = parser.parse_args()
-    short, long_, reference_s = (2.0, 5.0, 20.0) if args.quick else (10.0, 60.0,
-                                                                     args.reference_seconds)
+    short, long_, reference_s = (
+        (2.0, 5.0, 20.0) if args.quick else (10.0, 60.0, args.reference_seconds)
+    )
     day = synthetic_day(args.seed)
     print(
         f"{len(day.jobs)} requests, {len(day.hospitals)} hospitals, {len(day.gates)} gates, "

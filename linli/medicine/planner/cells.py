@@ -48,9 +48,7 @@ class Cells:
         h_index = {k: i for i, k in enumerate(self.hospital_keys)}
         g_index = {k: i for i, k in enumerate(self.gate_keys)}
         for job in day.jobs:
-            by_cell[(h_index[job.hospital], g_index[job.gate])].append(
-                (rank[job.urgency], job.key)
-            )
+            by_cell[(h_index[job.hospital], g_index[job.gate])].append((rank[job.urgency], job.key))
         self.cell_h: list[int] = []
         self.cell_g: list[int] = []
         self.jobs: list[list[str]] = []  # per cell: red, yellow, green, then by key
@@ -103,12 +101,14 @@ class Cells:
             km, h_order, g_order = best_route(self.places, r, hospitals, gates)
             h_rank = {p: i for i, p in enumerate(h_order)}
             g_rank = {p: i for i, p in enumerate(g_order)}
-            jobs = []
+            jobs: list[tuple[tuple[int, int], str]] = []
             for c, q in cells.items():
                 start = next_job[c]
                 next_job[c] += q
-                rank = (h_rank[self.hospital_point[self.cell_h[c]]],
-                        g_rank[self.gate_point[self.cell_g[c]]])
+                rank = (
+                    h_rank[self.hospital_point[self.cell_h[c]]],
+                    g_rank[self.gate_point[self.cell_g[c]]],
+                )
                 jobs.extend((rank, key) for key in self.jobs[c][start : start + q])
             jobs.sort()
             name = self.places.names
@@ -121,11 +121,11 @@ class Cells:
                     jobs=[key for _, key in jobs],
                 )
             )
-        carried_over = []
-        for c, jobs in enumerate(self.jobs):
-            if next_job[c] + carried.get(c, 0) != len(jobs):
+        carried_over: list[str] = []
+        for c, keys in enumerate(self.jobs):
+            if next_job[c] + carried.get(c, 0) != len(keys):
                 raise AssertionError("a cell's jobs are not all planned or carried")
-            carried_over.extend(jobs[next_job[c] :])
+            carried_over.extend(keys[next_job[c] :])
         return Plan(runs=runs, carried_over=carried_over, total_km=sum(run.km for run in runs))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -60,8 +60,10 @@ class Places:
             named.append((gate_name(key), point))
         self.names = [name for name, _ in named]
         self.dist = [
-            [0.0 if i == j else road_km(day, a_name, a, b_name, b) for j, (b_name, b) in
-             enumerate(named)]
+            [
+                0.0 if i == j else road_km(day, a_name, a, b_name, b)
+                for j, (b_name, b) in enumerate(named)
+            ]
             for i, (a_name, a) in enumerate(named)
         ]
         self.array = np.array(self.dist, dtype=float)
@@ -76,19 +78,18 @@ def best_route(
 ) -> tuple[float, list[int], list[int]]:
     """The least km from `home` through `hospitals` then `gates` back home, and the orders.
 
-    Exact up to `exact` gates (the search asks for less, to be quick: see search.py)."""
+    Exact up to `exact` gates, the 2-opt/or-opt path above (see the module)."""
     d = places.dist
-    starts = []  # (km so far, the hospitals' order, where the gates' path starts)
-    if not hospitals:
-        starts.append((0.0, [], home))
+    # (km so far, the hospitals' order, where the gates' path starts)
+    starts: list[tuple[float, list[int], int]] = []
     for order in itertools.permutations(hospitals):
         km, at = 0.0, home
         for h in order:
             km, at = km + d[at][h], h
         starts.append((km, list(order), at))
     if not gates:
-        km, order, at = min(((s + d[a][home], o, a) for s, o, a in starts), key=_first)
-        return km, order, []
+        km, h_order, at = min(((s + d[a][home], o, a) for s, o, a in starts), key=_first)
+        return km, h_order, []
     if len(gates) <= PERMUTE_GATES:
         best: tuple[float, list[int], list[int]] | None = None
         for s, o, a in starts:
@@ -114,7 +115,7 @@ def _first(item: tuple[float, list[int], int]) -> float:
     return item[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _layers(n: int) -> list[tuple[np.ndarray, ...]]:
     """For each subset size k ≥ 2: per gate j, the subsets of size k holding j (as masks)."""
     masks = np.arange(1 << n)
@@ -197,7 +198,7 @@ def _improved_path(
             for k in range(len(rest) - 1):
                 a, b = rest[k], rest[k + 1]
                 if m[a][node] + m[node][b] - m[a][b] < gain - 1e-9:
-                    seq = rest[: k + 1] + [node] + rest[k + 1 :]
+                    seq = [*rest[: k + 1], node, *rest[k + 1 :]]
                     improved = True
                     break
     km = sum(m[a][b] for a, b in itertools.pairwise(seq))

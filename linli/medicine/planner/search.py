@@ -18,6 +18,7 @@ best plan seen is returned.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
@@ -58,7 +59,9 @@ class Search:
         self.gate_of = {p: g for g, p in enumerate(cells.gate_point)}
         self.d = d = cells.places.dist
         homes = range(self.n_runners)
-        self.near = [sorted((r2 for r2 in homes if r2 != r), key=lambda r2: d[r][r2]) for r in homes]
+        self.near = [
+            sorted((r2 for r2 in homes if r2 != r), key=lambda r2: d[r][r2]) for r in homes
+        ]
 
     # -- costs
 
@@ -94,7 +97,9 @@ class Search:
         point = self.cells.gate_point
         hospitals = [self.cells.hospital_point[h] for h in _bits(hm)]
         seq = [p for p in self.seq[r] if gm >> self.gate_of[p] & 1]
-        start = self.hord[r][-1] if self.hord[r] and self.hord[r][-1] in hospitals else hospitals[-1]
+        start = (
+            self.hord[r][-1] if self.hord[r] and self.hord[r][-1] in hospitals else hospitals[-1]
+        )
         for g in _bits(gm & ~self.gm[r]):
             p = point[g]
             if not seq:
@@ -108,7 +113,7 @@ class Search:
             if d[seq[-1]][p] + d[p][r] - d[seq[-1]][r] < best:
                 best_at = len(seq)
             seq.insert(best_at, p)
-        path = sum(d[x][y] for x, y in zip(seq, seq[1:], strict=False))
+        path = sum(d[x][y] for x, y in itertools.pairwise(seq))
         km = math.inf
         orders = [hospitals] if len(hospitals) == 1 else [hospitals, hospitals[::-1]]
         for order in orders:
@@ -267,11 +272,13 @@ class Search:
                 q = min(qa, qb)
                 if self.try_pair(a, [(c1, -q), (c2, q)], b, [(c2, -q), (c1, q)]):
                     return True
-                if qa != qb and (
-                    load[a] - qa + qb <= cap[a] and load[b] - qb + qa <= cap[b]
+                if (
+                    qa != qb
+                    and load[a] - qa + qb <= cap[a]
+                    and load[b] - qb + qa <= cap[b]
+                    and self.try_pair(a, [(c1, -qa), (c2, qb)], b, [(c2, -qb), (c1, qa)])
                 ):
-                    if self.try_pair(a, [(c1, -qa), (c2, qb)], b, [(c2, -qb), (c1, qa)]):
-                        return True
+                    return True
         return False
 
     def improve_block(self, a: int, h: int, bins: list[int]) -> bool:
@@ -286,15 +293,23 @@ class Search:
         for b in bins:
             if b == a or b == self.carry:
                 continue
-            if load[b] + qa <= cap[b] and self.may_fetch(b, 1 << h):
-                if self.try_pair(a, out, b, [(c, q) for c, q in mine]):
-                    return True
+            if (
+                load[b] + qa <= cap[b]
+                and self.may_fetch(b, 1 << h)
+                and self.try_pair(a, out, b, [(c, q) for c, q in mine])
+            ):
+                return True
             for h2 in {*_bits(self.hm[b]), -1}:
                 theirs = [
                     (c, q) for c, q in self.x[b].items() if h2 < 0 or self.cells.cell_h[c] == h2
                 ]
                 qb = sum(q for _, q in theirs)
-                if not theirs or h2 == h or load[a] - qa + qb > cap[a] or load[b] - qb + qa > cap[b]:
+                if (
+                    not theirs
+                    or h2 == h
+                    or load[a] - qa + qb > cap[a]
+                    or load[b] - qb + qa > cap[b]
+                ):
                     continue
                 if self.try_pair(
                     a,
@@ -352,9 +367,7 @@ class Search:
         carried = self.cost[self.carry]
         self.apply_empty(everyone)
         d, cells = self.d, self.cells
-        far = [
-            sum(d[r][point] for r in range(self.n_runners)) for point in cells.hospital_point
-        ]
+        far = [sum(d[r][point] for r in range(self.n_runners)) for point in cells.hospital_point]
         order = sorted(
             range(len(cells.size)), key=lambda c: (-far[cells.cell_h[c]], -cells.size[c], c)
         )
@@ -378,14 +391,14 @@ class Search:
         """Put q jobs of cell c with these runners where they add least, the rest tomorrow."""
         h = self.cells.cell_h[c]
         while q:
-            best, best_r, best_cost = math.inf, -1, 0.0
+            best, best_r = math.inf, -1
             for r in runners:
                 room = self.capacity[r] - self.load[r]
                 if room <= 0 or (not self.hm[r] >> h & 1 and self.hm[r].bit_count() >= 2):
                     continue
                 cost = self.cost_after(r, [(c, min(q, room))])
                 if cost - self.cost[r] < best:
-                    best, best_r, best_cost = cost - self.cost[r], r, cost
+                    best, best_r = cost - self.cost[r], r
             if best_r < 0:
                 b = self.carry
                 self.apply(b, [(c, q)])

@@ -62,7 +62,11 @@ def test_an_imported_distance_replaces_the_great_circle_either_way() -> None:
         jobs=[],
         hospitals={"H": far},
         gates={"G": Point(30.5, 121.0)},
-        matrix={("home:a", "hospital:H"): 5.0, ("gate:G", "hospital:H"): 2.0, ("gate:G", "home:a"): 1.5},
+        matrix={
+            ("home:a", "hospital:H"): 5.0,
+            ("gate:G", "hospital:H"): 2.0,
+            ("gate:G", "home:a"): 1.5,
+        },
     )
     km, hospitals, gates = route_km(day, Runner("a", Point(30.0, 121.5), 30), {"H"}, {"G"})
     assert km == pytest.approx(5.0 + 2.0 + 1.5)
@@ -117,7 +121,10 @@ def test_more_than_twelve_gates_a_measured_order_no_worse_than_nearest_neighbour
     rng = random.Random(4)
     home = Point(30.85, 121.6)
     hospital = Point(30.92, 121.47)
-    gates = {f"g{i}": Point(30.85 + rng.uniform(-0.04, 0.04), 121.6 + rng.uniform(-0.05, 0.05)) for i in range(15)}
+    gates = {
+        f"g{i}": Point(30.85 + rng.uniform(-0.04, 0.04), 121.6 + rng.uniform(-0.05, 0.05))
+        for i in range(15)
+    }
     day = Day(runners=[], jobs=[], hospitals={"H": hospital}, gates=gates)
     km, _, g_order = route_km(day, Runner("r", home, 30), {"H"}, set(gates))
     assert sorted(g_order) == sorted(gates)
