@@ -428,7 +428,7 @@ def plan(
     search.construct()
     search.descend(everyone, deadline=deadline)
     last_report = 0.0
-    while True:
+    while search.n_runners and day.jobs:
         now = time.perf_counter()
         if now >= deadline:
             break

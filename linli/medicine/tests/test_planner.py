@@ -147,6 +147,29 @@ def test_greens_are_carried_first_and_only_the_excess(day: Day) -> None:
     assert carried["green"] == min(greens, excess)
 
 
+@settings(max_examples=40, deadline=None)
+@given(day=days())
+def test_the_greedy_baseline_keeps_the_hard_rules_or_refuses(day: Day) -> None:
+    """The baseline may give up where the planner would not, but only over red requests."""
+    try:
+        result = greedy(day)
+    except Infeasible:
+        assert any(job.urgency == "red" for job in day.jobs)
+        return
+    check(day, result)
+
+
+def test_a_day_without_runners_carries_everything_at_once() -> None:
+    day = Day(
+        runners=[],
+        jobs=[Job("J1", "H", "G", "green"), Job("J2", "H", "G", "yellow")],
+        hospitals={"H": Point(30.9, 121.5)},
+        gates={"G": HERE},
+    )
+    result = plan(day, time_limit=5.0)
+    assert (result.runs, sorted(result.carried_over), result.total_km) == ([], ["J1", "J2"], 0)
+
+
 def test_more_reds_than_places_is_infeasible_with_a_chinese_then_english_reason() -> None:
     day = Day(
         runners=[Runner("r", HERE, 2)],
