@@ -107,7 +107,7 @@ def best_route(
     if len(gates) <= exact:
         km, path = _held_karp(places, home, gates, [f[0] for f in first])
     else:
-        km, path = _improved_path(places, home, gates, [f[0] for f in first])
+        km, path = improved_path(places, home, gates, [f[0] for f in first])
     return km, starts[first[gates.index(path[0])][1]][1], path
 
 
@@ -160,11 +160,12 @@ def _held_karp(
     return km, path
 
 
-def _improved_path(
-    places: Places, home: int, gates: Sequence[int], start: list[float]
+def improved_path(
+    places: Places, home: int, gates: Sequence[int], start: list[float], given: bool = False
 ) -> tuple[float, list[int]]:
-    """A nearest-neighbour path from the cheapest first gate, then 2-opt and or-opt moves
-    until neither shortens it; its km is measured on the final order."""
+    """A nearest-neighbour path from the cheapest first gate (or the gates' order as given),
+    then 2-opt and or-opt moves until neither shortens it; its km is measured on the final
+    order."""
     d = places.dist
     n = len(gates)
     # Local numbering: 0 the path's start (after the hospitals), 1..n the gates, n + 1 home.
@@ -175,8 +176,8 @@ def _improved_path(
         for j, g2 in enumerate(gates, 1):
             m[i][j] = d[g][g2]
     left = set(range(1, n + 1))
-    seq = [0]
-    while left:
+    seq = [0, *sorted(left)] if given else [0]
+    while left and not given:
         at = min(left, key=lambda j: (m[seq[-1]][j], j))
         seq.append(at)
         left.remove(at)

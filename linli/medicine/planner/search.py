@@ -27,7 +27,7 @@ from collections.abc import Callable
 from .cells import Cells
 from .greedy import greedy_counts
 from .model import Day, Plan
-from .routes import best_route
+from .routes import PERMUTE_GATES, best_route, improved_path
 
 EPS = 1e-9
 START_TEMPERATURE = 2.0  # km
@@ -57,6 +57,9 @@ class Search:
         self.seq: list[list[int]] = [[] for _ in range(bins)]  # gates' points in order
         self.routes: dict[tuple[int, int, int], tuple[float, list[int], list[int]]] = {}
         self.gate_of = {p: g for g, p in enumerate(cells.gate_point)}
+        # estimates from each runner's present route, forgotten when the route changes
+        self.guesses: list[dict[tuple[int, int], float]] = [{} for _ in range(bins)]
+        self.changed: set[int] = set()  # bins changed since `descend` last looked
         self.d = d = cells.places.dist
         homes = range(self.n_runners)
         self.near = [
@@ -83,16 +86,24 @@ class Search:
         return known
 
     def estimate(self, r: int, hm: int, gm: int) -> float:
-        """The km of a route over these masks: the best one if known, else runner r's present
-        route with the gates gone taken out and the new ones put in where they add least
-        (a real route, so never less than the best one)."""
+        """The km of a route over these masks: the best one if known, else `guess`'s."""
         known = self.routes.get((r, hm, gm))
         if known is not None:
             return known[0]
         if hm.bit_count() > 2:
             return math.inf
+        guessed = self.guesses[r].get((hm, gm))
+        if guessed is None:
+            guessed = self.guess(r, hm, gm)[0]
+            self.guesses[r][(hm, gm)] = guessed
+        return guessed
+
+    def guess(self, r: int, hm: int, gm: int) -> tuple[float, list[int], list[int]]:
+        """Runner r's present route with the gates gone taken out and the new ones put in
+        where they add least: a real route over these masks (so never shorter than the best
+        one), with its km and orders."""
         if hm == 0:
-            return 0.0 if gm == 0 else self.route(r, hm, gm)[0]
+            return self.route(r, hm, gm)
         d = self.d
         point = self.cells.gate_point
         hospitals = [self.cells.hospital_point[h] for h in _bits(hm)]
@@ -114,15 +125,34 @@ class Search:
                 best_at = len(seq)
             seq.insert(best_at, p)
         path = sum(d[x][y] for x, y in itertools.pairwise(seq))
-        km = math.inf
+        km, h_order = math.inf, hospitals
         orders = [hospitals] if len(hospitals) == 1 else [hospitals, hospitals[::-1]]
         for order in orders:
             head = d[r][order[0]] + (d[order[0]][order[1]] if len(order) == 2 else 0.0)
             if seq:
-                km = min(km, head + d[order[-1]][seq[0]] + path + d[seq[-1]][r])
+                total = head + d[order[-1]][seq[0]] + path + d[seq[-1]][r]
             else:
-                km = min(km, head + d[order[-1]][r])
-        return km
+                total = head + d[order[-1]][r]
+            if total < km:
+                km, h_order = total, order
+        return km, h_order, seq
+
+    def polished(self, r: int, hm: int, gm: int) -> tuple[float, list[int], list[int]]:
+        """The route a move gives runner r: the best one up to PERMUTE_GATES gates (or when
+        known), else `guess`'s improved by 2-opt and or-opt (never longer than the guess)."""
+        if gm.bit_count() <= PERMUTE_GATES or (r, hm, gm) in self.routes or hm == 0:
+            return self.route(r, hm, gm)
+        _, _, seq = self.guess(r, hm, gm)
+        d = self.d
+        hospitals = [self.cells.hospital_point[h] for h in _bits(hm)]
+        starts = []
+        for order in [hospitals] if len(hospitals) == 1 else [hospitals, hospitals[::-1]]:
+            head = d[r][order[0]] + (d[order[0]][order[1]] if len(order) == 2 else 0.0)
+            starts.append((head, order))
+        first = [min(head + d[order[-1]][p] for head, order in starts) for p in seq]
+        km, path = improved_path(self.cells.places, r, seq, first, given=True)
+        _, h_order = min(starts, key=lambda s: s[0] + d[s[1][-1]][path[0]])
+        return km, h_order, path
 
     def masks_after(self, b: int, changes: list[tuple[int, int]]) -> tuple[int, int]:
         x, hc, gc = self.x[b], self.hc[b], self.gc[b]
@@ -164,11 +194,13 @@ class Search:
 
     def apply(self, b: int, changes: list[tuple[int, int]]) -> None:
         """Make the changes to bin b; a runner's route becomes the best one over its places."""
+        self.changed.add(b)
         if b == self.carry:
             self.cost[b] = self.carry_after(changes)
         else:
+            self.guesses[b].clear()
             hm, gm = self.masks_after(b, changes)
-            self.cost[b], self.hord[b], self.seq[b] = self.route(b, hm, gm)
+            self.cost[b], self.hord[b], self.seq[b] = self.polished(b, hm, gm)
             self.hm[b], self.gm[b] = hm, gm
         x, hc, gc = self.x[b], self.hc[b], self.gc[b]
         for c, dq in changes:
@@ -205,6 +237,7 @@ class Search:
             self.x[b], self.load[b], self.hc[b], self.gc[b] = dict(x), load, list(hc), list(gc)
             self.hm[b], self.gm[b], self.cost[b] = hm, gm, cost
             self.hord[b], self.seq[b] = hord, seq
+            self.guesses[b].clear()
 
     # -- moves
 
@@ -227,21 +260,25 @@ class Search:
         self, bins: list[int], sources: list[int] | None = None, deadline: float | None = None
     ) -> None:
         """Moves and swaps of cells, and of a hospital's cells, between these bins (taking
-        from `sources` only, if given) until none helps, or the deadline."""
-        improved = True
-        while improved:
-            improved = False
+        from `sources` only, if given) until none helps, or the deadline. After the first
+        pass, only the bins a move changed are taken from again (their partners are all)."""
+        todo = list(sources if sources is not None else bins)
+        while todo:
             items: list[tuple[int, int, bool]] = []
-            for a in sources if sources is not None else bins:
+            for a in todo:
                 items.extend((a, c, False) for c in self.x[a])
                 if a != self.carry:
                     items.extend((a, h, True) for h in _bits(self.hm[a]))
             self.rng.shuffle(items)
+            self.changed.clear()
             for a, what, block in items:
                 if deadline is not None and time.perf_counter() > deadline:
                     return
-                if self.improve_block(a, what, bins) if block else self.improve(a, what, bins):
-                    improved = True
+                if block:
+                    self.improve_block(a, what, bins)
+                else:
+                    self.improve(a, what, bins)
+            todo = [b for b in (sources if sources is not None else bins) if b in self.changed]
 
     def may_fetch(self, b: int, hm: int) -> bool:
         """May bin b take cells of these hospitals (as a mask) besides its own?"""
