@@ -155,20 +155,30 @@ class Search:
         return km, h_order, path
 
     def masks_after(self, b: int, changes: list[tuple[int, int]]) -> tuple[int, int]:
-        x, hc, gc = self.x[b], self.hc[b], self.gc[b]
+        """Bin b's hospitals and gates (masks) after these changes (one per cell)."""
+        x = self.x[b]
         hm, gm = self.hm[b], self.gm[b]
-        dh: dict[int, int] = {}
-        dg: dict[int, int] = {}
+        flips = []  # the cells the bin starts (+1) or stops (-1) taking
         for c, dq in changes:
             old = x.get(c, 0)
-            new = old + dq
-            if old == 0 and new > 0:
-                s = 1
-            elif old > 0 and new == 0:
-                s = -1
-            else:
-                continue
-            h, g = self.cells.cell_h[c], self.cells.cell_g[c]
+            if old == 0:
+                if old + dq > 0:
+                    flips.append((c, 1))
+            elif old + dq == 0:
+                flips.append((c, -1))
+        if not flips:
+            return hm, gm
+        hc, gc, cell_h, cell_g = self.hc[b], self.gc[b], self.cells.cell_h, self.cells.cell_g
+        if len(flips) == 1:
+            c, s = flips[0]
+            h, g = cell_h[c], cell_g[c]
+            hm = hm | (1 << h) if hc[h] + s else hm & ~(1 << h)
+            gm = gm | (1 << g) if gc[g] + s else gm & ~(1 << g)
+            return hm, gm
+        dh: dict[int, int] = {}
+        dg: dict[int, int] = {}
+        for c, s in flips:
+            h, g = cell_h[c], cell_g[c]
             dh[h] = dh.get(h, 0) + s
             dg[g] = dg.get(g, 0) + s
         for h, s in dh.items():
@@ -244,8 +254,8 @@ class Search:
     def try_pair(
         self, a: int, ca: list[tuple[int, int]], b: int, cb: list[tuple[int, int]]
     ) -> bool:
-        """Apply the changes to bins a and b if together they lower the cost."""
-        ca, cb = _merged(ca), _merged(cb)
+        """Apply the changes to bins a and b if together they lower the cost (each list
+        names a cell once: see `_merged`)."""
         new_a = self.cost_after(a, ca)
         if new_a == math.inf:
             return False
@@ -350,9 +360,9 @@ class Search:
                     continue
                 if self.try_pair(
                     a,
-                    [*out, *theirs],
+                    _merged([*out, *theirs]),
                     b,
-                    [*((c, -q) for c, q in theirs), *mine],
+                    _merged([*((c, -q) for c, q in theirs), *mine]),
                 ):
                     return True
         return False
