@@ -30,8 +30,8 @@ from .model import Day, Plan
 from .routes import PERMUTE_GATES, best_route, improved_path
 
 EPS = 1e-9
-START_TEMPERATURE = 2.0  # km
-END_TEMPERATURE = 0.02
+START_TEMPERATURE = 8.0  # km
+END_TEMPERATURE = 0.08
 PROGRESS_EVERY = 0.25  # seconds
 MAX_OTHERS = 4  # runners taken apart with the first, at most
 
@@ -309,20 +309,33 @@ class Search:
                 q = min(qa, room)
                 if self.try_pair(a, [(c1, -q)], b, [(c1, q)]):
                     return True
+        cell_h, cell_g, gm = self.cells.cell_h, self.cells.cell_g, self.gm
+        g1 = cell_g[c1]
+        # Does a stop going to c1's gate, or c1's hospital, if it gives all of c1?
+        a_drops = a != self.carry and (self.gc[a][g1] == 1 or self.hc[a][cell_h[c1]] == 1)
         for b in bins:
             if b == a or not (b == self.carry or hm[b] & h1):
                 continue
+            gives_to_b = b != self.carry and gm[b] >> g1 & 1
             for c2, qb in list(self.x[b].items()):
-                h2 = 1 << self.cells.cell_h[c2]
+                h2 = 1 << cell_h[c2]
                 if c2 == c1 or not (a == self.carry or hm[a] & h2):
                     continue
+                g2 = cell_g[c2]
+                # A swap between runners that makes both go to a gate more is not tried.
+                runners = a != self.carry and b != self.carry
+                shared = gives_to_b or gm[a] >> g2 & 1
+                b_drops = b != self.carry and (self.gc[b][g2] == 1 or self.hc[b][cell_h[c2]] == 1)
                 q = min(qa, qb)
-                if self.try_pair(a, [(c1, -q), (c2, q)], b, [(c2, -q), (c1, q)]):
+                if (
+                    not runners or shared or (q == qa and a_drops) or (q == qb and b_drops)
+                ) and self.try_pair(a, [(c1, -q), (c2, q)], b, [(c2, -q), (c1, q)]):
                     return True
                 if (
                     qa != qb
                     and load[a] - qa + qb <= cap[a]
                     and load[b] - qb + qa <= cap[b]
+                    and (not runners or shared or a_drops or b_drops)
                     and self.try_pair(a, [(c1, -qa), (c2, qb)], b, [(c2, -qb), (c1, qa)])
                 ):
                     return True
@@ -388,14 +401,18 @@ class Search:
         taken = self.apply_empty(bins)
         order = list(taken)
         how = rng.random()
-        if how < 0.3:
+        if how < 0.2:
             rng.shuffle(order)
-        elif how < 0.6:
+        elif how < 0.4:
             order.sort(key=lambda c: (-taken[c], rng.random()))
-        else:  # one hospital at a time, in a random order
+        elif how < 0.7:  # one hospital at a time, in a random order
             rank = list(range(len(self.cells.hospital_keys)))
             rng.shuffle(rank)
             order.sort(key=lambda c: (rank[self.cells.cell_h[c]], -taken[c], rng.random()))
+        else:  # one gate at a time, in a random order
+            rank = list(range(len(self.cells.gate_keys)))
+            rng.shuffle(rank)
+            order.sort(key=lambda c: (rank[self.cells.cell_g[c]], -taken[c], rng.random()))
         for c in order:
             self.insert(c, taken[c], runners)
         self.descend(bins)
