@@ -1,19 +1,20 @@
-"""The planner: a greedy start, then large-neighbourhood search on the aggregated day.
+"""The planner: a greedy start, a second start by cheapest insertion, then large-neighbourhood
+search on the aggregated day (docs/architecture.md, "The medicine run planner").
 
 The state is how many jobs of each cell (hospital × gate) every runner takes, plus a
-"tomorrow" bin. A runner's cost is the exact km of its best route over the hospitals and
-gates its cells name (memoised by runner and the two sets, as bit masks); tomorrow's cost is
-`Cells.carry_cost`, far above any km, so the search first carries the fewest jobs (greens
-before yellows), then shortens the routes. Which greens are carried when demand exceeds the
-places is the search's choice: those whose delivery would cost the most km.
+"tomorrow" bin. A runner's cost is the km of its route over the hospitals and gates its
+cells name; tomorrow's cost is `Cells.carry_cost`, far above any km, so the search first
+carries the fewest jobs (greens before yellows), then shortens the routes. Which greens are
+carried when demand exceeds the places is the search's choice: those whose delivery would
+cost the most km.
 
 One iteration (the neighbourhood) takes a runner, 1 to 4 related runners (nearest homes, or
 sharing a hospital) and tomorrow's bin; it takes all their cells out, puts them back one
 cell at a time where they cost least (splitting a cell when a runner's room is short), and
-then descends with moves of a cell's portion to a runner with room and swaps of portions
-between two of them, until neither helps. The result is kept by simulated annealing (a
-worse one is accepted with probability exp(-Δkm / T), T cooling over the time limit); the
-best plan seen is returned.
+then descends with moves of a cell's portion to a runner with room, swaps of portions
+between two of them and moves and swaps of a runner's cells of one hospital, until none
+helps. The result is kept by simulated annealing (a worse one is accepted with probability
+exp(-Δkm / T), T cooling over the time limit); the best plan seen is returned.
 """
 
 from __future__ import annotations
