@@ -170,6 +170,20 @@ def test_a_day_without_runners_carries_everything_at_once() -> None:
     assert (result.runs, sorted(result.carried_over), result.total_km) == ([], ["J1", "J2"], 0)
 
 
+def test_the_green_carried_is_the_one_costing_most_km() -> None:
+    """One place, two greens: the one whose hospital and gate are far waits for tomorrow."""
+    day = Day(
+        runners=[Runner("r", HERE, 1)],
+        jobs=[Job("far", "Hfar", "Gfar", "green"), Job("near", "Hnear", "G", "green")],
+        hospitals={"Hnear": Point(30.86, 121.61), "Hfar": Point(31.2, 121.9)},
+        gates={"G": HERE, "Gfar": Point(30.95, 121.8)},
+    )
+    result = plan(day, time_limit=0.2)
+    check(day, result)
+    assert result.carried_over == ["far"]
+    assert [run.jobs for run in result.runs] == [["near"]]
+
+
 def test_more_reds_than_places_is_infeasible_with_a_chinese_then_english_reason() -> None:
     day = Day(
         runners=[Runner("r", HERE, 2)],
