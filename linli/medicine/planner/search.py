@@ -35,6 +35,7 @@ START_TEMPERATURE = 8.0  # km
 END_TEMPERATURE = 0.08
 PROGRESS_EVERY = 0.25  # seconds
 MAX_OTHERS = 4  # runners taken apart with the first, at most
+MENDING = 300  # neighbourhoods at most, beyond the time limit, to carry no more than needed
 
 
 class Search:
@@ -381,8 +382,9 @@ class Search:
                     return True
         return False
 
-    def neighbourhood(self, temperature: float) -> None:
-        """Take a few related runners' cells (and tomorrow's) out, put them back, descend."""
+    def neighbourhood(self, temperature: float, urgent_first: bool = False) -> None:
+        """Take a few related runners' cells (and tomorrow's) out, put them back, descend.
+        `urgent_first`: put back every cell's reds first, then yellows, then the rest."""
         rng = self.rng
         busy = [r for r in range(self.n_runners) if self.load[r]]
         if not busy:
@@ -414,12 +416,27 @@ class Search:
             rank = list(range(len(self.cells.gate_keys)))
             rng.shuffle(rank)
             order.sort(key=lambda c: (rank[self.cells.cell_g[c]], -taken[c], rng.random()))
-        for c in order:
-            self.insert(c, taken[c], runners)
+        if urgent_first:
+            cells, done = self.cells, dict.fromkeys(taken, 0)
+            for urgent in (cells.reds, cells.yellows, None):  # reds, yellows, then greens
+                for c in order:
+                    need = cells.size[c] if urgent is None else cells.reds[c]
+                    if urgent is cells.yellows:
+                        need += cells.yellows[c]
+                    # what this pool must place so that the cell's need is met, less done
+                    q = max(0, need - (cells.size[c] - taken[c])) - done[c]
+                    if q > 0:
+                        self.insert(c, q, runners)
+                        done[c] += q
+        else:
+            for c in order:
+                self.insert(c, taken[c], runners)
         self.descend(bins)
         after = sum(self.cost[b] for b in bins)
         if after > before + EPS and (
-            after - before > 1e3 or rng.random() >= math.exp((before - after) / temperature)
+            after - before > 1e3
+            or temperature <= 0
+            or rng.random() >= math.exp((before - after) / temperature)
         ):
             self.restore(saved)
 
@@ -491,6 +508,17 @@ def plan(
     search.descend(everyone, sources=[search.carry])
     best_total, best = search.total(), search.snapshot(everyone)
     search.construct()
+    # More jobs carried than the places force (the two-hospital limit, or reds waiting):
+    # neighbourhoods (which always hold tomorrow's bin) until that is mended or plainly
+    # cannot be, whatever the time limit.
+    floor = max(0, len(day.jobs) - sum(cells.capacity))
+    for _ in range(MENDING):
+        carried = search.x[search.carry]
+        if not search.n_runners or (
+            sum(carried.values()) <= floor and not cells.reds_carried(carried)
+        ):
+            break
+        search.neighbourhood(0.0, urgent_first=True)
     search.descend(everyone, deadline=deadline)
     last_report = 0.0
     while search.n_runners and day.jobs:

@@ -184,6 +184,35 @@ def test_the_green_carried_is_the_one_costing_most_km() -> None:
     assert [run.jobs for run in result.runs] == [["near"]]
 
 
+def test_reds_are_planned_even_without_time_to_search() -> None:
+    """Every place is a red's: the first runner must take H0's, the second H2's two and H1's
+    one; the yellows wait. Found however short the time limit (mending runs regardless)."""
+    day = Day(
+        runners=[Runner("r0", HERE, 1), Runner("r1", HERE, 3)],
+        jobs=[
+            Job("J0", "H2", "G", "red"),
+            Job("J1", "H2", "G", "red"),
+            Job("J2", "H1", "G", "red"),
+            Job("J3", "H0", "G", "red"),
+            Job("J4", "H2", "G", "yellow"),
+            Job("J5", "H1", "G", "yellow"),
+        ],
+        hospitals={
+            "H0": Point(30.99, 121.71),
+            "H1": Point(30.82, 121.51),
+            "H2": Point(30.86, 121.57),
+        },
+        gates={"G": HERE},
+    )
+    result = plan(day, time_limit=0.0)
+    check(day, result)
+    assert sorted(result.carried_over) == ["J4", "J5"]
+    assert [(run.runner, sorted(run.jobs)) for run in result.runs] == [
+        ("r0", ["J3"]),
+        ("r1", ["J0", "J1", "J2"]),
+    ]
+
+
 def test_more_reds_than_places_is_infeasible_with_a_chinese_then_english_reason() -> None:
     day = Day(
         runners=[Runner("r", HERE, 2)],
