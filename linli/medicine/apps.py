@@ -13,13 +13,12 @@ class MedicineConfig(AppConfig):
 
     def ready(self) -> None:
         # Declare MEDICINE_ORDER_WORKFLOW for transition().
-        from linli.medicine import workflow  # noqa: F401
-
         # -- the desk (med-desk): requests, importers, pages, API, demo logins, nav ----------
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
         from linli.core.plugins import register_api_router, register_urls
+        from linli.medicine import workflow  # noqa: F401
         from linli.medicine.importers import IMPORTERS
         from linli.medicine.rules import works_desk
         from linli.places.hub import register_building_section

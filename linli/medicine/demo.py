@@ -30,7 +30,14 @@ from linli.places.models import Committee, Compound, Resident, Town
 CENTRE = (31.1200, 121.2650)
 SPREAD = 0.03
 HOSPITALS = [
-    ("松江区中心医院", "中山中路746号", 31.0180, 121.2250, "内科、内分泌科、心内科、神经内科", True),
+    (
+        "松江区中心医院",
+        "中山中路746号",
+        31.0180,
+        121.2250,
+        "内科、内分泌科、心内科、神经内科",
+        True,
+    ),
     ("泗泾医院", "泗泾镇江川北路389号", 31.1170, 121.2620, "全科、内科、中医科", False),
     ("松江区九亭医院", "九亭镇九新公路89号", 31.1430, 121.3270, "全科、内科", False),
     ("松江区精神卫生中心", "松江区九峰路1120号", 31.0300, 121.2050, "精神科", False),
@@ -134,7 +141,9 @@ def _requests(town: Town, rng: random.Random) -> None:
     orders = MedicineOrder.objects.bulk_create(orders)
     lines = []
     for order in orders:
-        for name, trade, maker, strength, cold, confidential in rng.sample(DRUGS, rng.randint(1, 3)):
+        for name, trade, maker, strength, cold, confidential in rng.sample(
+            DRUGS, rng.randint(1, 3)
+        ):
             lines.append(
                 MedicineLine(
                     order=order,

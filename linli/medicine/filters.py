@@ -14,9 +14,10 @@ from linli.medicine.models import Hospital, MedicineOrder
 from linli.places.models import Committee
 
 
-def _town_id(request: HttpRequest | None) -> int | None:
+def _town_id(request: HttpRequest | None) -> int:
+    """The viewer's town (0, matching nothing, without one)."""
     user = getattr(request, "user", None)
-    return getattr(user, "town_id", None)
+    return getattr(user, "town_id", None) or 0
 
 
 def _committees(request: HttpRequest | None) -> QuerySet[Committee]:
@@ -33,7 +34,9 @@ class MedicineOrderFilter(StrictFilterSet):
     committee = df.ModelChoiceFilter(label=_("居委"), queryset=_committees)
     hospital = df.ModelChoiceFilter(label=_("医院"), queryset=_hospitals)
     service_date = df.DateFilter(label=_("配药日期"))
-    open = df.BooleanFilter(label=_("仅未办结"), method="only_open", widget=df.widgets.BooleanWidget())
+    open = df.BooleanFilter(
+        label=_("仅未办结"), method="only_open", widget=df.widgets.BooleanWidget()
+    )
     q = df.CharFilter(label=_("搜索"), method="search")
 
     class Meta:

@@ -69,7 +69,9 @@ class OrderForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("科室"), queryset=Department.objects.none(), required=False
     )
-    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.YELLOW)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.YELLOW
+    )
     form_number = forms.CharField(label=_("配药单号"), max_length=40, required=False)
     service_date = forms.DateField(label=_("配药日期"), required=False)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
@@ -93,7 +95,9 @@ class HelpRequestOrderForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("科室"), queryset=Department.objects.none(), required=False
     )
-    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.YELLOW)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.YELLOW
+    )
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

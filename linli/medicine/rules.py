@@ -113,7 +113,9 @@ def plans_for(user: Any, town: Any) -> bool:
     """The user plans the town's runs: its desk or its town staff (no town: any of theirs)."""
     if is_town_staff(user):
         town_id = _town_id(town)
-        return town_id is None or scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
+        return (
+            town_id is None or scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
+        )
     post = team_post_of(user)
     if post is None or post.post != TeamMember.Post.DESK:
         return False

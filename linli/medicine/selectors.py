@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -188,6 +189,7 @@ def day_for(town: Town, date: dt.date) -> DayInput:
     runners: dict[str, TeamMember] = {}
     points = []
     for member in runners_on_duty(town):
+        home: tuple[Decimal, Decimal] | None = None
         if member.home_lat is not None and member.home_lon is not None:
             home = (member.home_lat, member.home_lon)
         else:
@@ -198,7 +200,9 @@ def day_for(town: Town, date: dt.date) -> DayInput:
                 f"runner {member.volunteer.name} has no home point: set it or the committee's gate",
             )
         runners[str(member.pk)] = member
-        points.append(p.Runner(str(member.pk), p.Point(float(home[0]), float(home[1])), member.capacity))
+        points.append(
+            p.Runner(str(member.pk), p.Point(float(home[0]), float(home[1])), member.capacity)
+        )
     hospitals: dict[str, Hospital] = {}
     committees: dict[str, Committee] = {}
     for order in orders.values():

@@ -25,8 +25,8 @@ from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition
 from linli.duty.models import Team, Volunteer
 from linli.medicine.models import (
-    Department,
     DayPlan,
+    Department,
     Hospital,
     MedicineLine,
     MedicineOrder,
@@ -539,14 +539,15 @@ def plan_save(
     planned_ids = [pk for run in draft.runs for pk in run.orders]
     wanted = set(planned_ids) | set(draft.carried_over)
     orders = {
-        o.pk: o
-        for o in MedicineOrder.objects.select_for_update().filter(town=town, pk__in=wanted)
+        o.pk: o for o in MedicineOrder.objects.select_for_update().filter(town=town, pk__in=wanted)
     }
     if len(orders) != len(wanted) or any(
         o.status != Status.VERIFIED or o.run_id is not None for o in orders.values()
     ):
         raise Conflict(*STALE)
-    members = {m.pk: m for m in TeamMember.objects.filter(town=town, pk__in=[r.runner for r in draft.runs])}
+    members = {
+        m.pk: m for m in TeamMember.objects.filter(town=town, pk__in=[r.runner for r in draft.runs])
+    }
     if len(members) != len({r.runner for r in draft.runs}):
         raise Conflict(*STALE)
     labels = []

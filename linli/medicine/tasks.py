@@ -58,9 +58,7 @@ def plan_task(town_id: int, date: str, time_limit: float, key: str, user_id: int
         progress.report(key, "plan", int(max(0.0, min(1.0, fraction)) * 100), 100)
 
     try:
-        outcome = plan_day(
-            town, dt.date.fromisoformat(date), time_limit=time_limit, progress=moved
-        )
+        outcome = plan_day(town, dt.date.fromisoformat(date), time_limit=time_limit, progress=moved)
     except Problem as exc:
         draft_write(key, {"town": town_id, "user": user_id, "error": [exc.zh, exc.en]})
     else:

@@ -28,7 +28,6 @@ from linli.core import ratelimit
 from linli.core.http import int_param, user_of
 from linli.core.validators import Problem, parse_id_number
 from linli.core.workflow import Conflict, NotAllowed
-from linli.duty.models import Volunteer
 from linli.medicine import selectors, services
 from linli.medicine.filters import MedicineOrderFilter
 from linli.medicine.forms import (
@@ -99,16 +98,21 @@ def _order_context(request: HttpRequest, order: MedicineOrder, **extra: Any) -> 
         "order": order,
         "lines": lines,
         "line_forms": (
-            [(v.line, LineEditForm(initial=LineForm.initial_of(v.line), prefix=f"l{v.line.pk}"))
-             for v in lines]
+            [
+                (v.line, LineEditForm(initial=LineForm.initial_of(v.line), prefix=f"l{v.line.pk}"))
+                for v in lines
+            ]
             if editable
             else []
         ),
         "new_line": LineForm(prefix="new") if editable else None,
         "moves": [(to, MEDICINE_ORDER_WORKFLOW.label(to)) for to in moves],
         "history": [
-            (c, MEDICINE_ORDER_WORKFLOW.label(c.from_status) if c.from_status else "",
-             MEDICINE_ORDER_WORKFLOW.label(c.to_status))
+            (
+                c,
+                MEDICINE_ORDER_WORKFLOW.label(c.from_status) if c.from_status else "",
+                MEDICINE_ORDER_WORKFLOW.label(c.to_status),
+            )
             for c in order.changes.select_related("by")
         ],
         "may_change": may_change,
@@ -151,7 +155,10 @@ def order_transition(request: HttpRequest, pk: int) -> HttpResponse:
         order = _visible_order(request, pk)
         context = _order_context(request, order, error=error)
         return render(request, "medicine/order_detail.html", context, status=status)
-    messages.success(request, _("已更新为“%(s)s”") % {"s": MEDICINE_ORDER_WORKFLOW.label(form.cleaned_data["to"])})
+    messages.success(
+        request,
+        _("已更新为“%(s)s”") % {"s": MEDICINE_ORDER_WORKFLOW.label(form.cleaned_data["to"])},
+    )
     return redirect("medicine:order", pk=pk)
 
 
@@ -266,7 +273,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("配药单已登记"))
             return redirect(made.order)
     context = {"form": form, "lines": lines}
-    return render(request, "medicine/order_new.html", context, status=400 if request.method == "POST" else 200)
+    return render(
+        request, "medicine/order_new.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required
@@ -385,7 +394,11 @@ def help_requests(request: HttpRequest) -> HttpResponse:
     """Open help requests of category medicine not yet a request: the desk turns each into one."""
     town = _desk_town(request)
     rows = [
-        (hr, HelpRequestOrderForm(town_id=town.pk, prefix=f"h{hr.pk}"), LineForm(prefix=f"h{hr.pk}l"))
+        (
+            hr,
+            HelpRequestOrderForm(town_id=town.pk, prefix=f"h{hr.pk}"),
+            LineForm(prefix=f"h{hr.pk}l"),
+        )
         for hr in _medicine_help_requests(town)[:PER_PAGE]
     ]
     return render(request, "medicine/desk_help_requests.html", {"rows": rows})
@@ -437,7 +450,9 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if SELF_SERVICE_PER_PHONE.blocked(data["phone"]):
-                return HttpResponse(_("今天该手机号提交次数已达上限，请联系楼组长或居委"), status=429)
+                return HttpResponse(
+                    _("今天该手机号提交次数已达上限，请联系楼组长或居委"), status=429
+                )
             try:
                 made = services.self_service_order(
                     link=link,

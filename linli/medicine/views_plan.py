@@ -50,7 +50,7 @@ def plan(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["date"].isoformat(),
                 float(form.cleaned_data["time_limit"]),
                 key,
-                request.user.pk,
+                user_of(request).pk,
             )
             return redirect("medicine:plan_draft", key=key)
         return render(request, "medicine/plan.html", _plan_context(town, form), status=400)

@@ -45,7 +45,9 @@ class HospitalsImporter(Importer):
     kind = "hospitals"
     label = gettext_noop("医院（配药）")
     columns = (
-        Column("name", "名称", ("医院", "医院名称", "医院名"), required=True, example="松江区中心医院"),
+        Column(
+            "name", "名称", ("医院", "医院名称", "医院名"), required=True, example="松江区中心医院"
+        ),
         Column("address", "地址", ("医院地址",), example="中山中路746号"),
         Column("lon", "经度", ("longitude", "lng", "东经"), required=True, example="121.225000"),
         Column("lat", "纬度", ("latitude", "北纬"), required=True, example="31.018000"),

@@ -29,7 +29,14 @@ from linli.medicine.models import (
     MedicineOrderChange,
 )
 from linli.medicine.services import LineData, check_line
-from linli.places.importers.places import BUILDING, COMMITTEE, COMPOUND, ROOM, building_name, room_name
+from linli.places.importers.places import (
+    BUILDING,
+    COMMITTEE,
+    COMPOUND,
+    ROOM,
+    building_name,
+    room_name,
+)
 from linli.places.models import Resident
 
 Urgency = MedicineOrder.Urgency
@@ -65,7 +72,9 @@ def service_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip()[:10].replace("/", "-").replace(".", "-"))
     except ValueError:
-        raise Problem(f"日期格式应为2022-04-20：{text}", f"a date is YYYY-MM-DD: {text!r}") from None
+        raise Problem(
+            f"日期格式应为2022-04-20：{text}", f"a date is YYYY-MM-DD: {text!r}"
+        ) from None
 
 
 @dataclass
@@ -97,8 +106,12 @@ class MedicineRequestsImporter(Importer):
         Column(BUILDING.name, BUILDING.label, BUILDING.synonyms, required=True, example="1号楼"),
         Column(ROOM.name, ROOM.label, ROOM.synonyms, required=True, example="101"),
         Column("name", "姓名", ("患者", "患者姓名", "病人姓名"), required=True, example="张建国"),
-        Column("id_number", "身份证号", ("身份证号码", "身份证", "证件号码"), example=EXAMPLE_ID_NUMBER),
-        Column("hospital", "医院", ("配药医院", "医院名称"), required=True, example="松江区中心医院"),
+        Column(
+            "id_number", "身份证号", ("身份证号码", "身份证", "证件号码"), example=EXAMPLE_ID_NUMBER
+        ),
+        Column(
+            "hospital", "医院", ("配药医院", "医院名称"), required=True, example="松江区中心医院"
+        ),
         Column("department", "科室", ("配药科室",), example="内科"),
         Column("drug", "药品", ("药品名称", "药名", "通用名"), required=True, example="二甲双胍"),
         Column("strength", "规格", ("药品规格",), example="0.5g×20片"),
@@ -119,18 +132,26 @@ class MedicineRequestsImporter(Importer):
         if self.committee is not None:
             residents = residents.filter(household__building__compound__committee=self.committee)
         self.people: dict[tuple[str, str, str, str, str], list[tuple[int, int, int, str]]] = {}
-        for pk, name, id_number, household, committee_id, room, building, compound, committee in (
-            residents.values_list(
-                "id",
-                "name",
-                "id_number",
-                "household_id",
-                "household__building__compound__committee_id",
-                "household__room",
-                "household__building__name",
-                "household__building__compound__name",
-                "household__building__compound__committee__name",
-            )
+        for (
+            pk,
+            name,
+            id_number,
+            household,
+            committee_id,
+            room,
+            building,
+            compound,
+            committee,
+        ) in residents.values_list(
+            "id",
+            "name",
+            "id_number",
+            "household_id",
+            "household__building__compound__committee_id",
+            "household__room",
+            "household__building__name",
+            "household__building__compound__name",
+            "household__building__compound__committee__name",
         ):
             key = (committee, compound, building, room, name)
             self.people.setdefault(key, []).append((pk, household, committee_id, id_number or ""))
@@ -198,7 +219,7 @@ class MedicineRequestsImporter(Importer):
                     f"该医院没有科室：{v['department']}",
                     f"the hospital has no department {v['department']!r}",
                 )
-        urgency = Urgency.YELLOW
+        urgency: str = Urgency.YELLOW
         if v["urgency"]:
             urgency = URGENCIES.get(v["urgency"].strip().lower(), "")
             if not urgency:
@@ -214,8 +235,12 @@ class MedicineRequestsImporter(Importer):
             maker="" if any_maker else maker,
             any_maker=any_maker,
             strength=v["strength"].strip(),
-            boxes=row.clean("boxes", "数量", lambda t: count(t, "数量", "boxes")) if v["boxes"] else 1,
-            days=row.clean("days", "天数", lambda t: count(t, "天数", "days")) if v["days"] else None,
+            boxes=row.clean("boxes", "数量", lambda t: count(t, "数量", "boxes"))
+            if v["boxes"]
+            else 1,
+            days=row.clean("days", "天数", lambda t: count(t, "天数", "days"))
+            if v["days"]
+            else None,
             cold_chain=(
                 row.clean("cold_chain", "冷链", lambda t: yes_no(t, "冷链", "cold chain"))
                 if v["cold_chain"]

@@ -64,7 +64,10 @@ class Infeasible(ValueError):
 
 def haversine_km(a: Point, b: Point) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
@@ -78,7 +81,12 @@ def route_km(
     best: tuple[float, list[str], list[str]] = (math.inf, [], [])
     for hs in itertools.permutations(sorted(hospitals)):
         for gs in itertools.permutations(sorted(gates)):
-            points = [runner.home, *(day.hospitals[h] for h in hs), *(day.gates[g] for g in gs), runner.home]
+            points = [
+                runner.home,
+                *(day.hospitals[h] for h in hs),
+                *(day.gates[g] for g in gs),
+                runner.home,
+            ]
             km = sum(_km(day, a, b) for a, b in itertools.pairwise(points))
             if km < best[0] - 1e-9:
                 best = (km, list(hs), list(gs))
@@ -104,15 +112,25 @@ def plan(
             r
             for r in day.runners
             if len(taken[r.key]) < r.capacity
-            and (job.hospital in {j.hospital for j in taken[r.key]}
-                 or len({j.hospital for j in taken[r.key]}) < 2)
+            and (
+                job.hospital in {j.hospital for j in taken[r.key]}
+                or len({j.hospital for j in taken[r.key]}) < 2
+            )
         ]
         if not fits:
             if job.urgency == "red":
-                raise Infeasible("红色配药单超出外场能力 (red requests exceed the runners' capacity)")
+                raise Infeasible(
+                    "红色配药单超出外场能力 (red requests exceed the runners' capacity)"
+                )
             carried.append(job.key)
             continue
-        fits.sort(key=lambda r: (job.hospital not in {j.hospital for j in taken[r.key]}, haversine_km(r.home, hospital), r.key))
+        fits.sort(
+            key=lambda r: (
+                job.hospital not in {j.hospital for j in taken[r.key]},
+                haversine_km(r.home, hospital),
+                r.key,
+            )
+        )
         taken[fits[0].key].append(job)
     if progress is not None:
         progress(1.0)

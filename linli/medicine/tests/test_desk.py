@@ -204,7 +204,10 @@ def test_a_building_leader_may_not_cancel_and_sees_no_cancel_button(med, client_
     page = client_for("alice").get(reverse("medicine:order", args=[order.pk]))
     assert page.status_code == 200 and page.context["moves"] == []
     assert client_for("alice").post(url, {"to": "cancelled"}).status_code == 403
-    assert client_for("desk").post(url, {"to": "referred", "reason": "转互联网医院"}).status_code == 302
+    assert (
+        client_for("desk").post(url, {"to": "referred", "reason": "转互联网医院"}).status_code
+        == 302
+    )
     order.refresh_from_db()
     assert order.status == Status.REFERRED
     assert MedicineOrderChange.objects.filter(order=order, reason="转互联网医院").exists()
@@ -261,7 +264,12 @@ def test_town_staff_give_a_medicine_volunteer_a_post_with_capacity_and_home(med,
     volunteer = med.volunteers["runner2"]
     url = reverse("medicine:post_set", args=[volunteer.pk])
     p = f"v{volunteer.pk}-"
-    data = {p + "post": "desk", p + "capacity": "25", p + "home_lat": "31.1", p + "home_lon": "121.2"}
+    data = {
+        p + "post": "desk",
+        p + "capacity": "25",
+        p + "home_lat": "31.1",
+        p + "home_lon": "121.2",
+    }
     assert client_for("desk").post(url, data).status_code == 403
     assert client_for("town").post(url, {**data, p + "on_duty": "on"}).status_code == 302
     member = TeamMember.objects.get(volunteer=volunteer)
@@ -278,8 +286,19 @@ def test_the_post_command_sets_a_post_as_town_staff(med):
     from django.core.management import call_command
 
     call_command(
-        "medicine", "post", "13900000013", "--town", "泗泾镇", "--post", "desk",
-        "--capacity", "12", "--home", "31.2,121.3", "--user", "town",
+        "medicine",
+        "post",
+        "13900000013",
+        "--town",
+        "泗泾镇",
+        "--post",
+        "desk",
+        "--capacity",
+        "12",
+        "--home",
+        "31.2,121.3",
+        "--user",
+        "town",
     )
     member = TeamMember.objects.get(volunteer=med.volunteers["runner2"])
     assert (member.post, member.capacity, member.home_lon) == ("desk", 12, Decimal("121.3"))
@@ -288,10 +307,14 @@ def test_the_post_command_sets_a_post_as_town_staff(med):
 def test_a_committee_sets_its_gate_and_the_default_is_its_first_compound(med, client_for):
     url = reverse("medicine:gate", args=[med.kaiwu.pk])
     assert med.kaiwu.gate_point() == (Decimal("31.123400"), Decimal("121.265000"))
-    assert client_for("lishui").post(url, {"gate_lat": "31.2", "gate_lon": "121.3"}).status_code == 404
+    assert (
+        client_for("lishui").post(url, {"gate_lat": "31.2", "gate_lon": "121.3"}).status_code == 404
+    )
     assert client_for("kaiwu").post(url, {"gate_lat": "31.2"}).status_code == 400
     assert client_for("kaiwu").post(url, {"gate_lat": "91", "gate_lon": "121.3"}).status_code == 400
-    assert client_for("kaiwu").post(url, {"gate_lat": "31.2", "gate_lon": "121.3"}).status_code == 302
+    assert (
+        client_for("kaiwu").post(url, {"gate_lat": "31.2", "gate_lon": "121.3"}).status_code == 302
+    )
     med.kaiwu.refresh_from_db()
     assert med.kaiwu.gate_point() == (Decimal("31.2"), Decimal("121.3"))
 

@@ -66,7 +66,12 @@ def test_an_xlsx_with_a_title_line_lands_verified_requests_with_their_lines(med,
     lines = {line.generic_name: line for line in form.lines.all()}
     assert set(lines) == {"门冬胰岛素", "二甲双胍"}
     insulin, metformin = lines["门冬胰岛素"], lines["二甲双胍"]
-    assert (insulin.boxes, insulin.days, insulin.cold_chain, insulin.maker) == (2, 28, True, "诺和诺德")
+    assert (insulin.boxes, insulin.days, insulin.cold_chain, insulin.maker) == (
+        2,
+        28,
+        True,
+        "诺和诺德",
+    )
     assert (metformin.any_maker, metformin.maker, metformin.boxes) == (True, "", 3)
     other = MedicineOrder.objects.get(resident=med.residents["chen"])
     assert other.form_number is None and other.urgency == "green"
@@ -156,13 +161,19 @@ def test_hospitals_import_with_departments_and_green_channel(med, tmp_path):
     sheet = book.active
     sheet.append(["医院名单"])
     sheet.append(["名称", "地址", "经度", "纬度", "科室", "绿色通道"])
-    sheet.append(["松江区九亭医院", "九亭镇九新公路89号", 121.327, 31.143, "全科、内科,中医科", "是"])
+    sheet.append(
+        ["松江区九亭医院", "九亭镇九新公路89号", 121.327, 31.143, "全科、内科,中医科", "是"]
+    )
     sheet.append(["泗泾医院", "江川北路389号", 121.262, 31.117, "全科、内科", ""])
     path = tmp_path / "医院.xlsx"
     book.save(path)
     call_command("import", "hospitals", str(path), "--town", "泗泾镇")
     new = Hospital.objects.get(name="松江区九亭医院")
-    assert (new.lat, new.lon, new.green_channel) == (Decimal("31.143000"), Decimal("121.327000"), True)
+    assert (new.lat, new.lon, new.green_channel) == (
+        Decimal("31.143000"),
+        Decimal("121.327000"),
+        True,
+    )
     assert set(new.departments.values_list("name", flat=True)) == {"全科", "内科", "中医科"}
     local = Hospital.objects.get(name="泗泾医院")
     assert set(local.departments.values_list("name", flat=True)) == {"全科", "内科"}

@@ -7,6 +7,7 @@ from the code under test."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from decimal import Decimal
@@ -32,9 +33,10 @@ LISHUI = (31.11, 121.25)  # 丽水苑: 丽水's gate
 
 def km(a, b):
     la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(
-        (lo2 - lo1) / 2
-    ) ** 2
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h)) * 1.3
 
 
@@ -75,10 +77,10 @@ def test_a_request_without_form_number_is_named_by_its_id_and_gates_in_visiting_
     assert set(run["gates"]) == {"新凯五村", "丽水"}
     points = {"新凯五村": HOME, "丽水": LISHUI}
     route = [HOME, LOCAL, *(points[g] for g in run["gates"]), HOME]
-    assert run["km"] == pytest.approx(sum(km(p, q) for p, q in zip(route, route[1:])), abs=0.01)
+    assert run["km"] == pytest.approx(sum(km(p, q) for p, q in itertools.pairwise(route)), abs=0.01)
     # Either order is shorter or equal to the one not taken.
     other = [HOME, LOCAL, *(points[g] for g in reversed(run["gates"])), HOME]
-    assert run["km"] <= sum(km(p, q) for p, q in zip(other, other[1:])) + 0.01
+    assert run["km"] <= sum(km(p, q) for p, q in itertools.pairwise(other)) + 0.01
 
 
 def test_only_green_requests_are_carried_over_when_demand_exceeds_capacity(med):
@@ -235,7 +237,9 @@ def test_concurrent_saves_of_one_day_plan_it_once(med_tx):
     assert all(isinstance(r, Conflict) for r in results if r != "ok"), results
     assert DayPlan.objects.count() == 1 and MedicineRun.objects.count() == 1
     assert MedicineOrder.objects.filter(status="planned").count() == 3
-    assert sum(o.changes.filter(to_status="planned").count() for o in MedicineOrder.objects.all()) == 3
+    assert (
+        sum(o.changes.filter(to_status="planned").count() for o in MedicineOrder.objects.all()) == 3
+    )
 
 
 def test_save_keeps_km_as_decimal_of_the_plan(med):
