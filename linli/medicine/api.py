@@ -7,8 +7,6 @@ Idempotency-Key repeats one; a status move the current status does not allow is 
 this login may not make a 403.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 

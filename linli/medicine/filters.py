@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.filters import StrictFilterSet
+from linli.core.filters import CheckFilter, StrictFilterSet
 from linli.medicine.models import Hospital, MedicineOrder
 from linli.places.models import Committee
 
@@ -34,9 +34,7 @@ class MedicineOrderFilter(StrictFilterSet):
     committee = df.ModelChoiceFilter(label=_("居委"), queryset=_committees)
     hospital = df.ModelChoiceFilter(label=_("医院"), queryset=_hospitals)
     service_date = df.DateFilter(label=_("配药日期"))
-    open = df.BooleanFilter(
-        label=_("仅未办结"), method="only_open", widget=df.widgets.BooleanWidget()
-    )
+    open = CheckFilter(label=_("仅未办结"), method="only_open")
     q = df.CharFilter(label=_("搜索"), method="search")
 
     class Meta:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from decimal import Decimal
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
