@@ -47,7 +47,7 @@ StatusIn = Literal[
 MAX_KEY = 100
 
 
-class LineOut(Schema):
+class MedicineLineOut(Schema):
     id: int
     generic_name: str = Field(..., description="保密药品对无权者为空 (empty when confidential)")
     trade_name: str
@@ -69,29 +69,29 @@ class LineOut(Schema):
 
     @staticmethod
     def resolve_generic_name(obj: MedicineLine, context: Any) -> str:
-        return "" if LineOut._hidden(obj, context) else obj.generic_name
+        return "" if MedicineLineOut._hidden(obj, context) else obj.generic_name
 
     @staticmethod
     def resolve_trade_name(obj: MedicineLine, context: Any) -> str:
-        return "" if LineOut._hidden(obj, context) else obj.trade_name
+        return "" if MedicineLineOut._hidden(obj, context) else obj.trade_name
 
     @staticmethod
     def resolve_maker(obj: MedicineLine, context: Any) -> str:
-        return "" if LineOut._hidden(obj, context) else obj.maker
+        return "" if MedicineLineOut._hidden(obj, context) else obj.maker
 
     @staticmethod
     def resolve_strength(obj: MedicineLine, context: Any) -> str:
-        return "" if LineOut._hidden(obj, context) else obj.strength
+        return "" if MedicineLineOut._hidden(obj, context) else obj.strength
 
 
-class ChangeOut(Schema):
+class MedicineChangeOut(Schema):
     from_status: str
     to_status: str
     at: dt.datetime
     reason: str
 
 
-class OrderOut(Schema):
+class MedicineOrderOut(Schema):
     id: int
     form_number: str | None
     label: str
@@ -107,22 +107,22 @@ class OrderOut(Schema):
     run_id: int | None
     note: str
     created_at: dt.datetime
-    lines: list[LineOut]
+    lines: list[MedicineLineOut]
 
     @staticmethod
     def resolve_lines(obj: MedicineOrder) -> list[Any]:
         return list(obj.lines.all())
 
 
-class OrderDetail(OrderOut):
-    changes: list[ChangeOut]
+class MedicineOrderDetail(MedicineOrderOut):
+    changes: list[MedicineChangeOut]
 
     @staticmethod
     def resolve_changes(obj: MedicineOrder) -> list[Any]:
         return list(obj.changes.all())
 
 
-class LineIn(Schema):
+class MedicineLineIn(Schema):
     generic_name: str = Field(..., min_length=1, max_length=100)
     trade_name: str = Field("", max_length=100)
     maker: str = Field("", max_length=100)
@@ -136,7 +136,7 @@ class LineIn(Schema):
     confidential: bool = False
 
 
-class OrderIn(Schema):
+class MedicineOrderIn(Schema):
     resident: Id
     hospital: Id
     department: Id | None = None
@@ -144,15 +144,15 @@ class OrderIn(Schema):
     form_number: str | None = Field(None, max_length=40)
     service_date: dt.date | None = None
     note: str = Field("", max_length=300)
-    lines: list[LineIn] = Field(..., min_length=1, max_length=20)
+    lines: list[MedicineLineIn] = Field(..., min_length=1, max_length=20)
 
 
-class TransitionIn(Schema):
+class MedicineTransitionIn(Schema):
     to: StatusIn
     reason: str = Field("", max_length=300)
 
 
-class OrderQuery(Schema):
+class MedicineOrderQuery(Schema):
     status: StatusIn | None = None
     urgency: UrgencyIn | None = None
     committee: Id | None = None
@@ -179,18 +179,18 @@ def _orders(request: HttpRequest) -> Any:
 
 @router.get(
     "/medicine/orders/",
-    response={200: list[OrderOut], **errors(400)},
+    response={200: list[MedicineOrderOut], **errors(400, 404)},
     summary="配药单列表 (medicine requests)",
 )
 @paginate(Pagination)
-def order_list(request: HttpRequest, filters: Query[OrderQuery]) -> Any:
+def order_list(request: HttpRequest, filters: Query[MedicineOrderQuery]) -> Any:
     rows = selectors.desk_orders(request.user)
     return filtered(MedicineOrderFilter(query_data(filters), queryset=rows, request=request))
 
 
 @router.get(
     "/medicine/orders/{pk}/",
-    response={200: OrderDetail, **errors(404)},
+    response={200: MedicineOrderDetail, **errors(404)},
     summary="配药单详情 (a medicine request)",
 )
 def order_detail(request: HttpRequest, pk: Id) -> Any:
@@ -199,10 +199,10 @@ def order_detail(request: HttpRequest, pk: Id) -> Any:
 
 @router.post(
     "/medicine/orders/",
-    response={200: OrderDetail, 201: OrderDetail, **errors(403, 404)},
+    response={200: MedicineOrderDetail, 201: MedicineOrderDetail, **errors(403, 404)},
     summary="登记配药单 (the desk enters a request; 200 on a replay)",
 )
-def order_create(request: HttpRequest, payload: OrderIn) -> Any:
+def order_create(request: HttpRequest, payload: MedicineOrderIn) -> Any:
     user = user_of(request)
     if not user.has_perm("medicine.add_medicineorder") or user.town_id is None:
         raise HttpError(403, "只有配药内场或镇工作人员可以登记 (only the desk or town staff)")
@@ -236,10 +236,10 @@ def order_create(request: HttpRequest, payload: OrderIn) -> Any:
 
 @router.post(
     "/medicine/orders/{pk}/transition/",
-    response={200: OrderDetail, **errors(403, 404, 409)},
+    response={200: MedicineOrderDetail, **errors(403, 404, 409)},
     summary="变更配药单状态 (409 when the current status does not allow the move)",
 )
-def order_transition(request: HttpRequest, pk: Id, payload: TransitionIn) -> Any:
+def order_transition(request: HttpRequest, pk: Id, payload: MedicineTransitionIn) -> Any:
     found = get_object_or_404(_orders(request), pk=pk)
     transition(found, payload.to, by=user_of(request), reason=payload.reason, request=request)
     return _orders(request).get(pk=pk)

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import rules
 
-from linli.accounts.rules import is_town_staff
+from linli.accounts.rules import is_town_staff, is_volunteer
 from linli.core.access import scope_for
 from linli.duty.rules import active_volunteer_of, leads_building, manages_committee
 from linli.medicine.models import MedicineOrder, TeamMember
@@ -104,8 +104,9 @@ def _town_id(obj: Any) -> int | None:
 
 @rules.predicate
 def works_desk(user: Any) -> bool:
-    """The login coordinates a town's medicine requests: its desk (内场) or town staff."""
-    return bool(is_town_staff(user) or is_desk(user))
+    """The login coordinates a town's medicine requests: its desk (内场) or town staff. Only a
+    volunteer's login is looked up for a post (the top bar asks this on every page)."""
+    return bool(is_town_staff(user) or (is_volunteer(user) and is_desk(user)))
 
 
 @rules.predicate
@@ -116,7 +117,7 @@ def plans_for(user: Any, town: Any) -> bool:
         return (
             town_id is None or scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
         )
-    post = team_post_of(user)
+    post = team_post_of(user) if is_volunteer(user) else None
     if post is None or post.post != TeamMember.Post.DESK:
         return False
     return _town_id(town) in (None, post.town_id)

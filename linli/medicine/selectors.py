@@ -4,7 +4,7 @@ the building hub's section, and a day's planning input and answer.
 Planning calls the pure planner (`linli.medicine.planner`, its interface in the package's
 docstring): `plan_day()` builds its `Day` from the town's verified, unplanned requests and the
 runners on duty, runs it, and turns its `Plan` back into names (the issue's JSON) and ids (a
-`PlanDraft` that `services.plan_save()` keeps).
+`PlanDraft` that `plans.plan_save()` keeps).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from linli.core.validators import Problem
 from linli.duty.models import Volunteer
 from linli.medicine.models import Hospital, MedicineLine, MedicineOrder, TeamMember
-from linli.medicine.services import PlanDraft, RunDraft
+from linli.medicine.plans import PlanDraft, RunDraft
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -253,9 +253,16 @@ def plan_day(
     try:
         plan = p.plan(given.day, time_limit=time_limit, progress=progress)
     except p.Infeasible as exc:
-        text = str(exc)
-        raise Problem(text, text) from None
+        raise _infeasible(str(exc)) from None
     return _outcome(town, date, given, plan)
+
+
+def _infeasible(text: str) -> Problem:
+    """The planner's reason, "中文 (English)" or "中文 English", as a bilingual Problem."""
+    zh, _sep, en = text.partition(" (")
+    if _sep and en.endswith(")"):
+        return Problem(zh.strip(), en[:-1].strip())
+    return Problem(text, f"the day cannot be planned: {text}")
 
 
 def _outcome(town: Town, date: dt.date, given: DayInput, plan: Any) -> PlanOutcome:

@@ -22,26 +22,24 @@ from linli.accounts.rules import is_town_staff
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
-from linli.core.workflow import Conflict, NotAllowed, transition
+from linli.core.workflow import Conflict, NotAllowed
 from linli.duty.models import Team, Volunteer
 from linli.medicine.models import (
-    DayPlan,
     Department,
     Hospital,
     MedicineLine,
     MedicineOrder,
     MedicineOrderChange,
-    MedicineRun,
     TeamMember,
 )
-from linli.medicine.rules import is_desk, team_post_of
+from linli.medicine.rules import team_post_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from linli.accounts.models import User
     from linli.care.models import HelpRequest
-    from linli.places.models import Committee, Resident, Town
+    from linli.places.models import Committee, Resident
 
 Status = MedicineOrder.Status
 Source = MedicineOrder.Source
@@ -149,10 +147,12 @@ def _label(line: LineData | MedicineLine) -> str:
 
 
 def initial_status(user: User | None, source: str) -> str:
-    """Requests entered or imported by staff or the desk start verified; a resident's own and a
-    help request's wait for the desk to verify them."""
+    """Requests entered or imported by staff or the desk start verified (a help request the
+    desk turns into one too); a resident's own waits for the desk to verify it."""
     if source in (Source.DESK, Source.IMPORT):
         return Status.VERIFIED
+    if source == Source.HELP_REQUEST and user is not None:
+        return Status.VERIFIED  # the desk or town staff wrote it from the help request
     return Status.SUBMITTED
 
 
@@ -465,184 +465,3 @@ def gate_set(
         town_id=committee.town_id,
     )
     return committee
-
-
-# -- saving a plan ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunDraft:
-    """One run of a plan as the planner proposed it, in ids."""
-
-    runner: int  # TeamMember id
-    hospitals: list[int]
-    gates: list[int]  # committee ids
-    km: float
-    orders: list[int]
-
-
-@dataclass(frozen=True)
-class PlanDraft:
-    town: int
-    date: dt.date
-    total_km: float
-    runs: list[RunDraft]
-    carried_over: list[int]  # order ids
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "town": self.town,
-            "date": self.date.isoformat(),
-            "total_km": self.total_km,
-            "runs": [r.__dict__ for r in self.runs],
-            "carried_over": self.carried_over,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PlanDraft:
-        return cls(
-            town=int(data["town"]),
-            date=dt.date.fromisoformat(data["date"]),
-            total_km=float(data["total_km"]),
-            runs=[RunDraft(**r) for r in data["runs"]],
-            carried_over=[int(i) for i in data["carried_over"]],
-        )
-
-
-STALE = ("排班后配药单已有变化，请重新排班", "requests changed since the plan was made: plan again")
-
-
-@transaction.atomic
-def plan_save(
-    *, user: User | None, town: Town, draft: PlanDraft, request: HttpRequest | None = None
-) -> DayPlan:
-    """Keep a plan: one DayPlan per town and day (a second save, also at the same moment, is a
-    Conflict), a MedicineRun per runner, each request verified → planned on its run, and the
-    carried-over ones moved to the next day."""
-    if user is not None and not user.has_perm("medicine.plan_dayplan", town):
-        raise NotAllowed("只有配药内场或镇工作人员可以排班", "only the desk or town staff plan")
-    if draft.town != town.pk:
-        raise Problem("排班不属于本镇", "the plan is of another town")
-    if DayPlan.objects.filter(town=town, date=draft.date).exists():
-        raise Conflict("该日已保存排班", "a plan for that day is already saved")
-    plan = DayPlan(
-        town=town,
-        date=draft.date,
-        total_km=Decimal(str(round(draft.total_km, 2))),
-        created_by=user,
-    )
-    try:
-        with transaction.atomic():
-            plan.save()
-    except IntegrityError:
-        raise Conflict("该日已保存排班", "a plan for that day is already saved") from None
-    planned_ids = [pk for run in draft.runs for pk in run.orders]
-    wanted = set(planned_ids) | set(draft.carried_over)
-    orders = {
-        o.pk: o for o in MedicineOrder.objects.select_for_update().filter(town=town, pk__in=wanted)
-    }
-    if len(orders) != len(wanted) or any(
-        o.status != Status.VERIFIED or o.run_id is not None for o in orders.values()
-    ):
-        raise Conflict(*STALE)
-    members = {
-        m.pk: m for m in TeamMember.objects.filter(town=town, pk__in=[r.runner for r in draft.runs])
-    }
-    if len(members) != len({r.runner for r in draft.runs}):
-        raise Conflict(*STALE)
-    labels = []
-    for run_draft in draft.runs:
-        run = MedicineRun.objects.create(
-            town=town,
-            plan=plan,
-            date=draft.date,
-            runner=members[run_draft.runner],
-            hospital_order=run_draft.hospitals,
-            gate_order=run_draft.gates,
-            km=Decimal(str(round(run_draft.km, 2))),
-        )
-        for pk in run_draft.orders:
-            order = orders[pk]
-            if order.service_date != draft.date:
-                MedicineOrder.objects.filter(pk=pk).update(service_date=draft.date)
-            transition(
-                order,
-                Status.PLANNED,
-                by=user,
-                reason=f"{draft.date}",
-                request=request,
-                system=user is None,
-            )
-            MedicineOrder.objects.filter(pk=pk).update(run=run)
-    tomorrow = draft.date + dt.timedelta(days=1)
-    for pk in draft.carried_over:
-        labels.append(orders[pk].label)
-    MedicineOrder.objects.filter(pk__in=draft.carried_over).update(service_date=tomorrow)
-    plan.carried_over = labels
-    plan.save(update_fields=["carried_over"])
-    audit(
-        user=user,
-        action=AuditEntry.Action.CREATE,
-        target=plan,
-        summary=(
-            f"medicine plan {draft.date}: {len(draft.runs)} runs, {len(planned_ids)} requests, "
-            f"{len(labels)} carried over"
-        ),
-        request=request,
-        town_id=town.pk,
-    )
-    return plan
-
-
-def is_desk_of_town(user: Any, town_id: int) -> bool:
-    post = team_post_of(user)
-    return bool(is_desk(user)) and post is not None and post.town_id == town_id
-
-
-# -- a resident's own request -----------------------------------------------------------------
-
-# One answer for every refused submission: it must not tell which rooms or residents exist.
-REFUSED_ZH = "未能提交，请核对室号、姓名和手机号（须与居委登记一致），或联系楼组长"
-REFUSED_EN = "could not submit: check the room, name and phone (as registered) or ask the leader"
-
-
-def self_service_order(
-    *,
-    link: Any,
-    room: str,
-    name: str,
-    phone: str,
-    hospital: Hospital,
-    line: LineData,
-    urgency: str,
-    form_token: str,
-    request: HttpRequest | None = None,
-) -> Created:
-    """A resident's request from the building's poster (居民自助配药): the patient must be
-    registered in that room with that name and phone; it waits for the desk to verify it."""
-    from linli.places.models import Household, Resident
-
-    household = Household.objects.filter(building_id=link.building_id, room=room.strip()).first()
-    living = (Resident.Status.PRESENT, Resident.Status.AWAY)
-    resident = (
-        Resident.objects.filter(
-            household=household, name=name.strip(), phone=phone, status__in=living
-        ).first()
-        if household is not None
-        else None
-    )
-    if resident is None or hospital.town_id != link.building.town_id:
-        raise Problem(REFUSED_ZH, REFUSED_EN)
-    made = order_create(
-        user=None,
-        resident=resident,
-        hospital=hospital,
-        lines=[line],
-        source=Source.SELF_SERVICE,
-        urgency=urgency,
-        idempotency_key=f"self-service:{form_token}",
-        request=request,
-    )
-    if not made.created and made.order.resident_id != resident.pk:
-        raise Problem(REFUSED_ZH, REFUSED_EN)
-    return made

@@ -1,7 +1,7 @@
 """Background work of the medicine desk: planning a day's runs (`plan_task`), run by
 `linli worker`. The page starts it, polls its progress (linli.core.progress) and reads its
 answer from a small file beside the progress (`draft_read`); saving it is
-`services.plan_save()`, which refuses a second save of the same day.
+`plans.plan_save()`, which refuses a second save of the same day.
 
 A second run of the same task (a restarted worker) plans again and writes the same file: it
 saves nothing, so it cannot double-plan.

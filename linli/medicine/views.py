@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,7 +27,7 @@ from linli.core import ratelimit
 from linli.core.http import int_param, user_of
 from linli.core.validators import Problem, parse_id_number
 from linli.core.workflow import Conflict, NotAllowed
-from linli.medicine import selectors, services
+from linli.medicine import selectors, selfservice, services
 from linli.medicine.filters import MedicineOrderFilter
 from linli.medicine.forms import (
     GateForm,
@@ -454,7 +453,7 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
                     _("今天该手机号提交次数已达上限，请联系楼组长或居委"), status=429
                 )
             try:
-                made = services.self_service_order(
+                made = selfservice.self_service_order(
                     link=link,
                     room=data["room"],
                     name=data["name"],
@@ -484,7 +483,3 @@ def ask(request: HttpRequest, token: str) -> HttpResponse:
                 return render(request, "medicine/selfservice_done.html", {"order": made.order})
     context = {"form": form, "building": link.building}
     return render(request, "medicine/selfservice.html", context, status=status)
-
-
-def self_service_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("medicine:ask", args=[token]))

@@ -22,7 +22,7 @@ from linli.core import progress
 from linli.core.http import user_of
 from linli.core.validators import Problem, in_language
 from linli.core.workflow import Conflict, NotAllowed
-from linli.medicine import services
+from linli.medicine import plans
 from linli.medicine.forms import PlanForm
 from linli.medicine.models import DayPlan, MedicineRun
 from linli.medicine.tasks import draft_read, plan_task
@@ -117,10 +117,10 @@ def plan_save(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     town = _planning_town(request)
     try:
-        saved = services.plan_save(
+        saved = plans.plan_save(
             user=user_of(request),
             town=town,
-            draft=services.PlanDraft.from_json(data["draft"]),
+            draft=plans.PlanDraft.from_json(data["draft"]),
             request=request,
         )
     except (Conflict, NotAllowed) as exc:

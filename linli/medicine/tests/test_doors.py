@@ -90,7 +90,7 @@ def test_the_api_moves_a_request_and_answers_409_for_a_stale_move(med):
 # -- a help request of category medicine -------------------------------------------------------
 
 
-def test_a_medicine_help_request_becomes_a_submitted_request_once(med, client_for):
+def test_a_medicine_help_request_becomes_a_verified_request_once(med, client_for):
     hr = help_request_create(
         user=med.users["kaiwu"],
         resident=med.residents["zhang"],
@@ -112,7 +112,7 @@ def test_a_medicine_help_request_becomes_a_submitted_request_once(med, client_fo
     answer = client_for("desk").post(url, data)
     order = MedicineOrder.objects.get(help_request=hr)
     assert answer.status_code == 302 and answer["Location"] == order.get_absolute_url()
-    assert (order.status, order.source, order.urgency) == ("submitted", "help_request", "red")
+    assert (order.status, order.source, order.urgency) == ("verified", "help_request", "red")
     assert order.lines.get().generic_name == "氨氯地平"
     client_for("desk").post(url, data)
     assert MedicineOrder.objects.count() == 1

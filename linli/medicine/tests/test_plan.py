@@ -18,7 +18,7 @@ from django.db import connection
 from django.urls import reverse
 
 from linli.core.workflow import Conflict
-from linli.medicine import selectors, services
+from linli.medicine import plans, selectors
 from linli.medicine.models import DayPlan, MedicineOrder, MedicineRun, TeamMember
 from linli.testing.medicine import build_medicine_scenario, make_order
 from linli.testing.scenario import build_grid_scenario, build_scenario
@@ -139,7 +139,7 @@ def test_a_stale_plan_is_refused_whole(med):
     outcome = selectors.plan_day(med.town, DAY)
     MedicineOrder.objects.filter(pk=order.pk).update(status="cancelled")
     with pytest.raises(Conflict):
-        services.plan_save(user=med.users["desk"], town=med.town, draft=outcome.draft)
+        plans.plan_save(user=med.users["desk"], town=med.town, draft=outcome.draft)
     assert not DayPlan.objects.exists() and not MedicineRun.objects.exists()
 
 
@@ -148,7 +148,7 @@ def test_a_building_leader_may_not_save_a_plan(med):
     make_order(med, "zhang", service_date=DAY)
     outcome = selectors.plan_day(med.town, DAY)
     with pytest.raises(Exception, match="排班"):
-        services.plan_save(user=med.users["alice"], town=med.town, draft=outcome.draft)
+        plans.plan_save(user=med.users["alice"], town=med.town, draft=outcome.draft)
 
 
 # -- the plan page ------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ def test_concurrent_saves_of_one_day_plan_it_once(med_tx):
     def save(i):
         from linli.accounts.models import User
 
-        services.plan_save(user=User.objects.get(pk=desk.pk), town=s.town, draft=draft)
+        plans.plan_save(user=User.objects.get(pk=desk.pk), town=s.town, draft=draft)
         return "ok"
 
     results = run_together(6 if connection.vendor == "postgresql" else 3, save)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.core.validators import Problem
 from linli.duty.models import Volunteer
-from linli.medicine import selectors, services
+from linli.medicine import plans, selectors, services
 from linli.places.models import Town
 
 
@@ -91,7 +91,7 @@ class Command(BaseCommand):
             raise CommandError("--time-limit 应在 0 到 3600 秒之间 (0 to 3600 seconds)")
         outcome = selectors.plan_day(town, date, time_limit=limit)
         if options["save"]:
-            services.plan_save(user=_user(options["user"]), town=town, draft=outcome.draft)
+            plans.plan_save(user=_user(options["user"]), town=town, draft=outcome.draft)
         if options["format"] == "json":
             self.stdout.write(json.dumps(outcome.answer, ensure_ascii=False, indent=2))
         else:
