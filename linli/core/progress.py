@@ -23,6 +23,7 @@ STAGES = {  # what the page says of each stage
     "check": _("正在检查…"),
     "write": _("正在写入…"),
     "export": _("正在导出…"),
+    "plan": _("正在排班…"),
     "done": _("已完成"),
 }
 

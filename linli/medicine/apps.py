@@ -13,4 +13,22 @@ class MedicineConfig(AppConfig):
 
     def ready(self) -> None:
         # Declare MEDICINE_ORDER_WORKFLOW for transition().
+        # -- the desk (med-desk): requests, importers, pages, API, demo logins, nav ----------
+        from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
+        from linli.core.imports import register_importer
+        from linli.core.plugins import register_api_router, register_urls
         from linli.medicine import workflow  # noqa: F401
+        from linli.medicine.importers import IMPORTERS
+        from linli.medicine.rules import works_desk
+        from linli.places.hub import register_building_section
+
+        for importer in IMPORTERS:
+            register_importer(importer)
+        register_urls("medicine/", "linli.medicine.urls")
+        register_api_router("/", "linli.medicine.api.router")
+        register_building_section(
+            "medicine/_building.html", "linli.medicine.selectors.building_medicine", order=30
+        )
+        register_demo_login_provider("linli.medicine.demo.demo_medicine_logins")
+        register_nav("medicine:desk", _("配药"), audience=works_desk, order=140)

@@ -12,9 +12,9 @@ from typing import Any, cast
 
 import rules
 
-from linli.accounts.rules import is_town_staff
+from linli.accounts.rules import is_town_staff, is_volunteer
 from linli.core.access import scope_for
-from linli.duty.rules import active_volunteer_of, leads_building
+from linli.duty.rules import active_volunteer_of, leads_building, manages_committee
 from linli.medicine.models import MedicineOrder, TeamMember
 
 
@@ -88,3 +88,57 @@ coordinates = works_desk_of
 fetches = works_desk_of | runs_order
 hands_over = works_desk_of | runs_order | answers_for_place
 delivers = works_desk_of | answers_for_place
+
+
+# -- the desk (med-desk): requests, lines, posts, gates, plans --------------------------------
+
+
+def _town_id(obj: Any) -> int | None:
+    """The town of a town, or of any row that has one."""
+    from linli.places.models import Town
+
+    if obj is None:
+        return None
+    return obj.pk if isinstance(obj, Town) else getattr(obj, "town_id", None)
+
+
+@rules.predicate
+def works_desk(user: Any) -> bool:
+    """The login coordinates a town's medicine requests: its desk (内场) or town staff. Only a
+    volunteer's login is looked up for a post (the top bar asks this on every page)."""
+    return bool(is_town_staff(user) or (is_volunteer(user) and is_desk(user)))
+
+
+@rules.predicate
+def plans_for(user: Any, town: Any) -> bool:
+    """The user plans the town's runs: its desk or its town staff (no town: any of theirs)."""
+    if is_town_staff(user):
+        town_id = _town_id(town)
+        return (
+            town_id is None or scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
+        )
+    post = team_post_of(user) if is_volunteer(user) else None
+    if post is None or post.post != TeamMember.Post.DESK:
+        return False
+    return _town_id(town) in (None, post.town_id)
+
+
+@rules.predicate
+def is_staff_of_town(user: Any, town: Any) -> bool:
+    """Town staff of that town (no town: of any): they set the team's posts."""
+    if not is_town_staff(user):
+        return False
+    town_id = _town_id(town)
+    return town_id is None or scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
+
+
+# Confidential lines show their drug names to the desk, town staff and the run's runner only.
+sees_confidential = works_desk_of | runs_order
+
+rules.add_perm("medicine.work_desk", works_desk)
+rules.add_perm("medicine.add_medicineorder", works_desk)
+rules.add_perm("medicine.change_medicineorder", coordinates)
+rules.add_perm("medicine.view_confidential_medicineorder", sees_confidential)
+rules.add_perm("medicine.plan_dayplan", plans_for)
+rules.add_perm("medicine.manage_teammember", is_staff_of_town)
+rules.add_perm("medicine.set_gate_committee", manages_committee)

@@ -39,12 +39,16 @@ SEGMENTS = {
     "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
+    # the medicine desk (med-desk)
+    "orders": "medicine.MedicineOrder",
+    "lines": "medicine.MedicineLine",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
     "kind": ["residents", "volunteers", "duties", "requests", "visits", "duty-coverage"],
     "field": ["phone", "id_number"],
     "token": ["not-a-token"],
+    "key": ["plan-not-a-plan-key-at-all"],  # the medicine desk's plan drafts
 }
 API = "api/v1/"
 SKIPPED = re.compile(r"^(admin/|i18n/|accounts/logout/|api/v1/docs/)")

@@ -15,6 +15,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from linli.medicine.models import MedicineOrder
 from linli.places.models import Committee
 from linli.testing.browser import masked_call_links, nav_links, page_width, small_targets
 
@@ -28,6 +29,18 @@ LISTS = {
     "paired": ["/duty/claim/", "/care/visits/coverage/"],
     "secretary": ["/duty/claim/", "/care/visits/coverage/"],
 }
+# The medicine desk (med-desk): the desk's pages, and town staff's team and plan pages.
+MEDICINE_DESK = [
+    "/medicine/",
+    "/medicine/orders/new/",
+    "/medicine/plan/",
+    "/medicine/hospitals/",
+    "/medicine/team/",
+    "/medicine/help-requests/",
+    "/medicine/orders/{order}/",
+]
+LISTS["desk"] = MEDICINE_DESK
+LISTS["town"] = [*STAFF_LISTS, *MEDICINE_DESK]
 
 
 def sign_in(page, username: str) -> None:
@@ -46,7 +59,8 @@ def test_every_page_of_a_roles_navigation_fits_a_phone(browser_page, role):
     kaiwu = Committee.objects.get(name="新凯五村").pk
     page = browser_page
     sign_in(page, role)
-    lists = [path.format(kaiwu=kaiwu) for path in LISTS[role]]
+    order = MedicineOrder.objects.order_by("urgency", "id").first()
+    lists = [path.format(kaiwu=kaiwu, order=order.pk if order else 0) for path in LISTS[role]]
     paths = nav_links(page)
     assert len(paths) >= 3, f"{role} has almost no navigation: {paths}"
     paths += [path for path in lists if path not in paths]

@@ -99,6 +99,28 @@ def _transfer(s: Scenario) -> TransferRequest:
     )
 
 
+def _medicine_order(s: Scenario, household: str) -> Any:
+    """A request of the household's first resident (the medicine desk's rules)."""
+    from decimal import Decimal
+
+    from linli.medicine.models import Hospital, MedicineOrder
+
+    hospital, _ = Hospital.objects.get_or_create(
+        town=s.town, name="泗泾医院", defaults={"lat": Decimal("31.1"), "lon": Decimal("121.2")}
+    )
+    home = s.households[household]
+    return MedicineOrder.objects.create(
+        town=s.town,
+        committee=home.building.compound.committee,
+        household=home,
+        resident=home.residents.first(),
+        hospital=hospital,
+        source="desk",
+        status="verified",
+        service_date="2026-04-20",
+    )
+
+
 # rule → (maker of the object in scope, maker of one out of scope (None: the rule takes no
 # object, or every object of it is in everyone's reach), who may in scope, who may out of scope)
 Maker = Callable[[Scenario], Any] | None
@@ -175,6 +197,25 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
     ),
     "care.view_town_queue": (None, None, {"town"}, set()),
     "care.print_selfservicelink": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, STAFF),
+    # The medicine desk (med-desk): the desk (内场) is a team post no role here holds; town
+    # staff coordinate every request of their town, wherever it is.
+    "medicine.work_desk": (None, None, {"town"}, set()),
+    "medicine.add_medicineorder": (None, None, {"town"}, set()),
+    "medicine.change_medicineorder": (
+        lambda s: _medicine_order(s, "b1_101"),
+        lambda s: _medicine_order(s, "lb1_301"),
+        {"town"},
+        {"town"},
+    ),
+    "medicine.view_confidential_medicineorder": (
+        lambda s: _medicine_order(s, "b1_101"),
+        lambda s: _medicine_order(s, "lb1_301"),
+        {"town"},
+        {"town"},
+    ),
+    "medicine.plan_dayplan": (lambda s: s.town, None, {"town"}, set()),
+    "medicine.manage_teammember": (lambda s: s.town, None, {"town"}, set()),
+    "medicine.set_gate_committee": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, {"town"}),
 }
 
 
@@ -189,7 +230,7 @@ def test_every_rule_has_expectations():
     assert ours == set(EXPECTED), "give every rule a row in EXPECTED"
 
 
-APPS = {"core", "accounts", "places", "duty", "care", "dashboards"}
+APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine"}
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))

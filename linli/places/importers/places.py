@@ -7,6 +7,7 @@ shares the address columns and the index.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from django.utils.translation import gettext_noop
@@ -41,6 +42,7 @@ KINDS = {
     **{k.value: k.value for k in Compound.Kind},
 }
 Address = tuple[str, str, str, str]  # committee, compound, building, room
+Point = tuple[Decimal, Decimal]  # latitude, longitude (WGS-84 decimal degrees)
 
 
 @lru_cache(maxsize=4096)
@@ -59,6 +61,28 @@ def room_name(text: str) -> str:
     return text[:-1] if text.endswith("室") and len(text) > 1 else text
 
 
+def _degrees(text: str, label: str, limit: int, en: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().rstrip("°"))
+    except InvalidOperation:
+        raise Problem(f"{label}不是数字：{text}", f"the {en} is not a number: {text!r}") from None
+    if not value.is_finite() or not -limit <= value <= limit:
+        raise Problem(f"{label}超出范围：{text}", f"the {en} is out of range: {text!r}")
+    return value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def compound_point(row: Row) -> Point | None:
+    """经度/纬度 (longitude/latitude, WGS-84 decimal degrees) when given: both or neither."""
+    lon_text, lat_text = row.values.get("lon", ""), row.values.get("lat", "")
+    if not lon_text and not lat_text:
+        return None
+    if not (lon_text and lat_text):
+        raise Problem("经度和纬度须同时填写", "give both longitude and latitude")
+    lat = row.clean("lat", "纬度", lambda t: _degrees(t, "纬度", 90, "latitude"))
+    lon = row.clean("lon", "经度", lambda t: _degrees(t, "经度", 180, "longitude"))
+    return (lat, lon)
+
+
 def max_len(value: str, limit: int, zh: str, en: str) -> str:
     if len(value) > limit:
         raise Problem(f"{zh}过长（最多{limit}字）", f"the {en} is longer than {limit} characters")
@@ -73,6 +97,7 @@ class PlaceIndex:
         self.committees: dict[str, int] = {}
         self.compounds: dict[tuple[str, str], int] = {}
         self.kinds: dict[tuple[str, str], str] = {}
+        self.points: dict[tuple[str, str], Point] = {}
         self.buildings: dict[tuple[str, str, str], int] = {}
         self.households: dict[Address, int] = {}
         self.new_committees: dict[str, None] = {}
@@ -82,11 +107,13 @@ class PlaceIndex:
         if town_id is None:
             return
         self.committees = dict(Committee.objects.filter(town_id=town_id).values_list("name", "id"))
-        for pk, name, kind, committee in Compound.objects.filter(town_id=town_id).values_list(
-            "id", "name", "kind", "committee__name"
-        ):
+        for pk, name, kind, committee, lat, lon in Compound.objects.filter(
+            town_id=town_id
+        ).values_list("id", "name", "kind", "committee__name", "lat", "lon"):
             self.compounds[(committee, name)] = pk
             self.kinds[(committee, name)] = kind
+            if lat is not None and lon is not None:
+                self.points[(committee, name)] = (lat, lon)
         for pk, name, compound, committee in Building.objects.filter(town_id=town_id).values_list(
             "id", "name", "compound__name", "compound__committee__name"
         ):
@@ -197,6 +224,8 @@ class PlacesImporter(AddressImporter):
         BUILDING,
         ROOM,
         Column("kind", "类型", ("小区类型", "类别", "性质"), example="住宅小区"),
+        Column("lon", "经度", ("longitude", "lng", "东经"), example="121.265000"),
+        Column("lat", "纬度", ("latitude", "北纬"), example="31.123400"),
     )
     may_create_town = True
     list_url = "places:compounds"
@@ -204,9 +233,17 @@ class PlacesImporter(AddressImporter):
     def prepare(self) -> None:
         super().prepare()
         self.file_kinds: dict[tuple[str, str], tuple[str, int]] = {}
+        self.file_points: dict[tuple[str, str], tuple[Point, int]] = {}
 
-    def check_row(self, row: Row) -> tuple[Address, str]:
+    def check_row(self, row: Row) -> tuple[Address, str, Point | None]:
         address = self.address(row, need_room=False)
+        point = compound_point(row)
+        if point is not None:
+            first_point, first_row = self.file_points.setdefault(address[:2], (point, row.number))
+            if first_point != point:
+                raise Problem(
+                    f"坐标与第{first_row}行不一致", f"the coordinates differ from row {first_row}"
+                )
         kind = ""
         if row["kind"]:
             kind = KINDS.get(row["kind"].lower(), "")
@@ -221,27 +258,39 @@ class PlacesImporter(AddressImporter):
                 raise Problem(
                     f"类型与第{first_row}行不一致", f"the kind differs from row {first_row}"
                 )
-        return address, kind
+        return address, kind, point
 
-    def plan(self, records: list[tuple[Address, str]]) -> Plan:
+    def plan(self, records: list[tuple[Address, str, Point | None]]) -> Plan:
         plan = Plan()
         kind_changes: dict[tuple[str, str], str] = {}
-        for address, kind in records:
+        point_changes: dict[tuple[str, str], Point] = {}
+        for address, kind, point in records:
             key = address[:2]
+            moved = point is not None and self.places.points.get(key) != point
+            if moved and point is not None:
+                point_changes[key] = point
             if self.places.need(address, kind):
                 plan.created += 1
-            elif kind and self.places.kinds.get(key, kind) != kind:
-                kind_changes[key] = kind
+            elif (kind and self.places.kinds.get(key, kind) != kind) or moved:
+                if kind and self.places.kinds.get(key, kind) != kind:
+                    kind_changes[key] = kind
                 plan.updated += 1
             else:
                 plan.unchanged += 1
         plan.new = self.places.new_names()
-        plan.payload = kind_changes
+        plan.payload = (kind_changes, point_changes)
         return plan
 
     def apply(self, plan: Plan) -> None:
         self.places.create(self.town.pk)
+        kind_changes, point_changes = plan.payload
         changed = [
-            Compound(pk=self.places.compounds[key], kind=kind) for key, kind in plan.payload.items()
+            Compound(pk=self.places.compounds[key], kind=kind) for key, kind in kind_changes.items()
         ]
         Compound.objects.bulk_update(changed, ["kind"], batch_size=BATCH)
+        # Compound coordinates (经度/纬度, WGS-84) for the medicine team's runs.
+        placed = [
+            Compound(pk=self.places.compounds[key], lat=lat, lon=lon)
+            for key, (lat, lon) in point_changes.items()
+        ]
+        Compound.objects.bulk_update(placed, ["lat", "lon"], batch_size=BATCH)
