@@ -13,4 +13,14 @@ class MedicineConfig(AppConfig):
 
     def ready(self) -> None:
         # Declare MEDICINE_ORDER_WORKFLOW for transition().
+        # --- The runner's part: pages (the desk registers the same urls module), nav ---
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.plugins import register_urls
         from linli.medicine import workflow  # noqa: F401
+        from linli.medicine.rules import is_runner, team_office
+
+        register_urls("medicine/", "linli.medicine.urls")
+        register_nav("medicine:runner", _("外场"), audience=is_runner, order=142)
+        register_nav("medicine:reconcile", _("查漏补缺"), audience=team_office, order=146)
+        register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)
