@@ -170,6 +170,7 @@ def _record(
 ) -> CustodyEvent:
     """Lock the item, check the from-holder, append the event, move the holder."""
     model = type(item)
+    subject = "card" if isinstance(item, InsuranceCard) else "bag"
     town_id, committee_id, household_id, resident_id = _place_of(item)
     if idempotency_key:
         found = CustodyEvent.objects.filter(town_id=town_id, idempotency_key=idempotency_key)
@@ -186,7 +187,7 @@ def _record(
             raise Problem("交出方与接收方相同", "giver and receiver are the same")
         _check_holder(to_holder, town_id=town_id, household_id=household_id)
     now = at or timezone.now()
-    last = CustodyEvent.objects.filter(**{model._meta.model_name: locked}).order_by("-seq").first()
+    last = CustodyEvent.objects.filter(**{subject: locked}).order_by("-seq").first()
     if last is not None and now < last.at:
         raise Problem("交接时间早于上一次交接", "a hand-over cannot precede the previous one")
     event = CustodyEvent(
@@ -204,7 +205,7 @@ def _record(
         place=place.strip()[:100],
         by=user,
         idempotency_key=idempotency_key or None,
-        **{model._meta.model_name: locked},
+        **{subject: locked},
     )
     try:
         with transaction.atomic():
@@ -217,15 +218,14 @@ def _record(
     locked.save(update_fields=["seq", "holder_kind", "holder_ref", "lost_at"])
     item.seq, item.holder_kind, item.holder_ref = locked.seq, locked.holder_kind, locked.holder_ref
     item.lost_at = locked.lost_at
-    what = "card" if isinstance(item, InsuranceCard) else "bag"
     audit(
         user=user,
         action=AuditEntry.Action.UPDATE,
         target=locked,
         summary=(
-            f"{what} lost at {from_holder.value}"
+            f"{subject} lost at {from_holder.value}"
             if kind == CustodyEvent.Kind.LOST
-            else f"{what} {from_holder.value} → {to_holder.value}"
+            else f"{subject} {from_holder.value} → {to_holder.value}"
         ),
         request=request,
     )
