@@ -60,13 +60,13 @@ def holder_label(holder: Holder) -> str:
     """The holder as people name them: 内场, 外场 冉娜, 松江区中心医院, 新凯五村交接点, 患者家中."""
     kind_label = str(HolderKind(holder.kind).label)
     if holder.kind == HolderKind.RUNNER:
-        post = TeamMember.objects.filter(pk=holder.ref).select_related("volunteer").first()
+        post = TeamMember.objects.filter(pk=holder.ref or 0).select_related("volunteer").first()
         return f"{kind_label} {post.volunteer.name}" if post else kind_label
     if holder.kind == HolderKind.HOSPITAL:
-        hospital = Hospital.objects.filter(pk=holder.ref).first()
+        hospital = Hospital.objects.filter(pk=holder.ref or 0).first()
         return hospital.name if hospital else kind_label
     if holder.kind == HolderKind.GATE:
-        committee = Committee.objects.filter(pk=holder.ref).first()
+        committee = Committee.objects.filter(pk=holder.ref or 0).first()
         return f"{committee.name}{_('交接点')}" if committee else kind_label
     return kind_label
 
@@ -101,12 +101,12 @@ def _check_holder(holder: Holder, *, town_id: int, household_id: int) -> None:
         HolderKind.DESK: lambda: holder.ref is None,
         HolderKind.PATIENT: lambda: holder.ref == household_id,
         HolderKind.RUNNER: lambda: TeamMember.objects.filter(
-            pk=holder.ref, town_id=town_id, post=TeamMember.Post.RUNNER
+            pk=holder.ref or 0, town_id=town_id, post=TeamMember.Post.RUNNER
         ).exists(),
         HolderKind.HOSPITAL: lambda: (
-            Hospital.objects.filter(pk=holder.ref, town_id=town_id).only("pk").exists()
+            Hospital.objects.filter(pk=holder.ref or 0, town_id=town_id).only("pk").exists()
         ),
-        HolderKind.GATE: lambda: Committee.objects.filter(pk=holder.ref, town_id=town_id).exists(),
+        HolderKind.GATE: lambda: Committee.objects.filter(pk=holder.ref or 0, town_id=town_id).exists(),
     }[HolderKind(holder.kind)]()
     if not ok:
         raise Problem("交接对象不属于本镇或不是该患者", "the holder is not of this town or patient")
