@@ -106,7 +106,9 @@ def _check_holder(holder: Holder, *, town_id: int, household_id: int) -> None:
         HolderKind.HOSPITAL: lambda: (
             Hospital.objects.filter(pk=holder.ref or 0, town_id=town_id).only("pk").exists()
         ),
-        HolderKind.GATE: lambda: Committee.objects.filter(pk=holder.ref or 0, town_id=town_id).exists(),
+        HolderKind.GATE: lambda: Committee.objects.filter(
+            pk=holder.ref or 0, town_id=town_id
+        ).exists(),
     }[HolderKind(holder.kind)]()
     if not ok:
         raise Problem("交接对象不属于本镇或不是该患者", "the holder is not of this town or patient")
