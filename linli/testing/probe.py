@@ -39,6 +39,11 @@ SEGMENTS = {
     "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
+    # medicine, the runner's part
+    "orders": "medicine.MedicineOrder",
+    "lines": "medicine.MedicineLine",
+    "cards": "medicine.InsuranceCard",
+    "disputes": "medicine.MoneyDispute",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
