@@ -44,6 +44,7 @@ SEGMENTS = {
     "lines": "medicine.MedicineLine",
     "cards": "medicine.InsuranceCard",
     "disputes": "medicine.MoneyDispute",
+    "entries": "medicine.AdvanceEntry",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

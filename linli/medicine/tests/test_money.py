@@ -162,11 +162,19 @@ def test_the_runner_pays_from_the_page_in_yuan_and_a_double_post_is_one_payment(
     again = _pay(runner, day.orders["zhang"], "12.50", token)
     assert first.status_code == again.status_code == 302
     payment = AdvanceEntry.objects.get(kind="payment")
-    assert payment.amount_fen == 1250 and payment.invoice_photo.name.endswith(".jpg")
+    assert payment.amount_fen == 1250 and payment.invoice_photo.name.endswith(".png")
     assert AdvanceEntry.objects.filter(kind="payment").count() == 1
     assert balance_fen(post) == 18750
     page = runner.get("/medicine/runner/")
     assert "¥187.50" in page.content.decode()
+    photo_url = f"/medicine/money/entries/{payment.pk}/photo/"
+    assert photo_url in page.content.decode()
+    shown = runner.get(photo_url)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == PNG
+    assert shown["Content-Type"] == "image/png"
+    assert client_for("desk").get(photo_url).status_code == 200
+    assert client_for("runner2").get(photo_url).status_code == 404
+    assert client_for("alice").get(photo_url).status_code in (403, 404)
 
 
 def test_bad_amounts_on_the_page_are_a_400_with_the_reason(day, client_for):
