@@ -236,3 +236,21 @@ def test_a_move_not_in_the_table_is_a_409(day, client_for):
     runner = client_for("runner")
     answer = runner.post(f"/medicine/runner/orders/{day.local.pk}/bag/")  # not fetched yet
     assert answer.status_code == 409
+
+
+def test_the_runners_page_reads_as_many_queries_for_three_requests_as_for_one(day, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = [make_order(day, "wang", form_number="M-1")]
+    three = [make_order(day, key, form_number=f"M-{key}") for key in ("zhao", "liu", "zhang")]
+    counts = []
+    for runner, orders in (("runner2", one), ("desk", three)):
+        make_run(day, orders, runner=runner)
+        client = client_for(runner)
+        client.get("/medicine/runner/")  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/medicine/runner/")
+        assert page.content.decode().count('class="card med-order') == len(orders)
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[0] <= 25, counts
