@@ -12,17 +12,18 @@ class MedicineConfig(AppConfig):
     verbose_name = _("配药")
 
     def ready(self) -> None:
-        # Declare MEDICINE_ORDER_WORKFLOW for transition().
-        # -- the desk (med-desk): requests, importers, pages, API, demo logins, nav ----------
+        from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
         from linli.core.plugins import register_api_router, register_urls
+        # Declare MEDICINE_ORDER_WORKFLOW for transition().
         from linli.medicine import workflow  # noqa: F401
         from linli.medicine.importers import IMPORTERS
-        from linli.medicine.rules import works_desk
+        from linli.medicine.rules import is_runner, team_office, works_desk
         from linli.places.hub import register_building_section
 
+        # --- the desk: requests, importers, pages, API, demo logins ---
         for importer in IMPORTERS:
             register_importer(importer)
         register_urls("medicine/", "linli.medicine.urls")
@@ -32,3 +33,7 @@ class MedicineConfig(AppConfig):
         )
         register_demo_login_provider("linli.medicine.demo.demo_medicine_logins")
         register_nav("medicine:desk", _("配药"), audience=works_desk, order=140)
+        # --- The runner's part: the day's page, the evening check, the gate's hand-overs ---
+        register_nav("medicine:runner", _("外场"), audience=is_runner, order=142)
+        register_nav("medicine:reconcile", _("查漏补缺"), audience=team_office, order=146)
+        register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)

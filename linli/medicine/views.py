@@ -370,7 +370,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("交接点已保存"))
-                return redirect("medicine:gate", pk=pk)
+                return redirect("medicine:committee_gate", pk=pk)
     context = {"committee": committee, "form": form, "point": committee.gate_point()}
     return render(request, "medicine/desk_gate.html", context, status=status)
 

@@ -39,9 +39,12 @@ SEGMENTS = {
     "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
-    # the medicine desk (med-desk)
+    # medicine
     "orders": "medicine.MedicineOrder",
     "lines": "medicine.MedicineLine",
+    "cards": "medicine.InsuranceCard",
+    "disputes": "medicine.MoneyDispute",
+    "entries": "medicine.AdvanceEntry",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

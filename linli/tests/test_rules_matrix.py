@@ -99,28 +99,6 @@ def _transfer(s: Scenario) -> TransferRequest:
     )
 
 
-def _medicine_order(s: Scenario, household: str) -> Any:
-    """A request of the household's first resident (the medicine desk's rules)."""
-    from decimal import Decimal
-
-    from linli.medicine.models import Hospital, MedicineOrder
-
-    hospital, _ = Hospital.objects.get_or_create(
-        town=s.town, name="泗泾医院", defaults={"lat": Decimal("31.1"), "lon": Decimal("121.2")}
-    )
-    home = s.households[household]
-    return MedicineOrder.objects.create(
-        town=s.town,
-        committee=home.building.compound.committee,
-        household=home,
-        resident=home.residents.first(),
-        hospital=hospital,
-        source="desk",
-        status="verified",
-        service_date="2026-04-20",
-    )
-
-
 # rule → (maker of the object in scope, maker of one out of scope (None: the rule takes no
 # object, or every object of it is in everyone's reach), who may in scope, who may out of scope)
 Maker = Callable[[Scenario], Any] | None
@@ -202,21 +180,108 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
     "medicine.work_desk": (None, None, {"town"}, set()),
     "medicine.add_medicineorder": (None, None, {"town"}, set()),
     "medicine.change_medicineorder": (
-        lambda s: _medicine_order(s, "b1_101"),
-        lambda s: _medicine_order(s, "lb1_301"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "liu"),
         {"town"},
         {"town"},
     ),
     "medicine.view_confidential_medicineorder": (
-        lambda s: _medicine_order(s, "b1_101"),
-        lambda s: _medicine_order(s, "lb1_301"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "liu"),
         {"town"},
         {"town"},
     ),
     "medicine.plan_dayplan": (lambda s: s.town, None, {"town"}, set()),
     "medicine.manage_teammember": (lambda s: s.town, None, {"town"}, set()),
     "medicine.set_gate_committee": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, {"town"}),
+    # --- Medicine: the runner's day, custody and money (zhang is 新凯五村 1号楼, chen 丽水).
+    # No role here holds a medicine post: the desk and runners are tested in
+    # linli/medicine/tests/test_rules.py.
+    "medicine.fetch_medicineorder": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town"},
+        {"town"},
+    ),
+    "medicine.receive_medicineorder": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town", "kaiwu", "bob", "alice"},
+        {"town"},
+    ),
+    "medicine.deliver_medicineorder": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town", "kaiwu", "bob", "alice"},
+        {"town"},
+    ),
+    "medicine.repay_medicineorder": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town", "kaiwu", "bob", "alice"},
+        {"town"},
+    ),
+    "medicine.dispute_medicineorder": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town", "kaiwu", "bob", "alice"},
+        {"town"},
+    ),
+    "medicine.add_insurancecard": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town"},
+        {"town"},
+    ),
+    "medicine.hand_over_insurancecard": (
+        lambda s: _med_card(s, "zhang"),
+        lambda s: _med_card(s, "chen"),
+        STAFF,
+        {"town"},
+    ),
+    "medicine.resolve_moneydispute": (
+        lambda s: _med_dispute(s, "zhang"),
+        lambda s: _med_dispute(s, "chen"),
+        {"town"},
+        {"town"},
+    ),
+    "medicine.flag_lost_insurancecard": (None, None, {"town"}, set()),
+    "medicine.issue_float": (None, None, {"town"}, set()),
+    "medicine.view_money": (None, None, {"town"}, set()),
+    "medicine.reconcile_day": (None, None, {"town"}, set()),
+    "medicine.view_gate": (None, None, STAFF, set()),
 }
+
+
+def _med_order(s: Scenario, resident: str) -> Any:
+    from decimal import Decimal
+
+    from linli.medicine.models import Department, Hospital
+    from linli.testing.medicine import make_order
+
+    if not hasattr(s, "hospitals"):  # the world has its medicine team already: only hospitals
+        central = Hospital.objects.create(
+            town=s.town, name="松江区中心医院", lat=Decimal("31.018"), lon=Decimal("121.225")
+        )
+        s.hospitals = {"central": central}  # type: ignore[attr-defined]
+        s.departments = {  # type: ignore[attr-defined]
+            "central_internal": Department.objects.create(hospital=central, name="内科")
+        }
+    return make_order(s, resident)
+
+
+def _med_card(s: Scenario, resident: str) -> Any:
+    from linli.medicine.custody import card_register
+
+    _med_order(s, resident)
+    return card_register(user=s.users["town"], resident=s.residents[resident])
+
+
+def _med_dispute(s: Scenario, resident: str) -> Any:
+    from linli.medicine.money import dispute_raise
+
+    order = _med_order(s, resident)
+    return dispute_raise(user=s.users["town"], order=order, reason="金额不符")
 
 
 def _fresh(s: Scenario, role: str) -> Any:

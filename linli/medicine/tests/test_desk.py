@@ -305,7 +305,7 @@ def test_the_post_command_sets_a_post_as_town_staff(med):
 
 
 def test_a_committee_sets_its_gate_and_the_default_is_its_first_compound(med, client_for):
-    url = reverse("medicine:gate", args=[med.kaiwu.pk])
+    url = reverse("medicine:committee_gate", args=[med.kaiwu.pk])
     assert med.kaiwu.gate_point() == (Decimal("31.123400"), Decimal("121.265000"))
     assert (
         client_for("lishui").post(url, {"gate_lat": "31.2", "gate_lon": "121.3"}).status_code == 404

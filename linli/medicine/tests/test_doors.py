@@ -210,7 +210,7 @@ def test_the_desk_pages_are_in_english(med):
         ("desk", reverse("medicine:plan"), ["Start planning", "Saved plans"]),
         ("desk", reverse("medicine:help_requests"), ["Medicine help requests"]),
         ("town", reverse("medicine:team"), ["Medicine team", "Requests per day", "Runner"]),
-        ("kaiwu", reverse("medicine:gate", args=[med.kaiwu.pk]), ["Hand-over gate"]),
+        ("kaiwu", reverse("medicine:committee_gate", args=[med.kaiwu.pk]), ["Hand-over gate"]),
     ]:
         html = get_english(english_client_for(med, username), url)
         missing = [w for w in words if w not in html]
