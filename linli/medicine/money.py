@@ -74,9 +74,9 @@ def _signed() -> Case:
 
 def balance_fen(runner: TeamMember) -> int:
     """float − spent + repaid, in fen."""
-    total = AdvanceEntry.objects.filter(runner=runner).aggregate(total=Coalesce(Sum(_signed()), 0))[
-        "total"
-    ]
+    total = AdvanceEntry.objects.filter(runner=runner).aggregate(
+        total=Coalesce(Sum(_signed()), 0)
+    )["total"]
     return int(total)
 
 
@@ -328,9 +328,7 @@ def dispute_raise(
     """Flag a disagreement about a request's money; it stays listed until resolved."""
     reason = reason.strip()
     if not reason or len(reason) > 300:
-        raise Problem(
-            "请写明争议内容（300字以内）", "describe the dispute (300 characters at most)"
-        )
+        raise Problem("请写明争议内容（300字以内）", "describe the dispute (300 characters at most)")
     dispute = MoneyDispute.objects.create(
         town_id=order.town_id, order=order, reason=reason, raised_by=user, raised_at=timezone.now()
     )
@@ -355,9 +353,7 @@ def dispute_resolve(
     """Record how a dispute was settled (a correction of money is a new ledger entry)."""
     resolution = resolution.strip()
     if not resolution or len(resolution) > 300:
-        raise Problem(
-            "请写明处理结果（300字以内）", "describe the outcome (300 characters at most)"
-        )
+        raise Problem("请写明处理结果（300字以内）", "describe the outcome (300 characters at most)")
     locked = MoneyDispute.objects.select_for_update().get(pk=dispute.pk)
     if locked.resolved_at is not None:
         raise Problem("该争议已处理", "the dispute is already resolved")
