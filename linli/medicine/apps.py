@@ -12,16 +12,21 @@ class MedicineConfig(AppConfig):
     verbose_name = _("配药")
 
     def ready(self) -> None:
+        # Declare MEDICINE_ORDER_WORKFLOW for transition().
+        # --- The runner's part: pages (the desk registers the same urls module), nav ---
+        from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
         from linli.core.plugins import register_urls
         from linli.core.reports import register_report
-
-        # Declare MEDICINE_ORDER_WORKFLOW for transition().
         from linli.medicine import workflow  # noqa: F401
         from linli.medicine.reports import medicine_report
-        from linli.medicine.rules import prints_day
+        from linli.medicine.rules import is_runner, team_office
+
+        register_urls("medicine/", "linli.medicine.urls")
+        register_nav("medicine:runner", _("外场"), audience=is_runner, order=142)
+        register_nav("medicine:reconcile", _("查漏补缺"), audience=team_office, order=146)
+        register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)
 
         # --- Printing and the day's report (reports) ---
-        register_urls("medicine/", "linli.medicine.urls")
         register_report("medicine", medicine_report, title="配药 (medicine team)", dated=True)
-        register_nav("medicine:print", _("配药单据"), audience=prints_day, order=145)
+        register_nav("medicine:print", _("配药单据"), audience=team_office, order=145)

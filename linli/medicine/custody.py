@@ -45,7 +45,7 @@ class Holder:
 
     @classmethod
     def parse(cls, text: str) -> Holder:
-        """"runner:12", "gate:3", "desk" (a form's choice value) → a Holder."""
+        """ "runner:12", "gate:3", "desk" (a form's choice value) → a Holder."""
         kind, _sep, ref = (text or "").partition(":")
         if kind not in HolderKind.values or (kind != HolderKind.DESK and not ref.isdigit()):
             raise Problem("交接对象无效", "invalid holder")
@@ -103,9 +103,9 @@ def _check_holder(holder: Holder, *, town_id: int, household_id: int) -> None:
         HolderKind.RUNNER: lambda: TeamMember.objects.filter(
             pk=holder.ref, town_id=town_id, post=TeamMember.Post.RUNNER
         ).exists(),
-        HolderKind.HOSPITAL: lambda: Hospital.objects.filter(pk=holder.ref, town_id=town_id)
-        .only("pk")
-        .exists(),
+        HolderKind.HOSPITAL: lambda: (
+            Hospital.objects.filter(pk=holder.ref, town_id=town_id).only("pk").exists()
+        ),
         HolderKind.GATE: lambda: Committee.objects.filter(pk=holder.ref, town_id=town_id).exists(),
     }[HolderKind(holder.kind)]()
     if not ok:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Sum, When
+from django.db.models import BigIntegerField, Case, F, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 Kind = AdvanceEntry.Kind
+Big = BigIntegerField
 # A single entry above ¥100,000 is a typing slip, not a prescription.
 MAX_FEN = 10_000_000
 _YUAN = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
@@ -69,13 +70,14 @@ def _signed() -> Case:
     return Case(
         When(kind=Kind.PAYMENT, then=-F("amount_fen")),
         default=F("amount_fen"),
+        output_field=BigIntegerField(),
     )
 
 
 def balance_fen(runner: TeamMember) -> int:
     """float − spent + repaid, in fen."""
     total = AdvanceEntry.objects.filter(runner=runner).aggregate(
-        total=Coalesce(Sum(_signed()), 0)
+        total=Coalesce(Sum(_signed()), 0, output_field=BigIntegerField())
     )["total"]
     return int(total)
 
@@ -83,8 +85,8 @@ def balance_fen(runner: TeamMember) -> int:
 def owed_fen(order: MedicineOrder) -> int:
     """What the patient still owes back on a request: its payments − its repayments."""
     sums = AdvanceEntry.objects.filter(order=order).aggregate(
-        paid=Coalesce(Sum("amount_fen", filter=Q(kind=Kind.PAYMENT)), 0),
-        repaid=Coalesce(Sum("amount_fen", filter=Q(kind=Kind.REPAYMENT)), 0),
+        paid=Coalesce(Sum("amount_fen", filter=Q(kind=Kind.PAYMENT)), 0, output_field=Big()),
+        repaid=Coalesce(Sum("amount_fen", filter=Q(kind=Kind.REPAYMENT)), 0, output_field=Big()),
     )
     return int(sums["paid"]) - int(sums["repaid"])
 
@@ -103,6 +105,7 @@ def advances_open_fen(town: Town) -> int:
                     When(kind=Kind.PAYMENT, then=F("amount_fen")),
                     When(kind=Kind.REPAYMENT, then=-F("amount_fen")),
                     default=0,
+                    output_field=BigIntegerField(),
                 )
             )
         )
@@ -128,6 +131,7 @@ def open_advances(orders: object) -> list[OpenAdvance]:
                     When(kind=Kind.PAYMENT, then=F("amount_fen")),
                     When(kind=Kind.REPAYMENT, then=-F("amount_fen")),
                     default=0,
+                    output_field=BigIntegerField(),
                 )
             )
         )
@@ -328,7 +332,9 @@ def dispute_raise(
     """Flag a disagreement about a request's money; it stays listed until resolved."""
     reason = reason.strip()
     if not reason or len(reason) > 300:
-        raise Problem("请写明争议内容（300字以内）", "describe the dispute (300 characters at most)")
+        raise Problem(
+            "请写明争议内容（300字以内）", "describe the dispute (300 characters at most)"
+        )
     dispute = MoneyDispute.objects.create(
         town_id=order.town_id, order=order, reason=reason, raised_by=user, raised_at=timezone.now()
     )
@@ -353,7 +359,9 @@ def dispute_resolve(
     """Record how a dispute was settled (a correction of money is a new ledger entry)."""
     resolution = resolution.strip()
     if not resolution or len(resolution) > 300:
-        raise Problem("请写明处理结果（300字以内）", "describe the outcome (300 characters at most)")
+        raise Problem(
+            "请写明处理结果（300字以内）", "describe the outcome (300 characters at most)"
+        )
     locked = MoneyDispute.objects.select_for_update().get(pk=dispute.pk)
     if locked.resolved_at is not None:
         raise Problem("该争议已处理", "the dispute is already resolved")

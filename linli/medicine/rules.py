@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import rules
 
-from linli.accounts.rules import is_staff, is_town_staff
+from linli.accounts.rules import is_town_staff
 from linli.core.access import scope_for
 from linli.duty.rules import active_volunteer_of, leads_building
 from linli.medicine.models import MedicineOrder, MedicineRun, TeamMember
@@ -91,6 +91,55 @@ hands_over = works_desk_of | runs_order | answers_for_place
 delivers = works_desk_of | answers_for_place
 
 
+# --- The runner's day, custody and money (the runner's part of issue 10) ---------------------
+from linli.accounts.rules import is_staff  # noqa: E402
+
+
+@rules.predicate
+def handles_item(user: Any, item: Any) -> bool:
+    """The user may record a hand-over of a card or bag: the town's desk or staff, the runner
+    holding it or carrying its patient's request, or staff answering for its committee (the
+    gate)."""
+    if item is None:
+        return False
+    town_id = getattr(item, "town_id", None) or item.order.town_id
+    if is_town_staff(user):
+        return scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
+    post = team_post_of(user)
+    if post is not None and post.town_id == town_id:
+        if post.post == TeamMember.Post.DESK:
+            return True
+        if item.holder_kind == "runner" and item.holder_ref == post.pk:
+            return True
+        resident_id = getattr(item, "resident_id", None) or item.order.resident_id
+        return MedicineOrder.objects.filter(resident_id=resident_id, run__runner=post).exists()
+    committee_id = getattr(item, "committee_id", None) or item.order.committee_id
+    return bool(is_staff(user)) and committee_id in scope_for(user).ids["committee"]
+
+
+@rules.predicate
+def settles_dispute(user: Any, dispute: Any) -> bool:
+    """The desk or town staff of the disputed request's town."""
+    return dispute is not None and bool(works_desk_of(user, dispute.order))
+
+
+team_office = is_desk | is_town_staff
+
+rules.add_perm("medicine.fetch_medicineorder", fetches)
+rules.add_perm("medicine.receive_medicineorder", hands_over)
+rules.add_perm("medicine.deliver_medicineorder", delivers)
+rules.add_perm("medicine.add_insurancecard", fetches)
+rules.add_perm("medicine.hand_over_insurancecard", handles_item)
+rules.add_perm("medicine.flag_lost_insurancecard", team_office)
+rules.add_perm("medicine.repay_medicineorder", hands_over)
+rules.add_perm("medicine.dispute_medicineorder", hands_over)
+rules.add_perm("medicine.resolve_moneydispute", settles_dispute)
+rules.add_perm("medicine.issue_float", team_office)
+rules.add_perm("medicine.view_money", team_office | is_runner)
+rules.add_perm("medicine.reconcile_day", team_office)
+rules.add_perm("medicine.view_gate", is_staff)
+
+
 # --- Printing: bag labels, run sheets, hand-over lists, the bag's page (reports) ---
 
 
@@ -100,12 +149,6 @@ def _coordinates_town(user: Any, town_id: int) -> bool:
         return scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
     post = team_post_of(user)
     return post is not None and post.post == TeamMember.Post.DESK and post.town_id == town_id
-
-
-@rules.predicate
-def prints_day(user: Any) -> bool:
-    """The user may print a whole day of their town (labels, run sheets, hand-over lists)."""
-    return bool(is_town_staff(user) or is_desk(user))
 
 
 @rules.predicate
@@ -132,7 +175,7 @@ def receives_for_committee(user: Any, committee: Committee | None) -> bool:
 
 
 # Labels and run sheets carry the day's confidential lines: the desk and the run's runner only.
-rules.add_perm("medicine.print_day", prints_day)
+rules.add_perm("medicine.print_day", team_office)
 rules.add_perm("medicine.print_medicinerun", works_desk_of_run | is_runner_of)
 rules.add_perm("medicine.print_handover", receives_for_committee)
 # The bag's QR: whoever moves the request from the hospital to the door.

@@ -1,10 +1,33 @@
+"""Pages of the medicine team (app_name "medicine")."""
+
+from __future__ import annotations
+
 from django.urls import path
 
-from linli.medicine import views_print
+from linli.medicine import views_money, views_print, views_runner
 
 app_name = "medicine"
 
 urlpatterns = [
+    # --- The runner's day, custody, the gate, money and the evening check (runner's part) ---
+    path("runner/", views_runner.runner_day, name="runner"),
+    path("runner/orders/<int:pk>/", views_runner.runner_order, name="runner_order"),
+    path("runner/orders/<int:pk>/register/", views_runner.order_register, name="order_register"),
+    path("runner/orders/<int:pk>/pay/", views_runner.order_pay, name="order_pay"),
+    path("runner/orders/<int:pk>/bag/", views_runner.order_bag, name="order_bag"),
+    path("runner/orders/<int:pk>/card/", views_runner.card_register, name="card_register"),
+    path("runner/lines/<int:pk>/", views_runner.line_mark, name="line_mark"),
+    path("cards/<int:pk>/", views_runner.card_detail, name="card"),
+    path("cards/<int:pk>/lost/", views_runner.card_lost, name="card_lost"),
+    path("gate/", views_runner.gate, name="gate"),
+    path("gate/orders/<int:pk>/deliver/", views_runner.order_deliver, name="order_deliver"),
+    path("money/", views_money.money_page, name="money"),
+    path("money/float/", views_money.float_issue, name="float_issue"),
+    path("money/orders/<int:pk>/repay/", views_money.order_repay, name="order_repay"),
+    path("money/orders/<int:pk>/dispute/", views_money.order_dispute, name="order_dispute"),
+    path("money/disputes/<int:pk>/resolve/", views_money.dispute_resolve, name="dispute_resolve"),
+    path("reconcile/", views_money.reconcile_page, name="reconcile"),
+    path("reconcile/carry/", views_money.reconcile_carry, name="reconcile_carry"),
     # Printing: labels, run sheets, hand-over lists, the bag's page (views_print).
     path("print/", views_print.print_day, name="print"),
     path("print/labels.pdf", views_print.day_labels, name="day_labels"),

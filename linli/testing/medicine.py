@@ -103,3 +103,36 @@ def make_order(
     for line in lines or [{"generic_name": "二甲双胍", "strength": "0.5g×20片", "boxes": 1}]:
         MedicineLine.objects.create(order=order, **line)
     return order
+
+
+def make_run(
+    s: Scenario,
+    orders: list[MedicineOrder],
+    *,
+    runner: str = "runner",
+    day: dt.date | None = None,
+    hospitals: list[str] | None = None,
+) -> Any:
+    """A saved plan's run for `runner` carrying `orders` (moved to planned, as the desk's save
+    leaves them), visiting `hospitals` (keys of s.hospitals) in that order."""
+    from linli.medicine.models import DayPlan, MedicineRun
+
+    day = day or timezone.localdate()
+    plan, _made = DayPlan.objects.get_or_create(
+        town=s.town, date=day, defaults={"total_km": Decimal("0")}
+    )
+    run = MedicineRun.objects.create(
+        town=s.town,
+        plan=plan,
+        date=day,
+        runner=s.volunteers[runner].medicine_post,
+        hospital_order=[s.hospitals[h].pk for h in (hospitals or ["central", "local"])],  # type: ignore[attr-defined]
+        gate_order=sorted({o.committee_id for o in orders}),
+        km=Decimal("12.30"),
+    )
+    MedicineOrder.objects.filter(pk__in=[o.pk for o in orders]).update(
+        run=run, status=MedicineOrder.Status.PLANNED, service_date=day
+    )
+    for o in orders:
+        o.refresh_from_db()
+    return run
