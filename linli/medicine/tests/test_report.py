@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linli.core.reports import build_report
-from linli.medicine.custody import Holder, card_flag_lost, card_hand_over, card_register
-from linli.medicine.models import HolderKind
+from linli.medicine.custody import card_register
+from linli.medicine.models import CustodyEvent, HolderKind
 from linli.medicine.money import float_issue, payment_record, repayment_record
 from linli.medicine.tests.printday import DAY, build_day
 
@@ -44,36 +44,40 @@ def at(day: dt.date, hour: int) -> dt.datetime:
 def day(med):
     d = build_day(med)
     desk, runner = med.users["desk"], med.volunteers["runner"].medicine_post
-    to_runner = Holder(HolderKind.RUNNER, runner.pk)
     # Cards: 张三丰's goes out at 7:00 and comes home at 18:00 (back); 陈国强's goes out and
     # stays with the runner (out); 李秀英's goes to the desk and is flagged lost (out); 王建国's
-    # went out the day before and did not move on the 12th (not the 12th's).
-    for key, back in (("zhang", True), ("chen", False)):
+    # went out the day before and did not move on the 12th (not the 12th's). The ledger's rows
+    # are written as the custody services write them.
+    runner_at = (HolderKind.RUNNER, runner.pk)
+    for key, moves in (
+        ("zhang", [(runner_at, at(DAY, 7)), ("home", at(DAY, 18))]),
+        ("chen", [(runner_at, at(DAY, 7))]),
+        ("li", [((HolderKind.DESK, None), at(DAY, 8)), ("lost", at(DAY, 19))]),
+        ("wang", [(runner_at, at(DAY - dt.timedelta(days=1), 9))]),
+    ):
         resident = med.residents[key]
         card = card_register(user=desk, resident=resident, last4="1234")
-        home = Holder(HolderKind.PATIENT, resident.household_id)
-        card_hand_over(user=desk, card=card, from_holder=home, to_holder=to_runner, at=at(DAY, 7))
-        if back:
-            card_hand_over(
-                user=desk, card=card, from_holder=to_runner, to_holder=home, at=at(DAY, 18)
+        home = (HolderKind.PATIENT, resident.household_id)
+        holder = home
+        for seq, (taker, when) in enumerate(moves, start=1):
+            kind = CustodyEvent.Kind.LOST if taker == "lost" else CustodyEvent.Kind.HAND_OVER
+            to = holder if taker == "lost" else (home if taker == "home" else taker)
+            CustodyEvent.objects.create(
+                town=med.town,
+                committee=resident.household.building.compound.committee,
+                household=resident.household,
+                resident=resident,
+                card=card,
+                seq=seq,
+                kind=kind,
+                from_kind=holder[0],
+                from_ref=holder[1],
+                to_kind=to[0],
+                to_ref=to[1],
+                at=when,
+                by=desk,
             )
-    li = med.residents["li"]
-    card = card_register(user=desk, resident=li)
-    li_home = Holder(HolderKind.PATIENT, li.household_id)
-    card_hand_over(
-        user=desk, card=card, from_holder=li_home, to_holder=Holder(HolderKind.DESK), at=at(DAY, 8)
-    )
-    card.refresh_from_db()
-    card_flag_lost(user=desk, card=card, at=at(DAY, 19))
-    wang = med.residents["wang"]
-    card = card_register(user=desk, resident=wang)
-    card_hand_over(
-        user=desk,
-        card=card,
-        from_holder=Holder(HolderKind.PATIENT, wang.household_id),
-        to_holder=to_runner,
-        at=at(DAY - dt.timedelta(days=1), 9),
-    )
+            holder = to
     # Advances: A-01 paid 123.45 yuan, 23.45 repaid (100.00 open); A-02 paid 50.00 and repaid
     # by transfer (nothing open); A-03 paid 6.78 (open). Open: 10000 + 678 = 10678 fen.
     float_issue(user=desk, runner=runner, amount_fen=100_000)
