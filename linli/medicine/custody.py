@@ -60,13 +60,13 @@ def holder_label(holder: Holder) -> str:
     """The holder as people name them: 内场, 外场 冉娜, 松江区中心医院, 新凯五村交接点, 患者家中."""
     kind_label = str(HolderKind(holder.kind).label)
     if holder.kind == HolderKind.RUNNER:
-        post = TeamMember.objects.filter(pk=holder.ref).select_related("volunteer").first()
+        post = TeamMember.objects.filter(pk=holder.ref or 0).select_related("volunteer").first()
         return f"{kind_label} {post.volunteer.name}" if post else kind_label
     if holder.kind == HolderKind.HOSPITAL:
-        hospital = Hospital.objects.filter(pk=holder.ref).first()
+        hospital = Hospital.objects.filter(pk=holder.ref or 0).first()
         return hospital.name if hospital else kind_label
     if holder.kind == HolderKind.GATE:
-        committee = Committee.objects.filter(pk=holder.ref).first()
+        committee = Committee.objects.filter(pk=holder.ref or 0).first()
         return f"{committee.name}{_('交接点')}" if committee else kind_label
     return kind_label
 
@@ -101,12 +101,14 @@ def _check_holder(holder: Holder, *, town_id: int, household_id: int) -> None:
         HolderKind.DESK: lambda: holder.ref is None,
         HolderKind.PATIENT: lambda: holder.ref == household_id,
         HolderKind.RUNNER: lambda: TeamMember.objects.filter(
-            pk=holder.ref, town_id=town_id, post=TeamMember.Post.RUNNER
+            pk=holder.ref or 0, town_id=town_id, post=TeamMember.Post.RUNNER
         ).exists(),
         HolderKind.HOSPITAL: lambda: (
-            Hospital.objects.filter(pk=holder.ref, town_id=town_id).only("pk").exists()
+            Hospital.objects.filter(pk=holder.ref or 0, town_id=town_id).only("pk").exists()
         ),
-        HolderKind.GATE: lambda: Committee.objects.filter(pk=holder.ref, town_id=town_id).exists(),
+        HolderKind.GATE: lambda: Committee.objects.filter(
+            pk=holder.ref or 0, town_id=town_id
+        ).exists(),
     }[HolderKind(holder.kind)]()
     if not ok:
         raise Problem("交接对象不属于本镇或不是该患者", "the holder is not of this town or patient")
@@ -170,6 +172,7 @@ def _record(
 ) -> CustodyEvent:
     """Lock the item, check the from-holder, append the event, move the holder."""
     model = type(item)
+    subject = "card" if isinstance(item, InsuranceCard) else "bag"
     town_id, committee_id, household_id, resident_id = _place_of(item)
     if idempotency_key:
         found = CustodyEvent.objects.filter(town_id=town_id, idempotency_key=idempotency_key)
@@ -186,7 +189,7 @@ def _record(
             raise Problem("交出方与接收方相同", "giver and receiver are the same")
         _check_holder(to_holder, town_id=town_id, household_id=household_id)
     now = at or timezone.now()
-    last = CustodyEvent.objects.filter(**{model._meta.model_name: locked}).order_by("-seq").first()
+    last = CustodyEvent.objects.filter(**{subject: locked}).order_by("-seq").first()
     if last is not None and now < last.at:
         raise Problem("交接时间早于上一次交接", "a hand-over cannot precede the previous one")
     event = CustodyEvent(
@@ -204,7 +207,7 @@ def _record(
         place=place.strip()[:100],
         by=user,
         idempotency_key=idempotency_key or None,
-        **{model._meta.model_name: locked},
+        **{subject: locked},
     )
     try:
         with transaction.atomic():
@@ -217,15 +220,14 @@ def _record(
     locked.save(update_fields=["seq", "holder_kind", "holder_ref", "lost_at"])
     item.seq, item.holder_kind, item.holder_ref = locked.seq, locked.holder_kind, locked.holder_ref
     item.lost_at = locked.lost_at
-    what = "card" if isinstance(item, InsuranceCard) else "bag"
     audit(
         user=user,
         action=AuditEntry.Action.UPDATE,
         target=locked,
         summary=(
-            f"{what} lost at {from_holder.value}"
+            f"{subject} lost at {from_holder.value}"
             if kind == CustodyEvent.Kind.LOST
-            else f"{what} {from_holder.value} → {to_holder.value}"
+            else f"{subject} {from_holder.value} → {to_holder.value}"
         ),
         request=request,
     )

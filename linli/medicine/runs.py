@@ -129,7 +129,10 @@ def line_mark(
     order = MedicineOrder.objects.select_for_update().get(pk=line.order_id)
     locked = MedicineLine.objects.select_for_update().get(pk=line.pk)
     substitute = substitute.strip()[:200]
-    boxes = {Line.FETCHED: locked.boxes, Line.STOCK_OUT: 0}.get(outcome, boxes_fetched)
+    if outcome == Line.FETCHED:
+        boxes: int | None = locked.boxes
+    else:
+        boxes = 0 if outcome == Line.STOCK_OUT else boxes_fetched
     if outcome == Line.SHORT and not (boxes is not None and 0 < boxes < locked.boxes):
         raise Problem(
             f"部分取到的数量须在 1 到 {locked.boxes - 1} 盒之间",

@@ -42,7 +42,7 @@ def _runners(request: HttpRequest) -> Any:
     """The runners whose accounts the user may see: their town's (desk, staff) or their own."""
     post = team_post_of(request.user)
     if request.user.has_perm("medicine.issue_float"):
-        town_id = post.town_id if post else user_of(request).town_id
+        town_id = post.town_id if post else (user_of(request).town_id or 0)
         return TeamMember.objects.filter(post=TeamMember.Post.RUNNER, town_id=town_id)
     return TeamMember.objects.filter(pk=post.pk if post else 0)
 

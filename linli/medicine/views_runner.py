@@ -130,7 +130,13 @@ def runner_day(request: HttpRequest) -> HttpResponse:
         "day": day,
         "run": run,
         "stops": [
-            (stop, [(d, [_order_context(request, o) for o in d.orders]) for d in stop.departments])
+            (
+                stop,
+                [
+                    (d.department, [_order_context(request, o) for o in d.orders])
+                    for d in stop.departments
+                ],
+            )
             for stop in stops
         ],
         "balance_fen": money.balance_fen(post) if post and run else None,

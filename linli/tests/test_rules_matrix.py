@@ -99,70 +99,6 @@ def _transfer(s: Scenario) -> TransferRequest:
     )
 
 
-# --- medicine: printing (reports) ---
-
-
-def _medicine_order(s: Scenario, resident: str) -> Any:
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from linli.medicine.models import Hospital, MedicineOrder
-
-    hospital, _ = Hospital.objects.get_or_create(
-        town=s.town, name="泗泾医院", defaults={"lat": Decimal("31.1"), "lon": Decimal("121.2")}
-    )
-    patient = s.residents[resident]
-    return MedicineOrder.objects.create(
-        town=s.town,
-        committee=patient.household.building.compound.committee,
-        household=patient.household,
-        resident=patient,
-        hospital=hospital,
-        source=MedicineOrder.Source.DESK,
-        status=MedicineOrder.Status.VERIFIED,
-        service_date=timezone.localdate(),
-    )
-
-
-def _medicine_run(s: Scenario, town_name: str) -> Any:
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from linli.medicine.models import DayPlan, MedicineRun, TeamMember
-    from linli.places.models import Committee, Town
-
-    town, _ = Town.objects.get_or_create(name=town_name)
-    committee, _ = Committee.objects.get_or_create(town=town, name="跑腿居委")
-    volunteer = Volunteer.objects.create(
-        town=town, committee=committee, name="冉某", name_initials="rm", phone="13900000099"
-    )
-    runner = TeamMember.objects.create(town=town, volunteer=volunteer, post="runner")
-    day = timezone.localdate()
-    plan = DayPlan.objects.create(town=town, date=day, total_km=Decimal("1"))
-    return MedicineRun.objects.create(
-        town=town, plan=plan, date=day, runner=runner, km=Decimal("1")
-    )
-
-
-def _medicine_card(s: Scenario, resident: str) -> Any:
-    from linli.medicine.custody import card_register
-
-    return card_register(user=s.users["town"], resident=s.residents[resident])
-
-
-def _medicine_dispute(s: Scenario, resident: str) -> Any:
-    from django.utils import timezone
-
-    from linli.medicine.models import MoneyDispute
-
-    order = _medicine_order(s, resident)
-    return MoneyDispute.objects.create(
-        town=s.town, order=order, reason="金额不符", raised_at=timezone.now()
-    )
-
-
 # rule → (maker of the object in scope, maker of one out of scope (None: the rule takes no
 # object, or every object of it is in everyone's reach), who may in scope, who may out of scope)
 Maker = Callable[[Scenario], Any] | None
@@ -239,80 +175,111 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
     ),
     "care.view_town_queue": (None, None, {"town"}, set()),
     "care.print_selfservicelink": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, STAFF),
-    # Medicine prints: the desk (none in this world) and town staff print a day and any run of
-    # their town (a run's runner their own); a committee its hand-over list; the bag's QR opens
-    # for whoever moves the bag (staff, second secretary, building leader, desk, runner).
-    "medicine.print_day": (None, None, {"town"}, set()),
-    # --- medicine: the runner's rules (rows written with the reports part, to keep the walk
-    # whole once "medicine" is in APPS). No one in this world holds a desk or runner post, so
-    # the desk's and runners' powers show as town staff's only.
+    # --- Medicine: the runner's day, custody and money (zhang is 新凯五村 1号楼, chen 丽水).
+    # No role here holds a medicine post: the desk and runners are tested in
+    # linli/medicine/tests/test_rules.py.
     "medicine.fetch_medicineorder": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town"},
         {"town"},
     ),
     "medicine.receive_medicineorder": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town", "kaiwu", "bob", "alice"},
         {"town"},
     ),
     "medicine.deliver_medicineorder": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town", "kaiwu", "bob", "alice"},
         {"town"},
     ),
-    "medicine.add_insurancecard": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
-        {"town"},
-        {"town"},
-    ),
-    "medicine.hand_over_insurancecard": (
-        lambda s: _medicine_card(s, "zhang"),
-        lambda s: _medicine_card(s, "chen"),
-        STAFF,
-        {"town"},
-    ),
-    "medicine.flag_lost_insurancecard": (None, None, {"town"}, set()),
     "medicine.repay_medicineorder": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town", "kaiwu", "bob", "alice"},
         {"town"},
     ),
     "medicine.dispute_medicineorder": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town", "kaiwu", "bob", "alice"},
         {"town"},
     ),
-    "medicine.resolve_moneydispute": (
-        lambda s: _medicine_dispute(s, "zhang"),
-        lambda s: _medicine_dispute(s, "chen"),
+    "medicine.add_insurancecard": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town"},
         {"town"},
     ),
+    "medicine.hand_over_insurancecard": (
+        lambda s: _med_card(s, "zhang"),
+        lambda s: _med_card(s, "chen"),
+        STAFF,
+        {"town"},
+    ),
+    "medicine.resolve_moneydispute": (
+        lambda s: _med_dispute(s, "zhang"),
+        lambda s: _med_dispute(s, "chen"),
+        {"town"},
+        {"town"},
+    ),
+    "medicine.flag_lost_insurancecard": (None, None, {"town"}, set()),
     "medicine.issue_float": (None, None, {"town"}, set()),
     "medicine.view_money": (None, None, {"town"}, set()),
     "medicine.reconcile_day": (None, None, {"town"}, set()),
     "medicine.view_gate": (None, None, STAFF, set()),
+    # --- Medicine prints: the desk (none in this world) and town staff print a day and any run
+    # of their town (a run's runner their own); a committee its hand-over list; the bag's QR
+    # opens for whoever moves the bag (staff, second secretary, building leader, desk, runner).
+    "medicine.print_day": (None, None, {"town"}, set()),
     "medicine.print_medicinerun": (
-        lambda s: _medicine_run(s, "泗泾镇"),
-        lambda s: _medicine_run(s, "九亭镇"),
+        lambda s: _med_run(s, "泗泾镇"),
+        lambda s: _med_run(s, "九亭镇"),
         {"town"},
         set(),
     ),
     "medicine.print_handover": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, {"town"}),
     "medicine.scan_medicineorder": (
-        lambda s: _medicine_order(s, "zhang"),
-        lambda s: _medicine_order(s, "chen"),
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
         {"town", "kaiwu", "bob", "alice"},
         {"town"},
     ),
 }
+
+
+def _med_order(s: Scenario, resident: str) -> Any:
+    from decimal import Decimal
+
+    from linli.medicine.models import Department, Hospital
+    from linli.testing.medicine import make_order
+
+    if not hasattr(s, "hospitals"):  # the world has its medicine team already: only hospitals
+        central = Hospital.objects.create(
+            town=s.town, name="松江区中心医院", lat=Decimal("31.018"), lon=Decimal("121.225")
+        )
+        s.hospitals = {"central": central}  # type: ignore[attr-defined]
+        s.departments = {  # type: ignore[attr-defined]
+            "central_internal": Department.objects.create(hospital=central, name="内科")
+        }
+    return make_order(s, resident)
+
+
+def _med_card(s: Scenario, resident: str) -> Any:
+    from linli.medicine.custody import card_register
+
+    _med_order(s, resident)
+    return card_register(user=s.users["town"], resident=s.residents[resident])
+
+
+def _med_dispute(s: Scenario, resident: str) -> Any:
+    from linli.medicine.money import dispute_raise
+
+    order = _med_order(s, resident)
+    return dispute_raise(user=s.users["town"], order=order, reason="金额不符")
 
 
 def _fresh(s: Scenario, role: str) -> Any:
@@ -324,6 +291,28 @@ def _fresh(s: Scenario, role: str) -> Any:
 def test_every_rule_has_expectations():
     ours = {name for name in rules.permissions.permissions if name.split(".")[0] in APPS}
     assert ours == set(EXPECTED), "give every rule a row in EXPECTED"
+
+
+def _med_run(s: Scenario, town_name: str) -> Any:
+    """A run of a runner of `town_name` (made if missing) today."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from linli.medicine.models import DayPlan, MedicineRun, TeamMember
+    from linli.places.models import Committee, Town
+
+    town, _ = Town.objects.get_or_create(name=town_name)
+    committee, _ = Committee.objects.get_or_create(town=town, name="跑腿居委")
+    volunteer = Volunteer.objects.create(
+        town=town, committee=committee, name="冉某", name_initials="rm", phone="13900000099"
+    )
+    runner = TeamMember.objects.create(town=town, volunteer=volunteer, post="runner")
+    day = timezone.localdate()
+    plan = DayPlan.objects.create(town=town, date=day, total_km=Decimal("1"))
+    return MedicineRun.objects.create(
+        town=town, plan=plan, date=day, runner=runner, km=Decimal("1")
+    )
 
 
 APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine"}

@@ -61,7 +61,7 @@ def _team_scope(user: User | AnonymousUser) -> Q:
     desk_towns = posts.filter(post=TeamMember.Post.DESK).values("town_id")
     runner_posts = posts.filter(post=TeamMember.Post.RUNNER).values("pk")
     carried = MedicineOrder.objects.filter(
-        run__runner__volunteer__user_id=user.pk, run__runner__volunteer__status=active
+        run__runner__volunteer__user_id=user.pk or 0, run__runner__volunteer__status=active
     ).values("resident_id")
     return (
         Q(town_id__in=desk_towns)

@@ -124,7 +124,7 @@ def test_repayment_never_exceeds_what_is_owed_and_transfers_need_a_reference(day
         repayment_record(user=desk, order=order, amount_fen=100, method="cash")
     float_issue(user=desk, runner=post, amount_fen=5000)
     payment_record(user=runner, order=order, amount_fen=2345)
-    with pytest.raises(Problem, match="尚欠 23.45"):
+    with pytest.raises(Problem, match=r"尚欠 23\.45"):
         repayment_record(user=desk, order=order, amount_fen=2346, method="cash")
     with pytest.raises(Problem, match="转账单号"):
         repayment_record(user=desk, order=order, amount_fen=2000, method="transfer")
