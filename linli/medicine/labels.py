@@ -26,7 +26,7 @@ from linli.medicine.sheets import place_of
 
 COLUMNS, ROWS = 3, 8
 # Urgency stripes: red out of medicine now, amber today, green can wait a day.
-URGENCY_COLOURS = {
+URGENCY_COLOURS: dict[str, str] = {
     MedicineOrder.Urgency.RED: "#d32f2f",
     MedicineOrder.Urgency.YELLOW: "#f9a825",
     MedicineOrder.Urgency.GREEN: "#2e7d32",

@@ -50,7 +50,15 @@ SEGMENTS = {
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
-    "kind": ["residents", "volunteers", "duties", "requests", "visits", "duty-coverage"],
+    "kind": [
+        "residents",
+        "volunteers",
+        "duties",
+        "requests",
+        "visits",
+        "duty-coverage",
+        "medicine",
+    ],
     "field": ["phone", "id_number"],
     "token": ["not-a-token"],
 }
