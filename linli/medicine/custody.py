@@ -56,6 +56,10 @@ class Holder:
         return self.kind if self.ref is None else f"{self.kind}:{self.ref}"
 
 
+def _gate(committee: str) -> str:
+    return _("%(committee)s交接点") % {"committee": committee}
+
+
 def holder_label(holder: Holder) -> str:
     """The holder as people name them: 内场, 外场 冉娜, 松江区中心医院, 新凯五村交接点, 患者家中."""
     kind_label = str(HolderKind(holder.kind).label)
@@ -67,7 +71,7 @@ def holder_label(holder: Holder) -> str:
         return hospital.name if hospital else kind_label
     if holder.kind == HolderKind.GATE:
         committee = Committee.objects.filter(pk=holder.ref or 0).first()
-        return f"{committee.name}{_('交接点')}" if committee else kind_label
+        return _gate(committee.name) if committee else kind_label
     return kind_label
 
 
@@ -89,7 +93,7 @@ def holder_choices(town_id: int, household_id: int) -> list[tuple[str, str]]:
         for h in Hospital.objects.filter(town_id=town_id)
     ]
     choices += [
-        (Holder(HolderKind.GATE, c.pk).value, f"{c.name}{_('交接点')}")
+        (Holder(HolderKind.GATE, c.pk).value, _gate(c.name))
         for c in Committee.objects.filter(town_id=town_id)
     ]
     return choices
