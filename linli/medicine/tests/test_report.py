@@ -156,3 +156,17 @@ def test_the_print_page_shows_the_desk_the_days_figures(day, client_for):
     )
     assert figures["配药单"] == "8" and figures["已送达"] == "2" and figures["顺延"] == "3"
     assert figures["医保卡未归还"] == "2"
+
+
+def test_the_api_gives_the_same_figures_for_a_day(day):
+    from django.test import Client
+
+    from linli.accounts.models import ApiToken
+
+    key = ApiToken.issue(day.s.users["town"])
+    api = Client(headers={"authorization": f"Bearer {key}"})
+    answer = api.get("/api/v1/reports/medicine/?date=2022-04-12")
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(run("--date", "2022-04-12", "--format", "json"))
+    assert api.get("/api/v1/reports/medicine/?date=12-04").status_code == 422
+    assert api.get("/api/v1/reports/registry/?date=2022-04-12").status_code == 400
