@@ -29,4 +29,5 @@ class MedicineConfig(AppConfig):
 
         # --- Printing and the day's report (reports) ---
         register_report("medicine", medicine_report, title="配药 (medicine team)", dated=True)
-        register_nav("medicine:print", _("配药单据"), audience=team_office, order=145)
+        # Committee staff print their hand-over lists there too.
+        register_nav("medicine:print", _("配药单据"), audience=team_office | is_staff, order=145)

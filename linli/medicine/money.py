@@ -37,7 +37,13 @@ Big = BigIntegerField
 MAX_FEN = 10_000_000
 _YUAN = re.compile(r"^[0-9]{1,9}(\.[0-9]{1,2})?$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
-INVOICE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
+# The invoice photo's type → the stored file's extension (the served type follows it).
+INVOICE_TYPES = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+}
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
 
@@ -253,7 +259,8 @@ def payment_record(
         idempotency_key=idempotency_key or None,
     )
     if photo is not None:
-        entry.invoice_photo.save(f"{order.town_id}-{order.pk}.jpg", photo, save=False)
+        ext = INVOICE_TYPES[str(photo.content_type)]
+        entry.invoice_photo.save(f"{order.town_id}-{order.pk}.{ext}", photo, save=False)
     entry = _save(entry)
     audit(
         user=user,

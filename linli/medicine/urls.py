@@ -25,6 +25,7 @@ urlpatterns = [
     path("money/float/", views_money.float_issue, name="float_issue"),
     path("money/orders/<int:pk>/repay/", views_money.order_repay, name="order_repay"),
     path("money/orders/<int:pk>/dispute/", views_money.order_dispute, name="order_dispute"),
+    path("money/entries/<int:pk>/photo/", views_money.invoice_photo, name="invoice_photo"),
     path("money/disputes/<int:pk>/resolve/", views_money.dispute_resolve, name="dispute_resolve"),
     path("reconcile/", views_money.reconcile_page, name="reconcile"),
     path("reconcile/carry/", views_money.reconcile_carry, name="reconcile_carry"),

@@ -3,12 +3,13 @@ ledgers, floats, repayments, disputes, and carrying the day's unfinished request
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -174,6 +175,22 @@ def dispute_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, exc.text(), 409)
     messages.success(request, _("争议已处理"))
     return redirect("medicine:money")
+
+
+@login_required
+def invoice_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A payment's invoice photo, for those who see the payment."""
+    entry = get_object_or_404(
+        AdvanceEntry.objects.visible_to(request.user).exclude(invoice_photo=""), pk=pk
+    )
+    if not request.user.has_perm("medicine.view_money"):
+        raise PermissionDenied
+    try:
+        handle = entry.invoice_photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    kind = mimetypes.guess_type(entry.invoice_photo.name)[0] or "application/octet-stream"
+    return FileResponse(handle, content_type=kind)
 
 
 def _town(request: HttpRequest) -> Town:

@@ -39,14 +39,15 @@ SEGMENTS = {
     "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
-    # medicine: printing (reports)
-    "runs": "medicine.MedicineRun",
-    "bags": "medicine.MedicineOrder",
-    # medicine: the runner's pages (added with the reports part, so that the probe walks them)
+    # medicine, the runner's part
     "orders": "medicine.MedicineOrder",
     "lines": "medicine.MedicineLine",
     "cards": "medicine.InsuranceCard",
     "disputes": "medicine.MoneyDispute",
+    "entries": "medicine.AdvanceEntry",
+    # medicine: printing (reports)
+    "runs": "medicine.MedicineRun",
+    "bags": "medicine.MedicineOrder",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

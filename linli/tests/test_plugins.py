@@ -35,6 +35,7 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "medicine:print",  # its hand-over lists
         "medicine:gate",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).

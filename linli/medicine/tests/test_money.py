@@ -4,11 +4,15 @@ the runner's payment form and the money page."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import close_old_connections, connection
 
+from linli.accounts.models import User
 from linli.core.validators import Problem
-from linli.medicine.models import AdvanceEntry, MoneyDispute
+from linli.medicine.models import AdvanceEntry, MedicineOrder, MoneyDispute
 from linli.medicine.money import (
     advances_open_fen,
     balance_fen,
@@ -19,9 +23,8 @@ from linli.medicine.money import (
     repayment_record,
     yuan,
 )
-from linli.testing.medicine import make_order, make_run
-
-pytestmark = pytest.mark.django_db
+from linli.testing.medicine import build_medicine_scenario, make_order, make_run
+from linli.testing.scenario import build_grid_scenario, build_scenario
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -162,11 +165,19 @@ def test_the_runner_pays_from_the_page_in_yuan_and_a_double_post_is_one_payment(
     again = _pay(runner, day.orders["zhang"], "12.50", token)
     assert first.status_code == again.status_code == 302
     payment = AdvanceEntry.objects.get(kind="payment")
-    assert payment.amount_fen == 1250 and payment.invoice_photo.name.endswith(".jpg")
+    assert payment.amount_fen == 1250 and payment.invoice_photo.name.endswith(".png")
     assert AdvanceEntry.objects.filter(kind="payment").count() == 1
     assert balance_fen(post) == 18750
     page = runner.get("/medicine/runner/")
     assert "¥187.50" in page.content.decode()
+    photo_url = f"/medicine/money/entries/{payment.pk}/photo/"
+    assert photo_url in page.content.decode()
+    shown = runner.get(photo_url)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == PNG
+    assert shown["Content-Type"] == "image/png"
+    assert client_for("desk").get(photo_url).status_code == 200
+    assert client_for("runner2").get(photo_url).status_code == 404
+    assert client_for("alice").get(photo_url).status_code in (403, 404)
 
 
 def test_bad_amounts_on_the_page_are_a_400_with_the_reason(day, client_for):
@@ -233,3 +244,82 @@ def test_a_dispute_needs_a_reason(day):
 def test_the_money_page_is_for_the_team_only(day, client_for):
     assert client_for("alice").get("/medicine/money/").status_code == 403
     assert client_for("runner").get("/medicine/money/").status_code == 200
+
+
+def test_an_invoice_photo_must_be_an_image(day, client_for):
+    post = day.volunteers["runner"].medicine_post
+    float_issue(user=day.users["desk"], runner=post, amount_fen=20000)
+    page = SimpleUploadedFile("x.svg", b"<svg onload=alert(1)>", content_type="image/svg+xml")
+    answer = _pay(client_for("runner"), day.orders["zhang"], "1", "tok-" + "p" * 20, photo=page)
+    assert answer.status_code == 400 and "图片" in answer.content.decode()
+    assert not AdvanceEntry.objects.filter(kind="payment").exists()
+
+
+CONCURRENT = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def med_tx(transactional_db):
+    s = build_medicine_scenario(build_grid_scenario(build_scenario()))
+    s.order = make_order(s, "zhang")
+    make_run(s, [s.order])
+    return s
+
+
+def _together(n, work):
+    barrier = threading.Barrier(n)
+    results: list[object] = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    close_old_connections()
+    return results
+
+
+@pytest.mark.skipif(not CONCURRENT, reason="threads need PostgreSQL (see care's concurrency tests)")
+def test_concurrent_payments_never_overdraw_the_float_silently(med_tx):
+    s = med_tx
+    post = s.volunteers["runner"].medicine_post
+    float_issue(user=s.users["desk"], runner=post, amount_fen=1000)
+
+    def pay(i):
+        return payment_record(
+            user=User.objects.get(username="runner"),
+            order=MedicineOrder.objects.get(pk=s.order.pk),
+            amount_fen=800,
+        ).pk
+
+    results = _together(4, pay)
+    assert sum(isinstance(r, int) for r in results) == 1, results
+    assert all(isinstance(r, Problem) for r in results if not isinstance(r, int)), results
+    assert balance_fen(post) == 200
+
+
+@pytest.mark.skipif(not CONCURRENT, reason="threads need PostgreSQL (see care's concurrency tests)")
+def test_the_same_form_sent_twice_at_once_is_one_payment(med_tx):
+    s = med_tx
+    float_issue(user=s.users["desk"], runner=s.volunteers["runner"].medicine_post, amount_fen=1000)
+
+    def pay(i):
+        return payment_record(
+            user=User.objects.get(username="runner"),
+            order=MedicineOrder.objects.get(pk=s.order.pk),
+            amount_fen=300,
+            idempotency_key="pay:same-token",
+        ).pk
+
+    results = _together(4, pay)
+    assert len(set(results)) == 1 and isinstance(results[0], int), results
+    assert AdvanceEntry.objects.filter(kind="payment").count() == 1
