@@ -45,3 +45,14 @@ def shown(user: User | AnonymousUser | None, field: str, value: str) -> str:
     if field_access(user, field) is FieldAccess.FULL:
         return value
     return MASKERS[field](value)
+
+
+def mask_name(name: str) -> str:
+    """A person's name as printed where anyone may read it (a bag's label): the first and last
+    characters kept, those between starred: 张三丰 → 张*丰, 李四 → 李*, 欧阳小明 → 欧**明."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -19,7 +19,8 @@ Registering a report (an app does it in its `AppConfig.ready()`)::
 so the figures go through the access gate. The dict's values are numbers, strings, or one
 level of nested dicts (name → number); text and xlsx output flatten them as `key.name`. A report
 may pass `rows=` to lay out its xlsx itself: a function taking the dict and returning
-(headers, rows).
+(headers, rows). A report of one day registers with `dated=True`: its builder also takes
+`date=` (a `datetime.date`, None for today), which `linli report KIND --date D` passes.
 """
 
 from __future__ import annotations
@@ -40,16 +41,22 @@ class Report:
     build: Builder
     title: str = ""
     rows: RowsLayout | None = None
+    dated: bool = False
 
 
 _reports: dict[str, Report] = {}
 
 
 def register_report(
-    kind: str, build: Builder, *, title: str = "", rows: RowsLayout | None = None
+    kind: str,
+    build: Builder,
+    *,
+    title: str = "",
+    rows: RowsLayout | None = None,
+    dated: bool = False,
 ) -> None:
     """Make `linli report KIND` (and `report_for(KIND)`) available."""
-    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows)
+    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows, dated=dated)
 
 
 def report_kinds() -> list[str]:
@@ -64,8 +71,14 @@ def report_for(kind: str) -> Report:
         raise LookupError(f"未知的报表 {kind!r} (unknown report; known: {known})") from None
 
 
-def build_report(kind: str, *, town: Any, user: Any = None) -> dict[str, Any]:
-    return report_for(kind).build(town=town, user=user)
+def build_report(kind: str, *, town: Any, user: Any = None, date: Any = None) -> dict[str, Any]:
+    """The figures; `date` only for a dated report (None: today)."""
+    report = report_for(kind)
+    if report.dated:
+        return report.build(town=town, user=user, date=date)
+    if date is not None:
+        raise LookupError(f"报表 {kind!r} 不按日期 (this report takes no date)")
+    return report.build(town=town, user=user)
 
 
 def flatten(figures: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -83,12 +96,19 @@ def as_json(figures: dict[str, Any]) -> str:
     return json.dumps(figures, ensure_ascii=False, indent=2)
 
 
+def _item(value: Any) -> str:
+    """A nested value as text: a list as its items joined by commas."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def as_text(figures: dict[str, Any]) -> str:
     lines: list[str] = []
     for key, value in figures.items():
         if isinstance(value, dict):
             lines.append(f"{key}:")
-            lines.extend(f"  {name}: {v}" for name, v in value.items())
+            lines.extend(f"  {name}: {_item(v)}" for name, v in value.items())
         elif isinstance(value, list):
             lines.append(f"{key}: ({len(value)})")
             lines.extend(f"  - {item}" for item in value)

@@ -17,9 +17,12 @@ class MedicineConfig(AppConfig):
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
         from linli.core.plugins import register_api_router, register_urls
+        from linli.core.reports import register_report
+
         # Declare MEDICINE_ORDER_WORKFLOW for transition().
         from linli.medicine import workflow  # noqa: F401
         from linli.medicine.importers import IMPORTERS
+        from linli.medicine.reports import medicine_report
         from linli.medicine.rules import is_runner, team_office, works_desk
         from linli.places.hub import register_building_section
 
@@ -37,3 +40,8 @@ class MedicineConfig(AppConfig):
         register_nav("medicine:runner", _("外场"), audience=is_runner, order=142)
         register_nav("medicine:reconcile", _("查漏补缺"), audience=team_office, order=146)
         register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)
+
+        # --- Printing and the day's report (reports) ---
+        register_report("medicine", medicine_report, title="配药 (medicine team)", dated=True)
+        # Committee staff print their hand-over lists there too.
+        register_nav("medicine:print", _("配药单据"), audience=team_office | is_staff, order=145)

@@ -15,7 +15,8 @@ import rules
 from linli.accounts.rules import is_staff, is_town_staff, is_volunteer
 from linli.core.access import scope_for
 from linli.duty.rules import active_volunteer_of, leads_building, manages_committee
-from linli.medicine.models import MedicineOrder, TeamMember
+from linli.medicine.models import MedicineOrder, MedicineRun, TeamMember
+from linli.places.models import Committee
 
 
 def team_post_of(user: Any) -> TeamMember | None:
@@ -188,3 +189,45 @@ rules.add_perm("medicine.issue_float", team_office)
 rules.add_perm("medicine.view_money", team_office | is_runner)
 rules.add_perm("medicine.reconcile_day", team_office)
 rules.add_perm("medicine.view_gate", is_staff)
+
+
+# --- Printing: bag labels, run sheets, hand-over lists, the bag's page (reports) ---
+
+
+def _coordinates_town(user: Any, town_id: int) -> bool:
+    """The user coordinates this town's medicine work: town staff of it, or its desk."""
+    if is_town_staff(user):
+        return scope_for(user).all_towns or town_id in scope_for(user).ids["town"]
+    post = team_post_of(user)
+    return post is not None and post.post == TeamMember.Post.DESK and post.town_id == town_id
+
+
+@rules.predicate
+def works_desk_of_run(user: Any, run: MedicineRun | None) -> bool:
+    return run is not None and _coordinates_town(user, run.town_id)
+
+
+@rules.predicate
+def is_runner_of(user: Any, run: MedicineRun | None) -> bool:
+    """The user is the runner of this run."""
+    post = team_post_of(user)
+    return run is not None and post is not None and run.runner_id == post.pk
+
+
+@rules.predicate
+def receives_for_committee(user: Any, committee: Committee | None) -> bool:
+    """The user takes bags over at the committee's gate: its staff, or the town's desk or
+    staff."""
+    if committee is None:
+        return False
+    if _coordinates_town(user, committee.town_id):
+        return True
+    return bool(is_staff(user)) and committee.pk in scope_for(user).ids["committee"]
+
+
+# Labels and run sheets carry the day's confidential lines: the desk and the run's runner only.
+rules.add_perm("medicine.print_day", team_office)
+rules.add_perm("medicine.print_medicinerun", works_desk_of_run | is_runner_of)
+rules.add_perm("medicine.print_handover", receives_for_committee)
+# The bag's QR: whoever moves the request from the hospital to the door.
+rules.add_perm("medicine.scan_medicineorder", hands_over)

@@ -220,8 +220,11 @@ def care_tag_list(request: HttpRequest) -> Any:
 @router.get(
     "/reports/{kind}/", response={200: dict[str, Any], **errors(404)}, summary="报表 (reports)"
 )
-def report(request: HttpRequest, kind: str, town: str | None = None) -> Any:
-    """A report's figures for the caller's town, through the caller's scope (e.g. `registry`)."""
+def report(
+    request: HttpRequest, kind: str, town: str | None = None, date: dt.date | None = None
+) -> Any:
+    """A report's figures for the caller's town, through the caller's scope (e.g. `registry`);
+    `date` (YYYY-MM-DD) for a daily report (e.g. `medicine`), today without it."""
     if kind not in report_kinds():
         raise HttpError(404, f"未知的报表 (unknown report; known: {', '.join(report_kinds())})")
     user: Any = request.user
@@ -233,4 +236,7 @@ def report(request: HttpRequest, kind: str, town: str | None = None) -> Any:
         found = user.town
     if found is None:
         raise HttpError(404, "未找到该镇/街道 (no such town in your scope)")
-    return build_report(kind, town=found, user=user)
+    try:
+        return build_report(kind, town=found, user=user, date=date)
+    except LookupError as exc:  # a date for a report that takes none
+        raise HttpError(400, str(exc)) from None

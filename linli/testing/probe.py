@@ -45,10 +45,21 @@ SEGMENTS = {
     "cards": "medicine.InsuranceCard",
     "disputes": "medicine.MoneyDispute",
     "entries": "medicine.AdvanceEntry",
+    # medicine: printing (reports)
+    "runs": "medicine.MedicineRun",
+    "bags": "medicine.MedicineOrder",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
-    "kind": ["residents", "volunteers", "duties", "requests", "visits", "duty-coverage"],
+    "kind": [
+        "residents",
+        "volunteers",
+        "duties",
+        "requests",
+        "visits",
+        "duty-coverage",
+        "medicine",
+    ],
     "field": ["phone", "id_number"],
     "token": ["not-a-token"],
     "key": ["plan-not-a-plan-key-at-all"],  # the medicine desk's plan drafts

@@ -22,6 +22,9 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "medicine:print",  # 配药单据 (the desk's and town staff's prints)
+        "medicine:reconcile",
+        "medicine:gate",
     ],
     "kaiwu": [
         "home",
@@ -32,6 +35,8 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "medicine:print",  # its hand-over lists
+        "medicine:gate",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],

@@ -250,6 +250,23 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
     "medicine.view_money": (None, None, {"town"}, set()),
     "medicine.reconcile_day": (None, None, {"town"}, set()),
     "medicine.view_gate": (None, None, STAFF, set()),
+    # --- Medicine prints: the desk (none in this world) and town staff print a day and any run
+    # of their town (a run's runner their own); a committee its hand-over list; the bag's QR
+    # opens for whoever moves the bag (staff, second secretary, building leader, desk, runner).
+    "medicine.print_day": (None, None, {"town"}, set()),
+    "medicine.print_medicinerun": (
+        lambda s: _med_run(s, "泗泾镇"),
+        lambda s: _med_run(s, "九亭镇"),
+        {"town"},
+        set(),
+    ),
+    "medicine.print_handover": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, {"town"}),
+    "medicine.scan_medicineorder": (
+        lambda s: _med_order(s, "zhang"),
+        lambda s: _med_order(s, "chen"),
+        {"town", "kaiwu", "bob", "alice"},
+        {"town"},
+    ),
 }
 
 
@@ -293,6 +310,28 @@ def _fresh(s: Scenario, role: str) -> Any:
 def test_every_rule_has_expectations():
     ours = {name for name in rules.permissions.permissions if name.split(".")[0] in APPS}
     assert ours == set(EXPECTED), "give every rule a row in EXPECTED"
+
+
+def _med_run(s: Scenario, town_name: str) -> Any:
+    """A run of a runner of `town_name` (made if missing) today."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from linli.medicine.models import DayPlan, MedicineRun, TeamMember
+    from linli.places.models import Committee, Town
+
+    town, _ = Town.objects.get_or_create(name=town_name)
+    committee, _ = Committee.objects.get_or_create(town=town, name="跑腿居委")
+    volunteer = Volunteer.objects.create(
+        town=town, committee=committee, name="冉某", name_initials="rm", phone="13900000099"
+    )
+    runner = TeamMember.objects.create(town=town, volunteer=volunteer, post="runner")
+    day = timezone.localdate()
+    plan = DayPlan.objects.create(town=town, date=day, total_km=Decimal("1"))
+    return MedicineRun.objects.create(
+        town=town, plan=plan, date=day, runner=runner, km=Decimal("1")
+    )
 
 
 APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine"}

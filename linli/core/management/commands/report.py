@@ -1,7 +1,8 @@
-"""`linli report KIND --town NAME --format json|text|xlsx [--output FILE]`."""
+"""`linli report KIND --town NAME [--date YYYY-MM-DD] --format json|text|xlsx [--output FILE]`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="报表类型 (report kind): " + ", ".join(report_kinds()))
         parser.add_argument("--town", required=True, help="镇/街道名称 (town name)")
+        parser.add_argument(
+            "--date", help="日期 YYYY-MM-DD，按日报表用，默认今天 (the day, for a daily report)"
+        )
         parser.add_argument("--format", default="text", help="json | text | xlsx")
         parser.add_argument("--output", help="xlsx 文件路径 (file to write, for --format xlsx)")
 
@@ -36,11 +40,22 @@ class Command(BaseCommand):
             )
         if fmt == "xlsx" and not Path(output).resolve().parent.is_dir():
             raise CommandError(f"无法写入 {output} (cannot write the file: no such folder)")
+        day = None
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    f"日期格式应为 YYYY-MM-DD：{options['date']!r} (date must be YYYY-MM-DD)"
+                ) from None
         towns = apps.get_model(settings.LINLI_TOWN_MODEL)._default_manager
         town = towns.filter(name=options["town"]).first()
         if town is None:
             raise CommandError(f"找不到镇/街道 {options['town']!r} (no such town)")
-        figures = build_report(kind, town=town)
+        try:
+            figures = build_report(kind, town=town, date=day)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
         if fmt == "json":
             self.stdout.write(as_json(figures))
         elif fmt == "text":
