@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from linli.places.models import Town
@@ -14,6 +15,8 @@ from linli.supplies.models.suppliers import Category
 from linli.supplies.vetting import required_papers
 
 GOOD_UNTIL = dt.date(2099, 12, 31)
+SUPPLIER_POINT = (Decimal("31.100000"), Decimal("121.250000"))
+SITE_POINT = (Decimal("31.110000"), Decimal("121.250000"))
 
 
 def make_supplier(
@@ -41,3 +44,20 @@ def make_supplier(
             supplier=supplier, kind=kind, number=f"{kind}-{supplier.pk}", expires_on=valid_until
         )
     return supplier
+
+
+def make_worksite(s: Any, name: str = "松江枢纽工地", **fields: Any) -> Any:
+    """A worksite compound (工地) of 新凯五村, at a point 1.11 km due north of the point
+    `make_supplier(..., lat=SUPPLIER_POINT[0], lon=SUPPLIER_POINT[1])` gives (0.01° of
+    latitude is 1,111.95 m on the mean-radius sphere)."""
+    from linli.places.models import Compound
+
+    return Compound.objects.create(
+        town=s.town,
+        committee=s.kaiwu,
+        name=name,
+        kind=Compound.Kind.WORKSITE,
+        lat=fields.pop("lat", SITE_POINT[0]),
+        lon=fields.pop("lon", SITE_POINT[1]),
+        **fields,
+    )
