@@ -22,6 +22,7 @@ class SuppliesConfig(AppConfig):
         """The suppliers part (issue 11): the registry, vetting, complaints, worksites."""
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
         from linli.core.plugins import register_api_router
         from linli.core.reports import register_report
@@ -32,6 +33,7 @@ class SuppliesConfig(AppConfig):
         from linli.supplies.reports_suppliers import suppliers_report, suppliers_rows
 
         register_importer(SuppliersImporter)
+        register_demo_login_provider("linli.supplies.demo.demo_supplier_logins")
         register_report(
             "suppliers", suppliers_report, title="供应商 (suppliers)", rows=suppliers_rows
         )

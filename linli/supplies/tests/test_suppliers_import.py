@@ -158,3 +158,33 @@ def test_a_gb18030_csv_from_chinese_excel_imports(scenario, tmp_path):
     shop = Supplier.objects.get()
     assert shop.categories == ["daily"]
     assert not shop.papers.filter(kind="food_permit").exists()
+
+
+def test_the_upload_page_previews_then_imports_for_the_town_and_refuses_a_clerk(
+    scenario, client_for, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from linli.core.models import ImportJob
+
+    path = write_roster_xlsx(tmp_path / "名录.xlsx", [row(1, "松江保供蔬菜公司")], headers=HEADERS)
+
+    def upload(client):
+        data = {"kind": "suppliers", "file": SimpleUploadedFile(path.name, path.read_bytes())}
+        return client.post(reverse("places:import"), data)
+
+    clerk = client_for("kaiwu")
+    upload(clerk)
+    refused = clerk.get(reverse("places:import_job", args=[ImportJob.objects.get().pk]))
+    assert "只有镇/街道工作人员可以导入" in refused.content.decode()
+    town = client_for("town")
+    template = town.get(reverse("places:import_template", args=["suppliers"]))
+    assert template.status_code == 200
+    answer = upload(town)
+    job = ImportJob.objects.latest("pk")
+    assert "将新增" in town.get(answer["Location"]).content.decode()
+    assert Supplier.objects.count() == 0
+    done = town.post(reverse("places:import_confirm", args=[job.pk]), follow=True)
+    assert "导入完成" in done.content.decode()
+    assert Supplier.objects.get().vetting == "pending"

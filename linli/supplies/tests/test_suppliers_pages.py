@@ -199,3 +199,14 @@ def test_pages_read_in_english(scenario, client_for):
     client.cookies["django_language"] = "en"
     body = client.get(reverse("supplies:supplier", args=[supplier.pk])).content.decode()
     assert "Supplier registry" in body and "Pending" in body
+
+
+def test_the_demo_registry_shows_usable_pending_and_suspended_suppliers(scenario, client_for):
+    from linli.supplies.demo import build_demo_suppliers
+
+    built = build_demo_suppliers(scenario.town)
+    assert built["suppliers"] == 7
+    body = client_for("town").get(reverse("supplies:suppliers")).content.decode()
+    assert "泗泾农副产品保供中心" in body
+    assert "供应商“新桥母婴用品店”尚未通过审核" in body
+    assert "供应商“某生鲜团购平台”已被暂停" in body
