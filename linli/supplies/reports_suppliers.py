@@ -64,6 +64,6 @@ def suppliers_rows(figures: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
             rows.extend([f"{key}.{name}", v, ""] for name, v in value.items())
         else:
             rows.append([key, value, ""])
-    rows.extend(["blocked", b["name"], b["reason"]] for b in figures["blocked_list"])
-    rows.extend(["expiring", name, ""] for name in figures["expiring_list"])
+    rows.extend(["blocked_supplier", b["name"], b["reason"]] for b in figures["blocked_list"])
+    rows.extend(["expiring_supplier", name, ""] for name in figures["expiring_list"])
     return ["key", "value", "reason"], rows

@@ -323,3 +323,19 @@ def test_the_suppliers_report_counts_usable_and_blocked(field, capsys):
     assert figures["vetting"] == {"pending": 0, "vetted": 6, "suspended": 0}
     assert (figures["usable"], figures["blocked"]) == (5, 1)
     assert figures["blocked_list"][0]["name"] == "证照过期"
+
+
+def test_the_suppliers_report_as_text_and_xlsx(field, capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    call_command("report", "suppliers", "--town", "泗泾镇", "--format", "text")
+    text = capsys.readouterr().out
+    assert "usable" in text and "证照过期" in text
+    out = tmp_path / "suppliers.xlsx"
+    call_command(
+        "report", "suppliers", "--town", "泗泾镇", "--format", "xlsx", "--output", str(out)
+    )
+    rows = [tuple(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
+    assert rows[0] == ("key", "value", "reason")
+    assert ("blocked_supplier", "证照过期") in {r[:2] for r in rows}
+    assert ("usable", "5") in {(r[0], str(r[1])) for r in rows}
