@@ -7,6 +7,7 @@ app_name = "supplies"
 urlpatterns = [
     # -- suppliers part (issue 11) --
     path("suppliers/", views_suppliers.supplier_list, name="suppliers"),
+    path("suppliers/export/", views_suppliers.supplier_export, name="supplier_export"),
     path("suppliers/new/", views_suppliers.supplier_new, name="supplier_new"),
     path("suppliers/<int:pk>/", views_suppliers.supplier_detail, name="supplier"),
     path("suppliers/<int:pk>/edit/", views_suppliers.supplier_edit, name="supplier_edit"),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.export_jobs import Sheet, export_answer
 from linli.core.http import int_param, user_of
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition
@@ -91,6 +92,82 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         "supplies/supplier_list.html",
         {"filter": found, "page": page, "rows": rows, "today": today},
     )
+
+
+EXPORT_HEADERS = [
+    "名称",
+    "供应品类",
+    "日供应能力（单）",
+    "配送范围",
+    "审核状态",
+    "今日可用",
+    *[label for _kind, label in SupplierPaper.Kind.choices],
+    "联系人",
+    "联系电话",
+    "地址",
+    "待处理投诉",
+]
+
+
+def registry_sheet(request: HttpRequest) -> Sheet | HttpResponse:
+    """The registry as the list shows it (its filters), with each paper's expiry; a worker
+    calls it again with the request rebuilt for a large one."""
+    town = user_town_or_refuse(request)
+    base = (
+        Supplier.objects.visible_to(request.user)
+        .filter(town=town)
+        .annotate(open_complaints=Count("complaints", filter=Q(complaints__status="open")))
+        .prefetch_related("papers", "delivery_area")
+        .order_by("name")
+    )
+    found = SupplierFilter(request.GET or None, queryset=base, request=request)
+    if found.is_bound and not found.is_valid():
+        reasons = "; ".join(f"{k}: {' '.join(v)}" for k, v in found.errors.items())
+        return HttpResponse(
+            _("筛选条件无效 (invalid filter): ") + reasons, status=400, content_type="text/plain"
+        )
+    today = timezone.localdate()
+
+    def expiry(supplier: Supplier, kind: str) -> str:
+        days = [p.expires_on for p in supplier.papers.all() if p.kind == kind]
+        if not days:
+            return ""
+        if None in days:
+            return _("长期")
+        return max(d for d in days if d is not None).isoformat()
+
+    def rows() -> Any:
+        for s in found.qs.iterator(chunk_size=500):
+            problem = supplier_problem(s, today)
+            yield [
+                s.name,
+                "、".join(_labels(s.categories)),
+                s.daily_capacity,
+                "、".join(c.name for c in s.delivery_area.all()) or _("全镇"),
+                s.get_vetting_display(),
+                problem.text() if problem else _("可用"),
+                *[expiry(s, kind) for kind in SupplierPaper.Kind.values],
+                s.contact_name,
+                s.contact_phone,
+                s.address,
+                s.open_complaints,  # type: ignore[attr-defined]
+            ]
+
+    title = _("供应商名录")
+    return Sheet(
+        title=str(title),
+        file_name=f"{title}-{today:%Y%m%d}.xlsx",
+        headers=[_(h) for h in EXPORT_HEADERS],
+        rows=rows(),
+        total=found.qs.count(),
+        summary="suppliers",
+        detail={"list": "supplies:suppliers", "filters": found.active_params()},
+    )
+
+
+@login_required
+def supplier_export(request: HttpRequest) -> Any:
+    return export_answer(request, registry_sheet)
 
 
 @login_required

@@ -210,3 +210,35 @@ def test_the_demo_registry_shows_usable_pending_and_suspended_suppliers(scenario
     assert "泗泾农副产品保供中心" in body
     assert "供应商“新桥母婴用品店”尚未通过审核" in body
     assert "供应商“某生鲜团购平台”已被暂停" in body
+
+
+def test_the_registry_downloads_as_xlsx_with_each_papers_expiry(scenario, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_supplier(
+        scenario.town, "蔬菜甲", categories=["vegetables"], valid_until=dt.date(2030, 1, 2)
+    )
+    make_supplier(scenario.town, "日用乙", categories=["daily"], vetting="pending")
+    answer = client_for("town").get(reverse("supplies:supplier_export"), {"category": "vegetables"})
+    assert answer.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(answer.streaming_content))).active
+    rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    assert header[:6] == [
+        "名称",
+        "供应品类",
+        "日供应能力（单）",
+        "配送范围",
+        "审核状态",
+        "今日可用",
+    ]
+    body = [r for r in rows[1:] if r[0]]
+    assert [r[0] for r in body] == ["蔬菜甲"]
+    veg = dict(zip(header, body[0], strict=True))
+    assert (veg["供应品类"], veg["配送范围"], veg["今日可用"]) == ("蔬菜", "全镇", "可用")
+    assert veg["食品经营许可证"] == "2030-01-02"
+    assert AuditEntry.objects.filter(action="export").exists()
+    bad = client_for("town").get(reverse("supplies:supplier_export"), {"vetting": "x"})
+    assert bad.status_code == 400
