@@ -94,14 +94,19 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_HEADERS = [
+EXPORT_HEADERS: list[str] = [
     "名称",
     "供应品类",
     "日供应能力（单）",
     "配送范围",
     "审核状态",
     "今日可用",
-    *[label for _kind, label in SupplierPaper.Kind.choices],
+    # The papers, in SupplierPaper.Kind's order.
+    "营业执照",
+    "食品经营许可证",
+    "保供企业白名单",
+    "车辆通行证",
+    "司机核酸检测",
     "联系人",
     "联系电话",
     "地址",

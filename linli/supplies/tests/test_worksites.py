@@ -339,3 +339,17 @@ def test_the_suppliers_report_as_text_and_xlsx(field, capsys, tmp_path):
     assert rows[0] == ("key", "value", "reason")
     assert ("blocked_supplier", "证照过期") in {r[:2] for r in rows}
     assert ("usable", "5") in {(r[0], str(r[1])) for r in rows}
+
+
+def test_the_worksite_pages_read_in_a_few_queries_whatever_the_number_of_suppliers(
+    field, client_for, django_assert_max_num_queries
+):
+    for i in range(20):
+        make_supplier(field.town, f"更多供应商{i:02d}", **at("31.10", "121.25"))
+    for i in range(5):
+        need_for(field, make_worksite(field, f"工地{i}"))
+    desk = client_for("town")
+    with django_assert_max_num_queries(20):
+        assert desk.get(reverse("supplies:need", args=[field.need.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert desk.get(reverse("supplies:worksites")).status_code == 200
