@@ -242,3 +242,17 @@ def test_the_registry_downloads_as_xlsx_with_each_papers_expiry(scenario, client
     assert AuditEntry.objects.filter(action="export").exists()
     bad = client_for("town").get(reverse("supplies:supplier_export"), {"vetting": "x"})
     assert bad.status_code == 400
+
+
+def test_the_admin_shows_the_registry_read_only(scenario, client):
+    from linli.accounts.models import User
+
+    supplier = make_supplier(scenario.town)
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    for model in ("supplier", "complaint", "worksiteneed", "worksiteorder"):
+        assert client.get(f"/admin/supplies/{model}/").status_code == 200, model
+        assert client.get(f"/admin/supplies/{model}/add/").status_code == 403, model
+    page = client.get(f"/admin/supplies/supplier/{supplier.pk}/change/")
+    assert page.status_code == 200 and "松江保供蔬菜公司" in page.content.decode()
+    client.post(f"/admin/supplies/supplier/{supplier.pk}/change/", {"vetting": "suspended"})
+    assert Supplier.objects.get(pk=supplier.pk).vetting == "vetted"
