@@ -13,4 +13,30 @@ class SuppliesConfig(AppConfig):
     verbose_name = _("物资")
 
     def ready(self) -> None:
-        pass
+        from linli.core.plugins import register_urls
+
+        register_urls("supplies/", "linli.supplies.urls")
+        self._ready_suppliers()
+
+    def _ready_suppliers(self) -> None:
+        """The suppliers part (issue 11): the registry, vetting, complaints, worksites."""
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
+        from linli.core.imports import register_importer
+        from linli.core.plugins import register_api_router
+        from linli.core.reports import register_report
+
+        # Declare SUPPLIER_VETTING_WORKFLOW, COMPLAINT_WORKFLOW, WORKSITE_ORDER_WORKFLOW.
+        from linli.supplies import services_suppliers, services_worksites  # noqa: F401
+        from linli.supplies.importers.suppliers import SuppliersImporter
+        from linli.supplies.reports_suppliers import suppliers_report, suppliers_rows
+
+        register_importer(SuppliersImporter)
+        register_demo_login_provider("linli.supplies.demo.demo_supplier_logins")
+        register_report(
+            "suppliers", suppliers_report, title="供应商 (suppliers)", rows=suppliers_rows
+        )
+        register_api_router("/", "linli.supplies.api_suppliers.router")
+        register_nav("supplies:suppliers", _("供应商"), audience=is_staff, order=140)
+        register_nav("supplies:worksites", _("工地需求"), audience=is_staff, order=150)

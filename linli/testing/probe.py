@@ -48,6 +48,12 @@ SEGMENTS = {
     # medicine: printing (reports)
     "runs": "medicine.MedicineRun",
     "bags": "medicine.MedicineOrder",
+    # -- supplies, the suppliers part (issue 11) --
+    "suppliers": "supplies.Supplier",
+    "papers": "supplies.SupplierPaper",
+    "complaints": "supplies.Complaint",
+    "worksite-needs": "supplies.WorksiteNeed",
+    "worksite-orders": "supplies.WorksiteOrder",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

@@ -1,5 +1,27 @@
 """The supplies app's models, one module per concern; every name is re-exported here."""
 
-from linli.supplies.models.suppliers import Complaint, Supplier, SupplierPaper
+from linli.supplies.models.suppliers import (
+    Complaint,
+    ComplaintChange,
+    Supplier,
+    SupplierPaper,
+    SupplierVettingChange,
+)
+from linli.supplies.models.worksites import (
+    VehicleRequest,
+    WorksiteNeed,
+    WorksiteOrder,
+    WorksiteOrderChange,
+)
 
-__all__ = ["Complaint", "Supplier", "SupplierPaper"]
+__all__ = [
+    "Complaint",
+    "ComplaintChange",
+    "Supplier",
+    "SupplierPaper",
+    "SupplierVettingChange",
+    "VehicleRequest",
+    "WorksiteNeed",
+    "WorksiteOrder",
+    "WorksiteOrderChange",
+]
