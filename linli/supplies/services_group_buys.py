@@ -9,8 +9,8 @@ get a `Conflict` (HTTP 409), on SQLite and PostgreSQL alike; a check constraint 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from linli.accounts.models import hash_token
 from linli.core.audit import audit
@@ -319,6 +320,13 @@ def _lines_of(order: GroupBuyOrder) -> list[GroupBuyLine]:
     return list(order.lines.all())
 
 
+def _order_token(group_buy_id: int, key: str) -> str:
+    """The household's link to its order, derived from the form's key with the secret key: a
+    replayed submission gets the same link, and the token itself is never stored."""
+    digest = salted_hmac("linli.supplies.order-link", f"{group_buy_id}:{key}", algorithm="sha256")
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
 @transaction.atomic
 def order_place(
     *,
@@ -342,7 +350,9 @@ def order_place(
         if found is not None:
             if found.household_id != household.pk:
                 raise Conflict("该幂等键已用于另一户", "the Idempotency-Key was used for another")
-            return Placed(found, False)
+            token = _order_token(group_buy.pk, idempotency_key)
+            same = found.access_token_hash == hash_token(token)
+            return Placed(found, False, token if same else None)
     gb = GroupBuy.objects.select_related("compound").get(pk=group_buy.pk)
     _window_open(gb, now)
     if household.building.compound_id != gb.compound_id:
@@ -353,17 +363,19 @@ def order_place(
         .filter(group_buy=gb, household=household, status=GroupBuyOrder.Status.ACTIVE)
         .first()
     )
-    token = None
+    self_service = source == GroupBuyOrder.Source.SELF_SERVICE and bool(idempotency_key)
+    token = _order_token(gb.pk, idempotency_key or "") if self_service else None
     if existing is not None:
-        old = _lines_of(existing)
-        _release(old)
+        _release(_lines_of(existing))
         existing.lines.all().delete()
         order = existing
-        if idempotency_key and not order.idempotency_key:
+        if idempotency_key:
+            # A change keyed anew: this key replays it; through the door, the newest link opens it.
             order.idempotency_key = idempotency_key
-            order.save(update_fields=["idempotency_key"])
+            if token:
+                order.access_token_hash = hash_token(token)
+            order.save(update_fields=["idempotency_key", "access_token_hash"])
     else:
-        token = secrets.token_urlsafe(32) if source == GroupBuyOrder.Source.SELF_SERVICE else None
         order = GroupBuyOrder(
             group_buy=gb,
             household=household,
@@ -787,6 +799,7 @@ def complaint_add(
     complaint = Complaint.objects.create(
         town_id=group_buy.town_id,
         supplier_id=group_buy.supplier_id,
+        committee_id=group_buy.committee_id,
         group_buy=group_buy,
         summary=summary[:300],
         created_by=user,

@@ -1,6 +1,18 @@
 """The supplies app's models, one module per concern; every name is re-exported here."""
 
-from linli.supplies.models.suppliers import Complaint, Supplier, SupplierPaper
+from linli.supplies.models.suppliers import (
+    Complaint,
+    ComplaintChange,
+    Supplier,
+    SupplierPaper,
+    SupplierVettingChange,
+)
+from linli.supplies.models.worksites import (
+    VehicleRequest,
+    WorksiteNeed,
+    WorksiteOrder,
+    WorksiteOrderChange,
+)
 
 # Group buys (团购).
 from linli.supplies.models.group_buys import (  # isort: skip
@@ -15,7 +27,17 @@ from linli.supplies.models.group_buys import (  # isort: skip
     PriceChange,
 )
 
-__all__ = ["Complaint", "Supplier", "SupplierPaper"]
+__all__ = [
+    "Complaint",
+    "ComplaintChange",
+    "Supplier",
+    "SupplierPaper",
+    "SupplierVettingChange",
+    "VehicleRequest",
+    "WorksiteNeed",
+    "WorksiteOrder",
+    "WorksiteOrderChange",
+]
 __all__ += [  # group buys
     "DistributionSlot",
     "GroupBuy",

@@ -3,14 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.access import scoped_queryset
+from linli.core.access import ScopedQuerySet, scope_for, scoped_queryset
+from linli.core.models import TransitionRecord
 
 TownQuerySet = scoped_queryset({"town": "town_id"})
+
+
+class SupplierQuerySet(ScopedQuerySet["Supplier"]):
+    """The registry is the town's: town staff see it, and so do committee staff and second
+    secretaries (committee or compound scope), who pick suppliers for group buys and record
+    complaints. A supplier holds no resident's data; its phone is a business line."""
+
+    scope_paths = {"town": "town_id"}
+
+    def also_visible_to(self, user: Any) -> Q | None:
+        from linli.places.models import Committee, Compound
+
+        scope = scope_for(user)
+        committees, compounds = scope.ids["committee"], scope.ids["compound"]
+        if not committees and not compounds:
+            return None
+        towns = set(
+            Committee.objects.filter(pk__in=sorted(committees)).values_list("town_id", flat=True)
+        )
+        towns |= set(
+            Compound.objects.filter(pk__in=sorted(compounds)).values_list("town_id", flat=True)
+        )
+        return Q(town_id__in=sorted(towns))
+
+
+class ComplaintQuerySet(ScopedQuerySet["Complaint"]):
+    """Town staff see the town's complaints; committee staff those their committee recorded."""
+
+    scope_paths = {"town": "town_id", "committee": "committee_id"}
 
 
 class Category(models.TextChoices):
@@ -53,8 +85,11 @@ class Supplier(models.Model):
         _("审核状态"), max_length=20, choices=Vetting.choices, default=Vetting.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # -- suppliers part (issue 11) --
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TownQuerySet.as_manager()
+    objects = SupplierQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -121,8 +156,19 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # -- suppliers part (issue 11) --
+    # The committee that recorded it (none: the town office); its staff see it.
+    committee = models.ForeignKey(
+        "places.Committee",
+        verbose_name=_("居委"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution = models.CharField(_("处理结果"), max_length=300, blank=True)
 
-    objects = TownQuerySet.as_manager()
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -131,3 +177,32 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_id}: {self.summary[:20]}"
+
+
+# -- suppliers part (issue 11): the histories of the vetting and complaint workflows --
+
+
+class SupplierVettingChange(TransitionRecord):
+    """One change of a supplier's vetting status (审核记录): from, to, who, when and why."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="vetting_changes")
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ComplaintChange(TransitionRecord):
+    """One status change of a complaint (投诉处理记录): resolved or reopened, by whom, why."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="changes")
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("投诉处理记录")
+        verbose_name_plural = _("投诉处理记录")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.from_status or '-'} → {self.to_status}"
