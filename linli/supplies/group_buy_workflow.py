@@ -5,7 +5,8 @@
       └──────────┘ (returned)                                         └────────────┴─► distributing
                                                                       (no disinfection rule)  │
     draft … closed ─► cancelled (everyone's payment owed back)                              settled
-    ordered … settled ─► disputed ─► back where it was, settled or cancelled (committee)
+    ordered … settled ─► disputed ─► where the committee resumes it (it was at `disputed_from`),
+                                     or cancelled
 
 The organiser (团长) or the committee moves it; only the committee approves or returns a
 submitted one and decides a dispute. The moves' own checks (the rules on opening, the minimum
@@ -68,8 +69,6 @@ def _apply(change: Change[GroupBuy]) -> Iterable[str]:
     elif to == S.DISPUTED:
         gb.disputed_from = change.source
         return ["disputed_from"]
-    if change.source == S.DISPUTED and to not in (gb.disputed_from, S.SETTLED, S.CANCELLED):
-        raise Conflict("争议处理后只能回到原状态、结算或取消", "back to where it was, settle or cancel")
     return []
 
 
