@@ -9,8 +9,6 @@ buy is not taking orders; 404 for a group buy or household out of scope; 403 for
 may not order for households.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from linli.core.http import int_param, user_of
 from linli.core.validators import Problem
-from linli.core.workflow import Conflict, transition, workflow_for
+from linli.core.workflow import Conflict, NotAllowed, transition, workflow_for
 from linli.duty.models import Volunteer
 from linli.places.models import Building, Committee, Compound, Household
 from linli.supplies import selectors_group_buys as selectors
@@ -59,7 +59,7 @@ def _allowed(request: HttpRequest, rule: str, obj: Any) -> None:
 
 def _problem(request: HttpRequest, exc: Problem) -> HttpResponse:
     """A refused write: back to the group buy's page would lose the reason, so answer it."""
-    status = 409 if isinstance(exc, Conflict) else 400
+    status = 409 if isinstance(exc, Conflict) else 403 if isinstance(exc, NotAllowed) else 400
     return render(request, "supplies/group_buy_refused.html", {"reason": exc.text()}, status=status)
 
 
