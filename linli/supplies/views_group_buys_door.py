@@ -51,7 +51,9 @@ def _link(request: HttpRequest, token: str) -> SelfServiceLink | HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    # The URL carries a token: never sent to another site. Not "no-referrer": the pages post
+    # forms, and a browser then sends `Origin: null`, which the CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
