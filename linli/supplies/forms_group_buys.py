@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.validators import Problem, normalise_phone
-from linli.supplies.models import GroupBuyItem, GroupBuyRules
+from linli.duty.models import Volunteer
+from linli.places.models import Building, Compound
+from linli.supplies.models import GroupBuyItem, GroupBuyRules, Supplier
 from linli.supplies.money import parse_yuan
 from linli.supplies.services_group_buys import MAX_QTY, ItemIn
 
@@ -48,16 +50,18 @@ class RulesForm(forms.Form):
         label=_("最高加价（%）"), min_value=0, max_value=100, decimal_places=2
     )
     max_fee = YuanField(label=_("每单最高服务费（元）"))
-    max_window_hours = forms.IntegerField(label=_("接龙时长上限（小时）"), min_value=1, max_value=720)
+    max_window_hours = forms.IntegerField(
+        label=_("接龙时长上限（小时）"), min_value=1, max_value=720
+    )
     min_orders = forms.IntegerField(label=_("最低成团户数"), min_value=1, max_value=10000)
     disinfection_required = forms.BooleanField(label=_("到门口须消杀"), required=False)
     suspended = forms.BooleanField(label=_("暂停全部团购"), required=False)
 
 
 class GroupBuyForm(forms.Form):
-    compound = forms.ModelChoiceField(label=_("小区"), queryset=None)  # type: ignore[arg-type]
-    organiser = forms.ModelChoiceField(label=_("团长"), queryset=None)  # type: ignore[arg-type]
-    supplier = forms.ModelChoiceField(label=_("供应商"), queryset=None)  # type: ignore[arg-type]
+    compound = forms.ModelChoiceField(label=_("小区"), queryset=Compound.objects.none())
+    organiser = forms.ModelChoiceField(label=_("团长"), queryset=Volunteer.objects.none())
+    supplier = forms.ModelChoiceField(label=_("供应商"), queryset=Supplier.objects.none())
     title = forms.CharField(label=_("名称"), max_length=100)
     fee = YuanField(label=_("每单服务费（元）"), required=False)
     opens_at = forms.DateTimeField(
@@ -71,8 +75,14 @@ class GroupBuyForm(forms.Form):
     )
     after_sales = forms.CharField(label=_("售后联系方式"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, compounds: QuerySet[Any], organisers: QuerySet[Any],
-                 suppliers: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        compounds: QuerySet[Any],
+        organisers: QuerySet[Any],
+        suppliers: QuerySet[Any],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["compound"].queryset = compounds  # type: ignore[attr-defined]
         self.fields["organiser"].queryset = organisers  # type: ignore[attr-defined]
@@ -145,7 +155,7 @@ class DisinfectionForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    building = forms.ModelChoiceField(label=_("楼栋"), queryset=None)  # type: ignore[arg-type]
+    building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none())
     starts_at = forms.DateTimeField(
         label=_("开始"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

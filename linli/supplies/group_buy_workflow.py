@@ -21,8 +21,8 @@ from typing import Any
 
 from django.db.models import Sum
 
-from linli.core.workflow import Change, Conflict, Workflow, moves
 from linli.core.validators import Problem
+from linli.core.workflow import Change, Conflict, Workflow, moves
 from linli.supplies.models import GroupBuy, GroupBuyChange, GroupBuyOrder
 from linli.supplies.rules import governs_group_buy, runs_group_buy
 

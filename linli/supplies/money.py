@@ -26,7 +26,7 @@ def yuan(fen: int) -> str:
 
 
 def parse_yuan(text: str) -> int:
-    """"12.5" or "12.50" or "12" → fen; anything else (more than 2 decimals, a sign, letters)
+    """ "12.5" or "12.50" or "12" → fen; anything else (more than 2 decimals, a sign, letters)
     is a Problem. No float is involved."""
     text = text.strip()
     whole, _, cents = text.partition(".")

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from linli.supplies.models import Complaint, GroupBuy, GroupBuyItem, GroupBuyLine, GroupBuyOrder
 from linli.supplies.money import order_due_fen, refund_due_fen
@@ -21,18 +21,29 @@ if TYPE_CHECKING:
     from linli.places.models import Building
 
 S = GroupBuy.Status
-UserLike = "User | AnonymousUser"
 
 
 def group_buys_for(user: User | AnonymousUser) -> QuerySet[GroupBuy]:
+    """The group buys the login sees (a building leader reaches them through the compound's
+    buildings, hence `distinct`)."""
     return (
         GroupBuy.objects.visible_to(user)
         .select_related("compound", "supplier", "organiser")
-        .annotate(
-            order_count=Count("orders", filter=Q(orders__status=GroupBuyOrder.Status.ACTIVE))
-        )
         .distinct()
     )
+
+
+def order_counts(group_buys: list[GroupBuy]) -> dict[int, int]:
+    """Active orders per group buy, for a page of them, in one grouped query."""
+    rows = (
+        GroupBuyOrder.objects.filter(
+            group_buy__in=[g.pk for g in group_buys], status=GroupBuyOrder.Status.ACTIVE
+        )
+        .values("group_buy")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["group_buy"]: row["n"] for row in rows}
 
 
 def open_for_compound(compound_id: int) -> list[GroupBuy]:
@@ -179,7 +190,9 @@ def markup_rows(gb: GroupBuy) -> list[GroupBuyItem]:
     return list(gb.items.all())
 
 
-def complaints_for(user: User | AnonymousUser, *, group_buy: GroupBuy | None = None, supplier_id: int | None = None) -> QuerySet[Complaint]:
+def complaints_for(
+    user: User | AnonymousUser, *, group_buy: GroupBuy | None = None, supplier_id: int | None = None
+) -> QuerySet[Complaint]:
     rows = Complaint.objects.visible_to(user).select_related("supplier", "group_buy")
     if group_buy is not None:
         rows = rows.filter(group_buy=group_buy)

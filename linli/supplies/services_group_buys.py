@@ -350,9 +350,9 @@ def order_place(
         if found is not None:
             if found.household_id != household.pk:
                 raise Conflict("该幂等键已用于另一户", "the Idempotency-Key was used for another")
-            token = _order_token(group_buy.pk, idempotency_key)
-            same = found.access_token_hash == hash_token(token)
-            return Placed(found, False, token if same else None)
+            replayed = _order_token(group_buy.pk, idempotency_key)
+            same = found.access_token_hash == hash_token(replayed)
+            return Placed(found, False, replayed if same else None)
     gb = GroupBuy.objects.select_related("compound").get(pk=group_buy.pk)
     _window_open(gb, now)
     if household.building.compound_id != gb.compound_id:
@@ -459,9 +459,7 @@ def allocate(gb: GroupBuy) -> None:
     what it ordered while units last, the next line what is left, then nothing."""
     remaining = {i.pk: i.arrived or 0 for i in gb.items.all()}
     lines = (
-        GroupBuyLine.objects.filter(
-            order__group_buy=gb, order__status=GroupBuyOrder.Status.ACTIVE
-        )
+        GroupBuyLine.objects.filter(order__group_buy=gb, order__status=GroupBuyOrder.Status.ACTIVE)
         .order_by("order__placed_at", "order_id", "item_id")
         .only("pk", "item_id", "qty")
     )
@@ -499,8 +497,8 @@ def group_buy_arrive(
     gb.arrival_note = note.strip()[:200]
     gb.save(update_fields=["arrival_note"])
     allocate(gb)
-    short = {str(i.pk): i.ordered - (i.arrived or 0) for i in items.values() if i.arrived < i.ordered}  # type: ignore[operator]
-    reason = "短缺 " + ", ".join(f"{items[int(k)].name}-{v}" for k, v in short.items()) if short else ""
+    short = {i.name: i.ordered - qty for i in items.values() if (qty := i.arrived or 0) < i.ordered}
+    reason = ("短缺 " + ", ".join(f"{k}-{v}" for k, v in short.items())) if short else ""
     return transition(gb, S.ARRIVED, by=user, reason=reason, request=request)
 
 
@@ -569,9 +567,9 @@ def _apply_price(change: PriceChange) -> None:
     item = change.item
     item.unit_price_fen = change.new_price_fen
     item.save(update_fields=["unit_price_fen"])
-    GroupBuyLine.objects.filter(
-        item=item, order__status=GroupBuyOrder.Status.ACTIVE
-    ).update(unit_price_fen=change.new_price_fen)
+    GroupBuyLine.objects.filter(item=item, order__status=GroupBuyOrder.Status.ACTIVE).update(
+        unit_price_fen=change.new_price_fen
+    )
     change.applied = True
     change.save(update_fields=["applied"])
 
@@ -615,7 +613,11 @@ def price_change(
 
 @transaction.atomic
 def price_consent(
-    *, user: User | None, change: PriceChange, order: GroupBuyOrder, request: HttpRequest | None = None
+    *,
+    user: User | None,
+    change: PriceChange,
+    order: GroupBuyOrder,
+    request: HttpRequest | None = None,
 ) -> PriceChange:
     """A household consents to a proposed price; when every household that ordered the item
     has, the price applies."""
@@ -645,7 +647,9 @@ def pending_price_changes(order: GroupBuyOrder) -> list[PriceChange]:
     item_ids = [line.item_id for line in order.lines.all()]
     return [
         c
-        for c in PriceChange.objects.filter(item_id__in=item_ids, applied=False).select_related("item")
+        for c in PriceChange.objects.filter(item_id__in=item_ids, applied=False).select_related(
+            "item"
+        )
         if not c.consented.filter(pk=order.pk).exists()
     ]
 
@@ -654,9 +658,7 @@ def pending_price_changes(order: GroupBuyOrder) -> list[PriceChange]:
 
 
 def order_due(order: GroupBuyOrder, gb_status: str | None = None) -> int:
-    return order_due_fen(
-        order, _lines_of(order), gb_status=gb_status or order.group_buy.status
-    )
+    return order_due_fen(order, _lines_of(order), gb_status=gb_status or order.group_buy.status)
 
 
 def refunds_outstanding(gb: GroupBuy) -> int:
@@ -714,12 +716,15 @@ def order_pay(
     locked = GroupBuyOrder.objects.select_for_update().get(pk=order.pk)
     due = order_due(locked, gb.status)
     if locked.paid_fen - locked.refunded_fen + amount_fen > due:
-        raise Problem(
-            f"超过应付金额（应付{due}分）", f"more than the order is due ({due} fen)"
-        )
+        raise Problem(f"超过应付金额（应付{due}分）", f"more than the order is due ({due} fen)")
     entry = _entry(
-        user=user, gb=gb, order=locked, kind=MoneyEntry.Kind.COLLECTED,
-        amount_fen=amount_fen, note=note, request=request,
+        user=user,
+        gb=gb,
+        order=locked,
+        kind=MoneyEntry.Kind.COLLECTED,
+        amount_fen=amount_fen,
+        note=note,
+        request=request,
     )
     GroupBuyOrder.objects.filter(pk=locked.pk).update(paid_fen=F("paid_fen") + amount_fen)
     order.refresh_from_db(fields=["paid_fen"])
@@ -743,8 +748,13 @@ def order_refund(
     if amount_fen > ledger(gb).held:
         raise Problem("退款超过团长结余", "more than the organiser holds")
     entry = _entry(
-        user=user, gb=gb, order=locked, kind=MoneyEntry.Kind.REFUNDED,
-        amount_fen=amount_fen, note=note, request=request,
+        user=user,
+        gb=gb,
+        order=locked,
+        kind=MoneyEntry.Kind.REFUNDED,
+        amount_fen=amount_fen,
+        note=note,
+        request=request,
     )
     GroupBuyOrder.objects.filter(pk=locked.pk).update(refunded_fen=F("refunded_fen") + amount_fen)
     order.refresh_from_db(fields=["refunded_fen"])
@@ -757,8 +767,12 @@ def refunds_pay_all(*, user: User, group_buy: GroupBuy, request: HttpRequest | N
     as far as the organiser holds money; the fen refunded."""
     gb = _locked(group_buy)
     total = 0
-    for order in gb.orders.prefetch_related("lines").filter(paid_fen__gt=0).order_by("placed_at", "id"):
-        owed = refund_due_fen(order, order_due_fen(order, list(order.lines.all()), gb_status=gb.status))
+    for order in (
+        gb.orders.prefetch_related("lines").filter(paid_fen__gt=0).order_by("placed_at", "id")
+    ):
+        owed = refund_due_fen(
+            order, order_due_fen(order, list(order.lines.all()), gb_status=gb.status)
+        )
         owed = min(owed, ledger(gb).held)
         if owed > 0:
             order_refund(user=user, order=order, amount_fen=owed, note="退款", request=request)
@@ -780,8 +794,13 @@ def supplier_pay(
     if amount_fen > ledger(gb).held:
         raise Problem("付款超过团长结余", "more than the organiser holds")
     return _entry(
-        user=user, gb=gb, order=None, kind=MoneyEntry.Kind.PAID_SUPPLIER,
-        amount_fen=amount_fen, note=note, request=request,
+        user=user,
+        gb=gb,
+        order=None,
+        kind=MoneyEntry.Kind.PAID_SUPPLIER,
+        amount_fen=amount_fen,
+        note=note,
+        request=request,
     )
 
 

@@ -43,7 +43,13 @@ OUTPUTS: dict[str, Output] = {
     "households": Output(
         lambda: _("分户拣货单"),
         lambda: [
-            _("楼栋"), _("室号"), _("商品"), _("数量"), _("单位"), _("应付（元）"), _("已付（元）")
+            _("楼栋"),
+            _("室号"),
+            _("商品"),
+            _("数量"),
+            _("单位"),
+            _("应付（元）"),
+            _("已付（元）"),
         ],
         selectors.household_pick,
         (25, 20, 50, 15, 15, 28, 27),
@@ -58,7 +64,11 @@ def xlsx_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str
 
 
 def pdf_bytes(
-    title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int]
+    title: str,
+    subtitle: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int],
 ) -> bytes:
     """A plain table on A4 pages, the header repeated on each page."""
     from reportlab.lib.pagesizes import A4

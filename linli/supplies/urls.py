@@ -27,7 +27,11 @@ urlpatterns += [
     path("group-buys/<int:pk>/money/<str:kind>/", gb.money, name="group_buy_money"),
     path("group-buys/<int:pk>/<str:kind>.<str:fmt>", gb.output, name="group_buy_output"),
     path("group-buys/door/<str:token>/", gb_door.door, name="group_buy_door"),
-    path("group-buys/door/<str:token>/<int:pk>/", gb_door.door_order, name="group_buy_door_order"),
+    path(
+        "group-buys/door/<str:token>/buy/<int:pk>/",
+        gb_door.door_order,
+        name="group_buy_door_order",
+    ),
     path("group-buys/my/<str:token>/", gb_door.my_order, name="my_order"),
     path("group-buys/my/<str:token>/change/", gb_door.my_order_change, name="my_order_change"),
     path(

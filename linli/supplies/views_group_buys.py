@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from linli.core.http import int_param, user_of
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition, workflow_for
 from linli.duty.models import Volunteer
-from linli.places.models import Building, Committee, Compound, Household
+from linli.places.models import Committee, Compound, Household
 from linli.supplies import selectors_group_buys as selectors
 from linli.supplies import services_group_buys as services
 from linli.supplies.forms_group_buys import (
@@ -75,8 +76,12 @@ def index(request: HttpRequest) -> HttpResponse:
         for c in Committee.objects.visible_to(request.user).order_by("name")[:50]
         if request.user.has_perm("supplies.change_groupbuyrules", c)
     ]
+    page = Paginator(rows.order_by("-opens_at", "-id"), 50).get_page(request.GET.get("page"))
+    counts = selectors.order_counts(list(page))
+    for gb in page:
+        gb.order_count = counts.get(gb.pk, 0)  # type: ignore[attr-defined]
     context = {
-        "rows": rows[:200],
+        "rows": page,
         "statuses": S.choices,
         "status": status,
         "committees": committees,
@@ -230,7 +235,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     gb = _group_buy(request, pk)
     to = request.POST.get("to", "")
     try:
-        transition(gb, to, by=user_of(request), reason=request.POST.get("reason", ""), request=request)
+        transition(
+            gb, to, by=user_of(request), reason=request.POST.get("reason", ""), request=request
+        )
     except Problem as exc:
         return _problem(request, exc)
     return redirect(gb)
@@ -247,8 +254,11 @@ def arrive(request: HttpRequest, pk: int) -> HttpResponse:
         return _problem(request, Problem("到货数量无效", "invalid quantities"))
     try:
         services.group_buy_arrive(
-            user=user_of(request), group_buy=gb, arrived=form.arrived(),
-            note=form.cleaned_data["note"], request=request,
+            user=user_of(request),
+            group_buy=gb,
+            arrived=form.arrived(),
+            note=form.cleaned_data["note"],
+            request=request,
         )
     except Problem as exc:
         return _problem(request, exc)
@@ -265,8 +275,11 @@ def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
         return _problem(request, Problem("请登记消杀人和消杀方式", "record who and how"))
     try:
         services.group_buy_disinfect(
-            user=user_of(request), group_buy=gb, by_name=form.cleaned_data["by_name"],
-            method=form.cleaned_data["method"], request=request,
+            user=user_of(request),
+            group_buy=gb,
+            by_name=form.cleaned_data["by_name"],
+            method=form.cleaned_data["method"],
+            request=request,
         )
     except Problem as exc:
         return _problem(request, exc)
@@ -300,8 +313,11 @@ def price(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         return _problem(request, Problem("价格无效", "invalid price"))
     try:
         change = services.price_change(
-            user=user_of(request), item=row, new_price_fen=form.cleaned_data["price"],
-            reason=form.cleaned_data["reason"], request=request,
+            user=user_of(request),
+            item=row,
+            new_price_fen=form.cleaned_data["price"],
+            reason=form.cleaned_data["reason"],
+            request=request,
         )
     except Problem as exc:
         return _problem(request, exc)
@@ -355,13 +371,19 @@ def money(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             raise Problem("金额格式不正确", "not an amount in yuan")
         amount, note = form.cleaned_data["amount"], form.cleaned_data["note"]
         if kind == "supplier":
-            services.supplier_pay(user=user, group_buy=gb, amount_fen=amount, note=note, request=request)
+            services.supplier_pay(
+                user=user, group_buy=gb, amount_fen=amount, note=note, request=request
+            )
             return redirect(gb)
         order = get_object_or_404(gb.orders, pk=int_param(request.POST.get("order")))
         if kind == "pay":
-            services.order_pay(user=user, order=order, amount_fen=amount, note=note, request=request)
+            services.order_pay(
+                user=user, order=order, amount_fen=amount, note=note, request=request
+            )
         elif kind == "refund":
-            services.order_refund(user=user, order=order, amount_fen=amount, note=note, request=request)
+            services.order_refund(
+                user=user, order=order, amount_fen=amount, note=note, request=request
+            )
         else:
             raise Http404
     except Problem as exc:
@@ -390,8 +412,11 @@ def order_for(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.order_place(
-                    user=user_of(request), group_buy=gb, household=household,
-                    items=form.quantities(), source=GroupBuyOrder.Source.VOLUNTEER,
+                    user=user_of(request),
+                    group_buy=gb,
+                    household=household,
+                    items=form.quantities(),
+                    source=GroupBuyOrder.Source.VOLUNTEER,
                     request=request,
                 )
             except Problem as exc:
@@ -399,8 +424,11 @@ def order_for(request: HttpRequest, pk: int) -> HttpResponse:
                     status = 409
                 form.add_error(None, exc.text())
             else:
-                messages.success(request, _("已为 %(building)s %(room)s 下单") % {
-                    "building": household.building.name, "room": household.room})
+                messages.success(
+                    request,
+                    _("已为 %(building)s %(room)s 下单")
+                    % {"building": household.building.name, "room": household.room},
+                )
                 return redirect("supplies:group_buy_order_for", pk=gb.pk)
     context = {"gb": gb, "form": form, "households": households[:2000]}
     return render(request, "supplies/group_buy_order_for.html", context, status=status)
@@ -425,5 +453,3 @@ def complaints(request: HttpRequest) -> HttpResponse:
     suppliers = Supplier.objects.visible_to(request.user).order_by("name")
     context = {"rows": rows, "suppliers": suppliers, "supplier_id": supplier_id}
     return render(request, "supplies/group_buy_complaints.html", context)
-
-

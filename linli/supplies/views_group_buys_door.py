@@ -104,9 +104,12 @@ def door_order(request: HttpRequest, token: str, pk: int) -> HttpResponse:
         return _order_page(request, link, gb, form, status=400)
     data = form.cleaned_data
     household = Household.objects.filter(building_id=link.building_id, room=data["room"]).first()
-    known = household is not None and Resident.objects.filter(
-        household=household, phone=data["phone"], status__in=LIVING
-    ).exists()
+    known = (
+        household is not None
+        and Resident.objects.filter(
+            household=household, phone=data["phone"], status__in=LIVING
+        ).exists()
+    )
     if not known:
         if ORDER_MISSES.hit(f"{link.pk}:{ratelimit.address(request)}"):
             return HttpResponse(_("提交过于频繁，请稍后再试"), status=429)
@@ -125,7 +128,9 @@ def door_order(request: HttpRequest, token: str, pk: int) -> HttpResponse:
         )
     except Problem as exc:
         form.add_error(None, exc.text())
-        return _order_page(request, link, gb, form, status=409 if isinstance(exc, Conflict) else 400)
+        return _order_page(
+            request, link, gb, form, status=409 if isinstance(exc, Conflict) else 400
+        )
     if placed.token is None:
         form.add_error(None, Problem(REFUSED_ZH, REFUSED_EN).text())
         return _order_page(request, link, gb, form, status=400)
@@ -165,9 +170,7 @@ def my_order(request: HttpRequest, token: str) -> HttpResponse:
     gb = order.group_buy
     lines = list(order.lines.select_related("item"))
     due = order_due_fen(order, lines, gb_status=gb.status)
-    may_change = (
-        order.status == GroupBuyOrder.Status.ACTIVE and gb.status == GroupBuy.Status.OPEN
-    )
+    may_change = order.status == GroupBuyOrder.Status.ACTIVE and gb.status == GroupBuy.Status.OPEN
     form = None
     if may_change:
         items = list(gb.items.all())
@@ -201,15 +204,20 @@ def my_order_change(request: HttpRequest, token: str) -> HttpResponse:
             services.order_cancel(user=None, order=order, request=request)
         elif form.is_valid() and order.status == GroupBuyOrder.Status.ACTIVE:
             services.order_place(
-                user=None, group_buy=gb, household=order.household, items=form.quantities(),
-                source=GroupBuyOrder.Source.SELF_SERVICE, request=request,
+                user=None,
+                group_buy=gb,
+                household=order.household,
+                items=form.quantities(),
+                source=GroupBuyOrder.Source.SELF_SERVICE,
+                request=request,
             )
         else:
             raise Problem("数量无效", "invalid quantities")
     except Problem as exc:
         status = 409 if isinstance(exc, Conflict) else 400
         return render(
-            request, "supplies/group_buy_refused.html",
+            request,
+            "supplies/group_buy_refused.html",
             {"reason": exc.text(), "back": reverse("supplies:my_order", args=[token])},
             status=status,
         )
@@ -228,7 +236,8 @@ def my_order_consent(request: HttpRequest, token: str, change: int) -> HttpRespo
         services.price_consent(user=None, change=found, order=order, request=request)
     except Problem as exc:
         return render(
-            request, "supplies/group_buy_refused.html",
+            request,
+            "supplies/group_buy_refused.html",
             {"reason": exc.text(), "back": reverse("supplies:my_order", args=[token])},
             status=400,
         )

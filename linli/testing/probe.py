@@ -40,12 +40,23 @@ SEGMENTS = {
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
 }
+# Group buys (supplies): a group buy, a committee's rules, an item's price, a price change.
+SEGMENTS |= {
+    "group-buys": "supplies.GroupBuy",
+    "buy": "supplies.GroupBuy",
+    "rules": "places.Committee",
+    "items": "supplies.GroupBuyItem",
+    "consent": "supplies.PriceChange",
+}
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
     "kind": ["residents", "volunteers", "duties", "requests", "visits", "duty-coverage"],
     "field": ["phone", "id_number"],
     "token": ["not-a-token"],
 }
+# Group buys: the outputs and money actions, the outputs' formats.
+WORDS["kind"] += ["supplier", "buildings", "households", "pay", "refund", "refund-all"]
+WORDS["fmt"] = ["xlsx", "pdf"]
 API = "api/v1/"
 SKIPPED = re.compile(r"^(admin/|i18n/|accounts/logout/|api/v1/docs/)")
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")

@@ -112,7 +112,9 @@ def _group_buy(s: Scenario, where: str) -> Any:
     from linli.testing.supplies_suppliers import make_supplier
 
     compound, organiser = (
-        (s.xiangzhang, s.volunteers["bob"]) if where == "in" else (s.lishuiyuan, s.volunteers["dave"])
+        (s.xiangzhang, s.volunteers["bob"])
+        if where == "in"
+        else (s.lishuiyuan, s.volunteers["dave"])
     )
     now = timezone.now()
     return GroupBuy.objects.create(

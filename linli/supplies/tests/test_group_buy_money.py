@@ -78,7 +78,10 @@ def _run(w, steps) -> None:
     veg, rice = gb.items.order_by("id")
     orders = [
         services.order_place(
-            user=bob, group_buy=gb, household=s.households[hh], items=[(veg.pk, v), (rice.pk, r)],
+            user=bob,
+            group_buy=gb,
+            household=s.households[hh],
+            items=[(veg.pk, v), (rice.pk, r)],
             source=GroupBuyOrder.Source.VOLUNTEER,
         ).order
         for hh, v, r in (("b1_101", 2, 1), ("b1_102", 3, 0), ("b2_101", 1, 2))

@@ -79,9 +79,7 @@ def test_a_resident_orders_sees_the_total_changes_and_cancels(w):
     order = GroupBuyOrder.objects.get()
     assert order.source == GroupBuyOrder.Source.SELF_SERVICE and order.household.room == "101"
     veg, rice = gb.items.order_by("id")
-    change = client.post(
-        answer["Location"] + "change/", {f"qty_{veg.pk}": 1, f"qty_{rice.pk}": 0}
-    )
+    change = client.post(answer["Location"] + "change/", {f"qty_{veg.pk}": 1, f"qty_{rice.pk}": 0})
     assert change.status_code == 302
     assert "¥21.00" in client.get(answer["Location"]).content.decode()
     client.post(answer["Location"] + "change/", {"action": "cancel"})
@@ -124,7 +122,7 @@ def test_a_household_consents_to_a_price_change_on_its_order_page(w):
     )
     page = client.get(answer["Location"]).content.decode()
     assert "同意改价" in page
-    change = re.search(r'consent/(\d+)/', page).group(1)
+    change = re.search(r"consent/(\d+)/", page).group(1)
     client.post(answer["Location"] + f"consent/{change}/")
     assert GroupBuyItem.objects.get(pk=veg.pk).unit_price_fen == 1950
     assert "¥20.50" in client.get(answer["Location"]).content.decode()  # 19.50 + 1.00 fee
@@ -151,8 +149,12 @@ def test_the_list_and_page_are_hidden_out_of_scope(w, django_assert_max_num_quer
 def test_the_committee_sets_its_rules_and_nobody_else_reaches_them(w):
     url = reverse("supplies:group_buy_rules", args=[w.s.kaiwu.pk])
     data = {
-        "text": "新规则", "organisers": "nominated", "max_markup_percent": "5",
-        "max_fee": "0.50", "max_window_hours": "24", "min_orders": "10",
+        "text": "新规则",
+        "organisers": "nominated",
+        "max_markup_percent": "5",
+        "max_fee": "0.50",
+        "max_window_hours": "24",
+        "min_orders": "10",
         "disinfection_required": "on",
     }
     assert _client(w, "alice").post(url, data).status_code == 404
@@ -160,7 +162,10 @@ def test_the_committee_sets_its_rules_and_nobody_else_reaches_them(w):
     assert _client(w, "kaiwu").post(url, data).status_code == 302
     rules = GroupBuyRules.objects.get(committee=w.s.kaiwu, compound=None)
     assert (rules.max_markup_bp, rules.max_fee_fen, rules.min_orders, rules.suspended) == (
-        500, 50, 10, False
+        500,
+        50,
+        10,
+        False,
     )
     bad = _client(w, "kaiwu").post(url, {**data, "max_fee": "1.234"})
     assert bad.status_code == 400
@@ -170,12 +175,20 @@ def test_an_organiser_drafts_a_group_buy_and_the_committee_approves_it(w):
     s = w.s
     bob = _client(w, "bob")
     data = {
-        "compound": s.xiangzhang.pk, "organiser": s.volunteers["bob"].pk,
-        "supplier": w.supplier.pk, "title": "周末米面团", "fee": "1",
-        "opens_at": "2099-01-01T08:00", "closes_at": "2099-01-02T08:00",
+        "compound": s.xiangzhang.pk,
+        "organiser": s.volunteers["bob"].pk,
+        "supplier": w.supplier.pk,
+        "title": "周末米面团",
+        "fee": "1",
+        "opens_at": "2099-01-01T08:00",
+        "closes_at": "2099-01-02T08:00",
         "delivery_on": "2099-01-03",
-        "item_0_name": "大米", "item_0_unit": "袋", "item_0_pack": "10kg",
-        "item_0_list": "50", "item_0_price": "55", "item_0_stock": "40",
+        "item_0_name": "大米",
+        "item_0_unit": "袋",
+        "item_0_pack": "10kg",
+        "item_0_list": "50",
+        "item_0_price": "55",
+        "item_0_stock": "40",
     }
     over = bob.post(reverse("supplies:group_buy_new"), {**data, "item_0_price": "55.01"})
     assert over.status_code == 400 and "加价超过" in over.content.decode()
@@ -233,9 +246,13 @@ def test_arrival_disinfection_money_and_outputs_through_the_pages(w):
     households = bob.get(reverse("supplies:group_buy_output", args=[gb.pk, "households", "pdf"]))
     assert households["Content-Type"] == "application/pdf"
     assert households.content.startswith(b"%PDF")
-    assert bob.get(reverse("supplies:group_buy_output", args=[gb.pk, "x", "pdf"])).status_code == 404
     assert (
-        _client(w, "alice").get(reverse("supplies:group_buy_output", args=[gb.pk, "supplier", "pdf"])).status_code
+        bob.get(reverse("supplies:group_buy_output", args=[gb.pk, "x", "pdf"])).status_code == 404
+    )
+    assert (
+        _client(w, "alice")
+        .get(reverse("supplies:group_buy_output", args=[gb.pk, "supplier", "pdf"]))
+        .status_code
         == 403
     )
     disinfect = reverse("supplies:group_buy_disinfect", args=[gb.pk])
@@ -257,3 +274,9 @@ def test_complaints_per_group_buy_and_per_supplier(w):
     other = kaiwu.get(reverse("supplies:group_buy_complaints") + "?supplier=999999")
     assert "青菜短斤少两" not in other.content.decode()
     assert kaiwu.post(reverse("supplies:group_buy_complain", args=[gb.pk]), {}).status_code == 400
+
+
+def test_the_help_poster_s_page_leads_residents_to_the_group_buys(w):
+    token = _door(w)
+    page = Client().get(reverse("care:ask", args=[token])).content.decode()
+    assert reverse("supplies:group_buy_door", args=[token]) in page

@@ -93,9 +93,16 @@ def test_an_organiser_who_neither_lives_there_nor_was_nominated_is_refused(w):
 def test_a_resident_only_rule_refuses_a_nominated_organiser(w):
     s = w.s
     services.group_buy_rules_save(
-        user=s.users["kaiwu"], committee=s.kaiwu, text="", organisers="resident",
-        max_markup_bp=1000, max_fee_fen=200, max_window_hours=48, min_orders=1,
-        disinfection_required=True, suspended=False,
+        user=s.users["kaiwu"],
+        committee=s.kaiwu,
+        text="",
+        organisers="resident",
+        max_markup_bp=1000,
+        max_fee_fen=200,
+        max_window_hours=48,
+        min_orders=1,
+        disinfection_required=True,
+        suspended=False,
     )
     w.rules.nominated.add(s.volunteers["erin"])
     with pytest.raises(Problem, match="仅本小区登记居民"):
@@ -106,9 +113,17 @@ def test_a_resident_only_rule_refuses_a_nominated_organiser(w):
 def test_a_compound_s_own_rules_replace_the_committee_s(w):
     s = w.s
     services.group_buy_rules_save(
-        user=s.users["kaiwu"], committee=s.kaiwu, compound=s.xiangzhang, text="",
-        organisers="either", max_markup_bp=0, max_fee_fen=0, max_window_hours=48, min_orders=1,
-        disinfection_required=True, suspended=False,
+        user=s.users["kaiwu"],
+        committee=s.kaiwu,
+        compound=s.xiangzhang,
+        text="",
+        organisers="either",
+        max_markup_bp=0,
+        max_fee_fen=0,
+        max_window_hours=48,
+        min_orders=1,
+        disinfection_required=True,
+        suspended=False,
     )
     with pytest.raises(Problem, match="服务费"):
         _create(w)  # fee 100 fen, the compound allows none
@@ -127,9 +142,9 @@ def test_the_suspend_switch_stops_new_group_buys_and_openings(w):
 def test_an_expired_paper_blocks_a_new_group_buy_and_its_opening(w):
     gb = make_group_buy(w, status=S.APPROVED)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    SupplierPaper.objects.filter(
-        supplier=w.supplier, kind=SupplierPaper.Kind.FOOD_PERMIT
-    ).update(expires_on=yesterday)
+    SupplierPaper.objects.filter(supplier=w.supplier, kind=SupplierPaper.Kind.FOOD_PERMIT).update(
+        expires_on=yesterday
+    )
     with pytest.raises(Problem, match="食品经营许可证"):
         _create(w)
     with pytest.raises(Problem, match="食品经营许可证"):
@@ -194,7 +209,9 @@ def test_a_group_buy_runs_from_draft_to_settled(w):
     services.group_buy_arrive(user=bob, group_buy=gb, arrived={veg.pk: 2, rice.pk: 1})
     with pytest.raises(Conflict, match="消杀"):
         transition(gb, S.DISTRIBUTING, by=bob)
-    services.group_buy_disinfect(user=bob, group_buy=gb, by_name="消杀队老王", method="含氯消毒液喷洒")
+    services.group_buy_disinfect(
+        user=bob, group_buy=gb, by_name="消杀队老王", method="含氯消毒液喷洒"
+    )
     transition(gb, S.DISTRIBUTING, by=bob)
     # 2 × 20.00 + 35.00 + 1.00 fee = 76.00
     services.order_pay(user=bob, order=order, amount_fen=7600)
@@ -205,7 +222,11 @@ def test_a_group_buy_runs_from_draft_to_settled(w):
     assert (gb.disinfected_by, gb.disinfection_method) == ("消杀队老王", "含氯消毒液喷洒")
     assert ledger(gb).held == 7600 - 7000  # the goods' margin and the fee stay with the organiser
     assert [c.to_status for c in gb.changes.all()][-5:] == [
-        S.ORDERED, S.ARRIVED, S.DISINFECTED, S.DISTRIBUTING, S.SETTLED
+        S.ORDERED,
+        S.ARRIVED,
+        S.DISINFECTED,
+        S.DISTRIBUTING,
+        S.SETTLED,
     ]
 
 
@@ -319,7 +340,9 @@ def test_short_goods_go_first_come_first_served_and_the_rest_is_refunded(w):
     veg, rice = gb.items.order_by("id")
     services.group_buy_arrive(user=bob, group_buy=gb, arrived={veg.pk: 4, rice.pk: 1})
     allocated = {
-        o.household.room + o.household.building.name: [ln.allocated for ln in o.lines.order_by("item_id")]
+        o.household.room + o.household.building.name: [
+            ln.allocated for ln in o.lines.order_by("item_id")
+        ]
         for o in GroupBuyOrder.objects.filter(group_buy=gb)
     }
     assert allocated == {"1021号楼": [3], "1011号楼": [1, 1], "2012号楼": [0]}
