@@ -13,23 +13,49 @@ class SuppliesConfig(AppConfig):
     verbose_name = _("物资")
 
     def ready(self) -> None:
+        from linli.core.plugins import register_urls
+
+        register_urls("supplies/", "linli.supplies.urls")
+        self._ready_suppliers()
         _group_buys_ready()
+
+    def _ready_suppliers(self) -> None:
+        """The suppliers part (issue 11): the registry, vetting, complaints, worksites."""
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
+        from linli.core.imports import register_importer
+        from linli.core.plugins import register_api_router
+        from linli.core.reports import register_report
+
+        # Declare SUPPLIER_VETTING_WORKFLOW, COMPLAINT_WORKFLOW, WORKSITE_ORDER_WORKFLOW.
+        from linli.supplies import services_suppliers, services_worksites  # noqa: F401
+        from linli.supplies.importers.suppliers import SuppliersImporter
+        from linli.supplies.reports_suppliers import suppliers_report, suppliers_rows
+
+        register_importer(SuppliersImporter)
+        register_demo_login_provider("linli.supplies.demo.demo_supplier_logins")
+        register_report(
+            "suppliers", suppliers_report, title="供应商 (suppliers)", rows=suppliers_rows
+        )
+        register_api_router("/", "linli.supplies.api_suppliers.router")
+        register_nav("supplies:suppliers", _("供应商"), audience=is_staff, order=140)
+        register_nav("supplies:worksites", _("工地需求"), audience=is_staff, order=150)
 
 
 def _group_buys_ready() -> None:
     """Group buys (团购): the workflow, pages, API, nav, the building hub's section."""
     from linli.accounts.rules import is_staff
     from linli.core.context_processors import register_nav
-    from linli.core.plugins import register_api_router, register_urls
+    from linli.core.plugins import register_api_router
     from linli.places.hub import register_building_section
 
     # Declare GROUP_BUY_WORKFLOW for transition().
     from linli.supplies import group_buy_workflow  # noqa: F401
     from linli.supplies.rules import organises_any
 
-    register_urls("supplies/", "linli.supplies.urls")
     register_api_router("/", "linli.supplies.api.router")
-    register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=150)
+    register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=160)
     register_building_section(
         "supplies/_group_buy_building.html",
         "linli.supplies.selectors_group_buys.building_group_buys",

@@ -39,6 +39,12 @@ SEGMENTS = {
     "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
+    # -- supplies, the suppliers part (issue 11) --
+    "suppliers": "supplies.Supplier",
+    "papers": "supplies.SupplierPaper",
+    "complaints": "supplies.Complaint",
+    "worksite-needs": "supplies.WorksiteNeed",
+    "worksite-orders": "supplies.WorksiteOrder",
 }
 # Group buys (supplies): a group buy, a committee's rules, an item's price, a price change.
 SEGMENTS |= {

@@ -23,6 +23,7 @@ from linli.care.services import help_request_create
 from linli.core.pinyin import initials
 from linli.duty.models import Claim, Duty, Team, Volunteer
 from linli.places.models import TransferRequest
+from linli.testing import supplies_suppliers as sup
 from linli.testing.scenario import PASSWORD, Scenario, build_grid_scenario
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +210,42 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
     ),
     "care.view_town_queue": (None, None, {"town"}, set()),
     "care.print_selfservicelink": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, STAFF),
+    # -- supplies, the suppliers part (issue 11): the town's supply desk is its town staff;
+    # out of scope is another town's supplier, complaint, worksite need or vehicle request.
+    "supplies.add_supplier": (None, None, {"town"}, set()),
+    "supplies.change_supplier": (sup.matrix_supplier, sup.matrix_other_supplier, {"town"}, set()),
+    "supplies.vet_supplier": (sup.matrix_supplier, sup.matrix_other_supplier, {"town"}, set()),
+    "supplies.add_complaint": (sup.matrix_supplier, sup.matrix_other_supplier, STAFF, set()),
+    "supplies.resolve_complaint": (
+        sup.matrix_complaint,
+        lambda s: sup.matrix_complaint(s, out=True),
+        {"town"},
+        set(),
+    ),
+    "supplies.add_worksiteneed": (
+        lambda s: s.xiangzhang,  # bob is 香樟苑's second secretary
+        lambda s: s.lishuiyuan,
+        {"town", "kaiwu", "bob"},
+        {"town"},
+    ),
+    "supplies.change_worksiteneed": (
+        sup.matrix_need,
+        lambda s: sup.matrix_need(s, where="lishui"),
+        STAFF,
+        {"town"},
+    ),
+    "supplies.match_worksiteneed": (
+        sup.matrix_need,
+        lambda s: sup.matrix_need(s, where="out"),
+        {"town"},
+        set(),
+    ),
+    "supplies.assign_vehiclerequest": (
+        sup.matrix_vehicle,
+        lambda s: sup.matrix_vehicle(s, out=True),
+        {"town"},
+        set(),
+    ),
     # Group buys: "in" is 香樟苑's, organised by bob; "out" is 丽水苑's, organised by dave.
     "supplies.add_groupbuy": (None, None, STAFF | VOLUNTEERS, set()),
     "supplies.change_groupbuy": (
@@ -250,8 +287,7 @@ def test_every_rule_has_expectations():
     assert ours == set(EXPECTED), "give every rule a row in EXPECTED"
 
 
-APPS = {"core", "accounts", "places", "duty", "care", "dashboards"}
-APPS |= {"supplies"}  # group buys (and the other supplies parts' rules)
+APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "supplies"}
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))

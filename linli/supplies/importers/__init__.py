@@ -1,0 +1,1 @@
+"""The supplies app's importer kinds (engine: linli.core.imports)."""
