@@ -17,6 +17,7 @@ class SuppliesConfig(AppConfig):
 
         register_urls("supplies/", "linli.supplies.urls")
         self._ready_suppliers()
+        _group_buys_ready()
 
     def _ready_suppliers(self) -> None:
         """The suppliers part (issue 11): the registry, vetting, complaints, worksites."""
@@ -40,3 +41,23 @@ class SuppliesConfig(AppConfig):
         register_api_router("/", "linli.supplies.api_suppliers.router")
         register_nav("supplies:suppliers", _("供应商"), audience=is_staff, order=140)
         register_nav("supplies:worksites", _("工地需求"), audience=is_staff, order=150)
+
+
+def _group_buys_ready() -> None:
+    """Group buys (团购): the workflow, pages, API, nav, the building hub's section."""
+    from linli.accounts.rules import is_staff
+    from linli.core.context_processors import register_nav
+    from linli.core.plugins import register_api_router
+    from linli.places.hub import register_building_section
+
+    # Declare GROUP_BUY_WORKFLOW for transition().
+    from linli.supplies import group_buy_workflow  # noqa: F401
+    from linli.supplies.rules import organises_any
+
+    register_api_router("/", "linli.supplies.api.router")
+    register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=160)
+    register_building_section(
+        "supplies/_group_buy_building.html",
+        "linli.supplies.selectors_group_buys.building_group_buys",
+        order=40,
+    )

@@ -14,6 +14,7 @@ import rules
 
 from linli.accounts.rules import is_staff, is_town_staff
 from linli.core.access import scope_for
+from linli.duty.rules import active_volunteer_of, is_active_volunteer
 from linli.places.models import Compound
 from linli.supplies.models import Supplier
 
@@ -73,3 +74,73 @@ rules.add_perm("supplies.add_worksiteneed", answers_for_worksite)
 rules.add_perm("supplies.change_worksiteneed", answers_for_worksite)
 rules.add_perm("supplies.match_worksiteneed", runs_town_supplies)
 rules.add_perm("supplies.assign_vehiclerequest", runs_town_supplies)
+
+
+# --- Group buys (团购) --------------------------------------------------------------------
+
+
+@rules.predicate
+def governs_group_buy(user: Any, group_buy: Any) -> bool:
+    """Staff whose scope holds the group buy's committee (its committee's staff, town staff):
+    they approve, and they act for the committee in every later step."""
+    if group_buy is None or not is_staff(user):
+        return False
+    scope = scope_for(user)
+    return (
+        scope.all_towns
+        or group_buy.committee_id in scope.ids["committee"]
+        or group_buy.town_id in scope.ids["town"]
+    )
+
+
+@rules.predicate
+def organises(user: Any, group_buy: Any) -> bool:
+    """The login is the group buy's organiser (团长), in service."""
+    if group_buy is None:
+        return False
+    volunteer = active_volunteer_of(user)
+    return volunteer is not None and volunteer.pk == group_buy.organiser_id
+
+
+@rules.predicate
+def organises_any(user: Any) -> bool:
+    """The login organises a group buy that is not finished (their top bar leads to it)."""
+    from linli.supplies.models import GroupBuy
+
+    volunteer = active_volunteer_of(user)
+    if volunteer is None:
+        return False
+    done = (GroupBuy.Status.SETTLED, GroupBuy.Status.CANCELLED)
+    return GroupBuy.objects.filter(organiser=volunteer).exclude(status__in=done).exists()
+
+
+@rules.predicate
+def may_organise(user: Any) -> bool:
+    """A volunteer in service may propose a group buy (the committee's rules then decide
+    whether they are eligible in that compound); staff draft one for an organiser."""
+    return bool(is_staff(user)) or active_volunteer_of(user) is not None
+
+
+@rules.predicate
+def governs_committee(user: Any, committee: Any) -> bool:
+    """Staff whose scope holds the committee (its rules are theirs to set)."""
+    if committee is None or not is_staff(user):
+        return False
+    scope = scope_for(user)
+    return (
+        scope.all_towns
+        or committee.pk in scope.ids["committee"]
+        or committee.town_id in scope.ids["town"]
+    )
+
+
+runs_group_buy = organises | governs_group_buy
+
+rules.add_perm("supplies.add_groupbuy", may_organise)
+rules.add_perm("supplies.change_groupbuy", runs_group_buy)
+# Ordering for a household: the organiser, the committee, or a volunteer who sees the household
+# (a building leader for a neighbour without a phone); the household is fetched through the gate.
+rules.add_perm("supplies.order_groupbuy", runs_group_buy | is_active_volunteer)
+rules.add_perm("supplies.money_groupbuy", runs_group_buy)
+rules.add_perm("supplies.complain_groupbuy", rules.is_authenticated)
+rules.add_perm("supplies.change_groupbuyrules", governs_committee)

@@ -1,5 +1,9 @@
+"""The supplies app's pages (app_name "supplies"). Each part keeps its paths in its own block."""
+
 from django.urls import path
 
+from linli.supplies import views_group_buys as gb
+from linli.supplies import views_group_buys_door as gb_door
 from linli.supplies import views_suppliers, views_worksites
 
 app_name = "supplies"
@@ -35,5 +39,37 @@ urlpatterns = [
         "worksite-orders/<int:pk>/vehicle/",
         views_worksites.vehicle_assign,
         name="vehicle_assign",
+    ),
+]
+
+# --- Group buys (团购) ------------------------------------------------------------------------
+urlpatterns += [
+    path("group-buys/", gb.index, name="group_buys"),
+    path("group-buys/new/", gb.new, name="group_buy_new"),
+    path("group-buys/rules/<int:pk>/", gb.rules_page, name="group_buy_rules"),
+    path("group-buys/complaints/", gb.complaints, name="group_buy_complaints"),
+    path("group-buys/<int:pk>/", gb.detail, name="group_buy"),
+    path("group-buys/<int:pk>/move/", gb.move, name="group_buy_move"),
+    path("group-buys/<int:pk>/arrive/", gb.arrive, name="group_buy_arrive"),
+    path("group-buys/<int:pk>/disinfect/", gb.disinfect, name="group_buy_disinfect"),
+    path("group-buys/<int:pk>/slots/", gb.slot, name="group_buy_slot"),
+    path("group-buys/<int:pk>/items/<int:item>/price/", gb.price, name="group_buy_price"),
+    path("group-buys/<int:pk>/complain/", gb.complain, name="group_buy_complain"),
+    path("group-buys/<int:pk>/orders/", gb.orders, name="group_buy_orders"),
+    path("group-buys/<int:pk>/order-for/", gb.order_for, name="group_buy_order_for"),
+    path("group-buys/<int:pk>/money/<str:kind>/", gb.money, name="group_buy_money"),
+    path("group-buys/<int:pk>/<str:kind>.<str:fmt>", gb.output, name="group_buy_output"),
+    path("group-buys/door/<str:token>/", gb_door.door, name="group_buy_door"),
+    path(
+        "group-buys/door/<str:token>/buy/<int:pk>/",
+        gb_door.door_order,
+        name="group_buy_door_order",
+    ),
+    path("group-buys/my/<str:token>/", gb_door.my_order, name="my_order"),
+    path("group-buys/my/<str:token>/change/", gb_door.my_order_change, name="my_order_change"),
+    path(
+        "group-buys/my/<str:token>/consent/<int:change>/",
+        gb_door.my_order_consent,
+        name="my_order_consent",
     ),
 ]

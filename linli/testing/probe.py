@@ -55,6 +55,14 @@ SEGMENTS = {
     "worksite-needs": "supplies.WorksiteNeed",
     "worksite-orders": "supplies.WorksiteOrder",
 }
+# Group buys (supplies): a group buy, a committee's rules, an item's price, a price change.
+SEGMENTS |= {
+    "group-buys": "supplies.GroupBuy",
+    "buy": "supplies.GroupBuy",
+    "rules": "places.Committee",
+    "items": "supplies.GroupBuyItem",
+    "consent": "supplies.PriceChange",
+}
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
     "kind": [
@@ -70,6 +78,9 @@ WORDS = {
     "token": ["not-a-token"],
     "key": ["plan-not-a-plan-key-at-all"],  # the medicine desk's plan drafts
 }
+# Group buys: the outputs and money actions, the outputs' formats.
+WORDS["kind"] += ["supplier", "buildings", "households", "pay", "refund", "refund-all"]
+WORDS["fmt"] = ["xlsx", "pdf"]
 API = "api/v1/"
 SKIPPED = re.compile(r"^(admin/|i18n/|accounts/logout/|api/v1/docs/)")
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")

@@ -100,6 +100,40 @@ def _transfer(s: Scenario) -> TransferRequest:
     )
 
 
+# --- Group buys (supplies) ---------------------------------------------------------------------
+
+
+def _group_buy(s: Scenario, where: str) -> Any:
+    """A group buy written straight to the table: 香樟苑's organised by bob, 丽水苑's by dave."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linli.supplies.models import GroupBuy
+    from linli.testing.supplies_suppliers import make_supplier
+
+    compound, organiser = (
+        (s.xiangzhang, s.volunteers["bob"])
+        if where == "in"
+        else (s.lishuiyuan, s.volunteers["dave"])
+    )
+    now = timezone.now()
+    return GroupBuy.objects.create(
+        town=s.town,
+        committee=compound.committee,
+        compound=compound,
+        organiser=organiser,
+        supplier=make_supplier(s.town, name=f"供应商{where}"),
+        title="团",
+        opens_at=now,
+        closes_at=now + dt.timedelta(hours=1),
+        delivery_on=now.date(),
+    )
+
+
+VOLUNTEERS = {"bob", "alice", "gina", "dave", "hank"}
+
+
 # rule → (maker of the object in scope, maker of one out of scope (None: the rule takes no
 # object, or every object of it is in everyone's reach), who may in scope, who may out of scope)
 Maker = Callable[[Scenario], Any] | None
@@ -304,6 +338,33 @@ EXPECTED: dict[str, tuple[Maker, Maker, set[str], set[str]]] = {
         {"town"},
         set(),
     ),
+    # Group buys: "in" is 香樟苑's, organised by bob; "out" is 丽水苑's, organised by dave.
+    "supplies.add_groupbuy": (None, None, STAFF | VOLUNTEERS, set()),
+    "supplies.change_groupbuy": (
+        lambda s: _group_buy(s, "in"),
+        lambda s: _group_buy(s, "out"),
+        {"town", "kaiwu", "bob"},
+        {"town", "dave"},
+    ),
+    "supplies.money_groupbuy": (
+        lambda s: _group_buy(s, "in"),
+        lambda s: _group_buy(s, "out"),
+        {"town", "kaiwu", "bob"},
+        {"town", "dave"},
+    ),
+    "supplies.order_groupbuy": (
+        lambda s: _group_buy(s, "in"),
+        lambda s: _group_buy(s, "out"),
+        STAFF | VOLUNTEERS,  # a volunteer orders only for households the gate shows them
+        {"town"} | VOLUNTEERS,
+    ),
+    "supplies.complain_groupbuy": (
+        lambda s: _group_buy(s, "in"),
+        None,  # anyone signed in who reached the group buy through the gate
+        set(ROLES) - {"anonymous"},
+        set(),
+    ),
+    "supplies.change_groupbuyrules": (lambda s: s.kaiwu, lambda s: s.lishui, STAFF, {"town"}),
 }
 
 

@@ -90,4 +90,31 @@
       target.form.submit();
     }
   });
+
+  /* ---- Group buys (supplies): the order form's running total, in fen, shown as yuan ---- */
+  function groupBuyTotal(box) {
+    var fen = 0;
+    var any = false;
+    box.querySelectorAll("input[data-price]").forEach(function (input) {
+      var qty = parseInt(input.value, 10);
+      if (qty > 0) {
+        fen += qty * parseInt(input.getAttribute("data-price"), 10);
+        any = true;
+      }
+    });
+    if (any) fen += parseInt(box.getAttribute("data-fee") || "0", 10);
+    var out = box.querySelector("[data-gb-sum]");
+    if (out) out.textContent = "¥" + Math.floor(fen / 100) + "." + String(fen % 100).padStart(2, "0");
+  }
+  function groupBuyTotals() {
+    document.querySelectorAll("[data-gb-total]").forEach(groupBuyTotal);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", groupBuyTotals);
+  else groupBuyTotals();
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.matches("[data-gb-total] input[data-price]")) {
+      groupBuyTotal(target.closest("[data-gb-total]"));
+    }
+  });
 })();

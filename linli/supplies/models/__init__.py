@@ -14,6 +14,19 @@ from linli.supplies.models.worksites import (
     WorksiteOrderChange,
 )
 
+# Group buys (团购).
+from linli.supplies.models.group_buys import (  # isort: skip
+    DistributionSlot,
+    GroupBuy,
+    GroupBuyChange,
+    GroupBuyItem,
+    GroupBuyLine,
+    GroupBuyOrder,
+    GroupBuyRules,
+    MoneyEntry,
+    PriceChange,
+)
+
 __all__ = [
     "Complaint",
     "ComplaintChange",
@@ -24,4 +37,15 @@ __all__ = [
     "WorksiteNeed",
     "WorksiteOrder",
     "WorksiteOrderChange",
+]
+__all__ += [  # group buys
+    "DistributionSlot",
+    "GroupBuy",
+    "GroupBuyChange",
+    "GroupBuyItem",
+    "GroupBuyLine",
+    "GroupBuyOrder",
+    "GroupBuyRules",
+    "MoneyEntry",
+    "PriceChange",
 ]

@@ -142,6 +142,15 @@ class Complaint(models.Model):
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="complaints")
     summary = models.CharField(_("投诉内容"), max_length=300)
+    # The group buy it is about, if any (complaints per group buy and per supplier).
+    group_buy = models.ForeignKey(
+        "supplies.GroupBuy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+        verbose_name=_("团购"),
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
