@@ -15,7 +15,10 @@ Registering a report (an app does it in its `AppConfig.ready()`)::
         def ready(self):
             register_report("duty-coverage", duty_coverage, title="包干覆盖 (duty coverage)")
 
-`user=None` means the operator running the command: the whole town. Views pass `request.user`
+`user=None` means the operator running the command: the whole town. A report about one of
+several things of a town (a package round) names the command's extra options it takes with
+`options=[("round", "help text")]`: `linli report KIND --round NAME` passes `round="NAME"` to
+the builder, which raises a `LookupError` (or a Problem) when it finds no such thing. Views pass `request.user`
 so the figures go through the access gate. The dict's values are numbers, strings, or one
 level of nested dicts (name → number); text and xlsx output flatten them as `key.name`. A report
 may pass `rows=` to lay out its xlsx itself: a function taking the dict and returning
@@ -40,16 +43,28 @@ class Report:
     build: Builder
     title: str = ""
     rows: RowsLayout | None = None
+    # Extra `--NAME VALUE` options of `linli report` this kind takes: (name, help).
+    options: tuple[tuple[str, str], ...] = ()
 
 
 _reports: dict[str, Report] = {}
 
 
 def register_report(
-    kind: str, build: Builder, *, title: str = "", rows: RowsLayout | None = None
+    kind: str,
+    build: Builder,
+    *,
+    title: str = "",
+    rows: RowsLayout | None = None,
+    options: Sequence[tuple[str, str]] = (),
 ) -> None:
     """Make `linli report KIND` (and `report_for(KIND)`) available."""
-    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows)
+    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows, options=tuple(options))
+
+
+def report_options() -> dict[str, str]:
+    """Every registered kind's extra options (name → help), for the command's parser."""
+    return {name: text for report in _reports.values() for name, text in report.options}
 
 
 def report_kinds() -> list[str]:
@@ -64,8 +79,12 @@ def report_for(kind: str) -> Report:
         raise LookupError(f"未知的报表 {kind!r} (unknown report; known: {known})") from None
 
 
-def build_report(kind: str, *, town: Any, user: Any = None) -> dict[str, Any]:
-    return report_for(kind).build(town=town, user=user)
+def build_report(kind: str, *, town: Any, user: Any = None, **options: Any) -> dict[str, Any]:
+    """The figures; `options` are the kind's own (`register_report(options=...)`), others are
+    ignored."""
+    report = report_for(kind)
+    own = {name: options[name] for name, _help in report.options if name in options}
+    return report.build(town=town, user=user, **own)
 
 
 def flatten(figures: dict[str, Any]) -> list[tuple[str, Any]]:

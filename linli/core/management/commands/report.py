@@ -10,7 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.export import write_xlsx
-from linli.core.reports import FORMATS, as_json, as_text, build_report, report_kinds, xlsx_layout
+from linli.core.reports import (
+    FORMATS,
+    as_json,
+    as_text,
+    build_report,
+    report_kinds,
+    report_options,
+    xlsx_layout,
+)
+from linli.core.validators import Problem
 
 
 class Command(BaseCommand):
@@ -21,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--town", required=True, help="镇/街道名称 (town name)")
         parser.add_argument("--format", default="text", help="json | text | xlsx")
         parser.add_argument("--output", help="xlsx 文件路径 (file to write, for --format xlsx)")
+        for name, text in report_options().items():  # a kind's own options, e.g. --round
+            parser.add_argument(f"--{name}", help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, fmt, output = options["kind"], options["format"], options["output"]
@@ -40,7 +51,11 @@ class Command(BaseCommand):
         town = towns.filter(name=options["town"]).first()
         if town is None:
             raise CommandError(f"找不到镇/街道 {options['town']!r} (no such town)")
-        figures = build_report(kind, town=town)
+        extra = {name: options[name] for name in report_options() if options.get(name)}
+        try:
+            figures = build_report(kind, town=town, **extra)
+        except (LookupError, Problem) as exc:
+            raise CommandError(str(exc)) from None
         if fmt == "json":
             self.stdout.write(as_json(figures))
         elif fmt == "text":

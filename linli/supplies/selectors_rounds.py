@@ -1,0 +1,161 @@
+"""Reads of package rounds, through the viewer's scope: the figures the page, the API and
+`linli report package-round` share, and the coverage per building.
+
+The figures, per round (as far as the viewer sees; `user=None` is the operator: the whole town):
+- households: packages owed, one per household on the roster (rooms found off the roster are
+  counted under not_on_roster, not here);
+- delivered: roster households signed for;
+- exceptions: open exceptions (absent, vacant, not on the roster) awaiting delivery or a decision;
+- resolved: exceptions the committee closed without a package (a vacant flat confirmed);
+- missing: roster households nobody has reported on yet (still pending), listed in
+  missing_list by committee, compound, building and room: no names.
+So households = delivered + exceptions on the roster + resolved on the roster + missing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+
+from linli.core.validators import Problem
+from linli.supplies.models import PackageDelivery, PackageRound, RoundBuilding
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from linli.accounts.models import User
+    from linli.places.models import Town
+
+D = PackageDelivery.Status
+
+
+def rounds_for(user: User | AnonymousUser) -> QuerySet[PackageRound]:
+    return PackageRound.objects.filter(
+        pk__in=PackageRound.objects.visible_to(user).values("pk")
+    ).order_by("-created_at", "-id")
+
+
+def deliveries_for(
+    user: User | AnonymousUser | None, package_round: PackageRound
+) -> QuerySet[PackageDelivery]:
+    rows = PackageDelivery.objects.filter(round=package_round)
+    return rows if user is None else rows.visible_to(user)
+
+
+def _counts(rows: QuerySet[Any]) -> dict[str, Any]:
+    roster = Q(household__isnull=False)
+    return {
+        "households": Count("id", filter=roster),
+        "delivered": Count("id", filter=roster & Q(status=D.DELIVERED)),
+        "exceptions": Count("id", filter=Q(status__in=PackageDelivery.EXCEPTIONS)),
+        "resolved": Count("id", filter=Q(status=D.RESOLVED)),
+        "missing": Count("id", filter=Q(status=D.PENDING)),
+        "not_on_roster": Count("id", filter=Q(household__isnull=True)),
+    }
+
+
+def round_figures(
+    package_round: PackageRound, user: User | AnonymousUser | None = None
+) -> dict[str, int]:
+    """The round's figures as far as the viewer sees (see the module docstring)."""
+    rows = deliveries_for(user, package_round).order_by()
+    return rows.aggregate(**_counts(rows))
+
+
+def missing_list(
+    package_round: PackageRound, user: User | AnonymousUser | None = None
+) -> list[dict[str, str]]:
+    """The households still pending, in place order: committee, compound, building, room."""
+    rows = (
+        deliveries_for(user, package_round)
+        .filter(status=D.PENDING)
+        .order_by(
+            "building__compound__committee__name",
+            "building__compound__name",
+            "building__sort_key",
+            "room",
+        )
+        .values_list(
+            "building__compound__committee__name",
+            "building__compound__name",
+            "building__name",
+            "room",
+        )
+    )
+    return [
+        {"committee": c, "compound": p, "building": b, "room": r} for c, p, b, r in rows.iterator()
+    ]
+
+
+def building_coverage(
+    package_round: PackageRound, user: User | AnonymousUser, *, q: str = ""
+) -> QuerySet[RoundBuilding]:
+    """The round's buildings the viewer sees, in place order, each annotated with its counts;
+    `q` searches compound and building names."""
+    rows = (
+        RoundBuilding.objects.visible_to(user)
+        .filter(round=package_round)
+        .select_related("building__compound__committee", "team")
+        .order_by("building__compound__committee__name", "building__compound__name", "building__sort_key")
+    )
+    if q:
+        rows = rows.filter(Q(building__name__icontains=q) | Q(building__compound__name__icontains=q))
+    return rows
+
+
+def coverage_counts(package_round: PackageRound, building_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Counts of these buildings' deliveries in the round: {building id: figures}."""
+    rows = (
+        PackageDelivery.objects.filter(round=package_round, building_id__in=building_ids)
+        .order_by()
+        .values("building_id")
+    )
+    found = rows.annotate(**_counts(rows))
+    return {r.pop("building_id"): r for r in found}
+
+
+def round_by_name(town: Town, name: str | None) -> PackageRound:
+    if not name:
+        raise Problem("请用 --round 指定发放轮次", "name the round with --round")
+    found = PackageRound.objects.filter(town=town, name=name).first()
+    if found is None:
+        raise Problem(f"找不到发放轮次“{name}”", f"no package round named {name!r}")
+    return found
+
+
+def package_round_report(
+    *, town: Town, user: User | AnonymousUser | None = None, round: str | None = None
+) -> dict[str, Any]:
+    """`linli report package-round --round NAME`: the figures and the missing households."""
+    package_round = round_by_name(town, round)
+    figures = round_figures(package_round, user)
+    return {
+        "town": town.name,
+        "round": package_round.name,
+        "status": package_round.status,
+        **figures,
+        "missing_list": missing_list(package_round, user),
+    }
+
+
+def report_rows(figures: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The xlsx: the figures on top, then one row per missing household."""
+    rows: list[list[Any]] = [[key, figures[key], "", ""] for key in FIGURE_KEYS]
+    rows.append(["", "", "", ""])
+    rows.append(["居委 (committee)", "小区 (compound)", "楼栋 (building)", "室号 (room)"])
+    rows.extend([m["committee"], m["compound"], m["building"], m["room"]] for m in figures["missing_list"])
+    return ["key", "value", "", ""], rows
+
+
+FIGURE_KEYS = (
+    "town",
+    "round",
+    "status",
+    "households",
+    "delivered",
+    "exceptions",
+    "resolved",
+    "missing",
+    "not_on_roster",
+)
