@@ -18,11 +18,11 @@ Registering a report (an app does it in its `AppConfig.ready()`)::
 `user=None` means the operator running the command: the whole town. A report about one of
 several things of a town (a package round) names the command's extra options it takes with
 `options=[("round", "help text")]`: `linli report KIND --round NAME` passes `round="NAME"` to
-the builder, which raises a `LookupError` (or a Problem) when it finds no such thing. Views pass `request.user`
-so the figures go through the access gate. The dict's values are numbers, strings, or one
-level of nested dicts (name → number); text and xlsx output flatten them as `key.name`. A report
-may pass `rows=` to lay out its xlsx itself: a function taking the dict and returning
-(headers, rows).
+the builder, which raises a `LookupError` (or a Problem) when it finds no such thing. Views
+pass `request.user` so the figures go through the access gate. The dict's values are numbers,
+strings, or one level of nested dicts (name → number); text and xlsx output flatten them as
+`key.name`. A report may pass `rows=` to lay out its xlsx itself: a function taking the dict
+and returning (headers, rows).
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ from linli.supplies.models import PackageDelivery, RoundTeam
 D = PackageDelivery.Status
 
 
+def _compound_label(obj: Any) -> str:
+    return f"{obj.committee.name} · {obj.name}"
+
+
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("轮次名称"), max_length=100)
     contents = forms.CharField(
@@ -34,14 +38,12 @@ class RoundForm(forms.Form):
         field = self.fields["compounds"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = compounds
-        field.label_from_instance = lambda c: f"{c.committee.name} · {c.name}"  # type: ignore[method-assign]
+        field.label_from_instance = _compound_label  # type: ignore[method-assign,assignment]
 
 
 class TeamForm(forms.Form):
     kind = forms.ChoiceField(label=_("队伍类型"), choices=RoundTeam.Kind.choices)
-    team = forms.ModelChoiceField(
-        label=_("服务小组"), queryset=Team.objects.none(), required=False
-    )
+    team = forms.ModelChoiceField(label=_("服务小组"), queryset=Team.objects.none(), required=False)
     worksite = forms.ModelChoiceField(
         label=_("出借工地"), queryset=Compound.objects.none(), required=False
     )

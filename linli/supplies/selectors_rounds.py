@@ -97,14 +97,20 @@ def building_coverage(
         RoundBuilding.objects.visible_to(user)
         .filter(round=package_round)
         .select_related("building__compound__committee", "team")
-        .order_by("building__compound__committee__name", "building__compound__name", "building__sort_key")
+        .order_by(
+            "building__compound__committee__name", "building__compound__name", "building__sort_key"
+        )
     )
     if q:
-        rows = rows.filter(Q(building__name__icontains=q) | Q(building__compound__name__icontains=q))
+        rows = rows.filter(
+            Q(building__name__icontains=q) | Q(building__compound__name__icontains=q)
+        )
     return rows
 
 
-def coverage_counts(package_round: PackageRound, building_ids: list[int]) -> dict[int, dict[str, int]]:
+def coverage_counts(
+    package_round: PackageRound, building_ids: list[int]
+) -> dict[int, dict[str, int]]:
     """Counts of these buildings' deliveries in the round: {building id: figures}."""
     rows = (
         PackageDelivery.objects.filter(round=package_round, building_id__in=building_ids)
@@ -144,7 +150,9 @@ def report_rows(figures: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     rows: list[list[Any]] = [[key, figures[key], "", ""] for key in FIGURE_KEYS]
     rows.append(["", "", "", ""])
     rows.append(["居委 (committee)", "小区 (compound)", "楼栋 (building)", "室号 (room)"])
-    rows.extend([m["committee"], m["compound"], m["building"], m["room"]] for m in figures["missing_list"])
+    rows.extend(
+        [m["committee"], m["compound"], m["building"], m["room"]] for m in figures["missing_list"]
+    )
     return ["key", "value", "", ""], rows
 
 

@@ -102,9 +102,7 @@ def slots_of(building: Building) -> BasketSlots:
     return found or BasketSlots(town_id=building.town_id, building=building)
 
 
-def slots_for(
-    post: BasketPost, *, now: dt.datetime | None = None, days: int = 2
-) -> list[Slot]:
+def slots_for(post: BasketPost, *, now: dt.datetime | None = None, days: int = 2) -> list[Slot]:
     """The post's pickup slots from now until the post's end (at most `days` days), with how
     many claims of the building each holds already."""
     now = now or timezone.now()
@@ -178,14 +176,14 @@ def basket_post_create(
     if not item or len(item) > 60:
         raise Problem("请填写物品（不超过60字）", "say what you offer (up to 60 characters)")
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise Problem(
-            f"份数应在1到{MAX_QUANTITY}之间", f"the quantity must be 1 to {MAX_QUANTITY}"
-        )
+        raise Problem(f"份数应在1到{MAX_QUANTITY}之间", f"the quantity must be 1 to {MAX_QUANTITY}")
     now = timezone.now()
     if until <= now:
         raise Problem("截止时间应晚于现在", "the end time must be in the future")
     if until > now + dt.timedelta(days=MAX_DAYS):
-        raise Problem(f"截止时间不超过{MAX_DAYS}天", f"the end time is at most {MAX_DAYS} days away")
+        raise Problem(
+            f"截止时间不超过{MAX_DAYS}天", f"the end time is at most {MAX_DAYS} days away"
+        )
     token = secrets.token_urlsafe(32)
     post = BasketPost.objects.create(
         town_id=building.town_id,

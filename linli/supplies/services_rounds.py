@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -60,8 +60,14 @@ ROUND_WORKFLOW = Workflow(
     ],
 )
 
-_MARK = ("只有该楼的配送队伍、楼组长或工作人员可以登记", "only the building's team, leader or staff")
-_RESOLVE = ("只有居委或镇/街道工作人员可以处理异常", "only committee or town staff resolve exceptions")
+_MARK = (
+    "只有该楼的配送队伍、楼组长或工作人员可以登记",
+    "only the building's team, leader or staff",
+)
+_RESOLVE = (
+    "只有居委或镇/街道工作人员可以处理异常",
+    "only committee or town staff resolve exceptions",
+)
 DELIVERY_WORKFLOW = Workflow(
     name="package delivery",
     model=PackageDelivery,
@@ -316,7 +322,7 @@ def delivery_mark(
     if at is not None and at > timezone.now() + dt.timedelta(minutes=5):
         raise Problem("签收时间不能晚于现在", "the delivery time is in the future")
     moved = transition(delivery, status, by=user, reason=note, request=request, at=at)
-    fields = {"marked_by": user, "note": note.strip()[:200]}
+    fields: dict[str, Any] = {"marked_by": user, "note": note.strip()[:200]}
     if status == D.DELIVERED:
         if team is None:
             team = _team_of(moved)

@@ -35,9 +35,7 @@ urlpatterns += [
     path("deliveries/<int:pk>/mark/", views_rounds.delivery_mark, name="delivery_mark"),
     path("basket/<str:token>/", views_basket.basket, name="basket"),
     path("basket/<str:token>/post/", views_basket.basket_post, name="basket_post"),
-    path(
-        "basket/<str:token>/claim/<int:post>/", views_basket.basket_claim, name="basket_claim"
-    ),
+    path("basket/<str:token>/claim/<int:post>/", views_basket.basket_claim, name="basket_claim"),
     path("basket-giver/<str:token>/", views_basket.basket_giver, name="basket_giver"),
     path("basket-claim/<str:token>/", views_basket.basket_claimer, name="basket_claimer"),
     path("basket-buildings/<int:pk>/", views_basket.basket_building, name="basket_building"),

@@ -109,7 +109,9 @@ def basket_post(request: HttpRequest, token: str) -> HttpResponse:
     data = form.cleaned_data
     room_key = f"{link.building_id}:{data['room']}"
     if POSTS_PER_ROOM.blocked(room_key):
-        return _basket_page(request, link, post_form=form, error=_("今天发布次数已达上限"), status=429)
+        return _basket_page(
+            request, link, post_form=form, error=_("今天发布次数已达上限"), status=429
+        )
     try:
         posted = svc.basket_post_create(
             building=link.building,
@@ -149,7 +151,9 @@ def basket_claim(request: HttpRequest, token: str, post: int) -> HttpResponse:
     data = form.cleaned_data
     if CLAIMS_PER_PHONE.blocked(data["phone"]):
         error = _("今天领取次数已达上限")
-        return _basket_page(request, link, claim_form=form, claim_post=post, error=error, status=429)
+        return _basket_page(
+            request, link, claim_form=form, claim_post=post, error=error, status=429
+        )
     try:
         claimed = svc.basket_claim(
             post=found,
@@ -165,9 +169,7 @@ def basket_claim(request: HttpRequest, token: str, post: int) -> HttpResponse:
         ):
             return HttpResponse(_("提交过于频繁，请稍后再试"), status=429)
         form.add_error(None, exc.text())
-        return _basket_page(
-            request, link, claim_form=form, claim_post=post, status=_status_of(exc)
-        )
+        return _basket_page(request, link, claim_form=form, claim_post=post, status=_status_of(exc))
     CLAIMS_PER_PHONE.hit(data["phone"])
     url = reverse("supplies:basket_claimer", args=[claimed.token])
     context = {"claim": claimed.claim, "url": request.build_absolute_uri(url), "path": url}
@@ -310,7 +312,9 @@ def basket_keep(request: HttpRequest, pk: int) -> HttpResponse:
             claim = get_object_or_404(
                 BasketClaim, post=found, pk=_int(request.POST.get("claim", ""))
             )
-            svc.basket_claim_mark(user=user_of(request), claim=claim, status=action, request=request)
+            svc.basket_claim_mark(
+                user=user_of(request), claim=claim, status=action, request=request
+            )
     except Problem as exc:
         return HttpResponse(exc.text(), status=_status_of(exc))
     return redirect("supplies:basket_building", pk=found.building_id)

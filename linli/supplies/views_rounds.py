@@ -219,7 +219,9 @@ def round_building(request: HttpRequest, pk: int, building: int) -> HttpResponse
     if show == "open":
         rows = rows.filter(status__in=(D.PENDING, *PackageDelivery.EXCEPTIONS))
     page = Paginator(rows, ROOMS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "supplies/round_building.html", _building_context(request, rb, page, show))
+    return render(
+        request, "supplies/round_building.html", _building_context(request, rb, page, show)
+    )
 
 
 def _building_context(
@@ -251,7 +253,9 @@ def round_building_pack(request: HttpRequest, pk: int, building: int) -> HttpRes
         team = None
         if request.POST["team"]:
             team = get_object_or_404(RoundTeam, round_id=pk, pk=_int(request.POST["team"]))
-        svc.round_building_assign(user=user_of(request), round_building=rb, team=team, request=request)
+        svc.round_building_assign(
+            user=user_of(request), round_building=rb, team=team, request=request
+        )
     else:
         svc.round_building_pack(user=user_of(request), round_building=rb, request=request)
     messages.success(request, _("已更新"))
@@ -402,4 +406,3 @@ def round_sheet(request: HttpRequest, pk: str) -> Sheet | HttpResponse:
         summary=f"package round {found.pk}",
         detail={"round": found.pk},
     )
-

@@ -140,9 +140,7 @@ class DeliveriesImporter(Importer):
         if package_round is None:
             raise Problem(f"找不到发放轮次“{name}”", f"no package round named {name!r}")
         if package_round.status != PackageRound.Status.DELIVERING:
-            raise Problem(
-                f"发放轮次“{name}”不在配送中", f"the round {name!r} is not delivering"
-            )
+            raise Problem(f"发放轮次“{name}”不在配送中", f"the round {name!r} is not delivering")
         return package_round
 
     def _load(self, package_round: PackageRound) -> None:
@@ -226,14 +224,16 @@ class DeliveriesImporter(Importer):
                     f"{building} {room} is not on the roster: recorded for the committee",
                 )
             )
-            return Mark(
-                package_round.pk, None, building_id, room, status, signer, at, team_id, ""
-            )
+            return Mark(package_round.pk, None, building_id, room, status, signer, at, team_id, "")
         pk, current, current_signer = found
         if current == D.NOT_ON_ROSTER:  # reported before; the committee resolves it
-            return Mark(package_round.pk, pk, building_id, room, current, signer, at, team_id, current)
+            return Mark(
+                package_round.pk, pk, building_id, room, current, signer, at, team_id, current
+            )
         if current == status and (status != D.DELIVERED or current_signer == signer):
-            return Mark(package_round.pk, pk, building_id, room, status, signer, at, team_id, status)
+            return Mark(
+                package_round.pk, pk, building_id, room, status, signer, at, team_id, status
+            )
         from linli.supplies.services_rounds import DELIVERY_WORKFLOW
 
         if (current, status) not in DELIVERY_WORKFLOW.table:

@@ -147,7 +147,9 @@ class BasketClaim(models.Model):
     class Meta:
         ordering = ["slot_start", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="basket_claim_quantity")
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="basket_claim_quantity"
+            )
         ]
         indexes = [models.Index(fields=["post", "status"])]
         verbose_name = _("领取")

@@ -12,41 +12,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.access import scoped_queryset
+from linli.core.access import ScopedQuerySet
 from linli.core.models import TransitionRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from linli.accounts.models import User
-
-# Through the compounds and the buildings of a round: a building leader reaches the rounds that
-# deliver to their building (callers add .distinct(): a round has many).
-_RoundScoped = scoped_queryset(
-    {
-        "town": "town_id",
-        "committee": "compounds__committee_id",
-        "compound": "compounds__id",
-        "building": "buildings__building_id",
-    }
-)
-_RoundBuildingScoped = scoped_queryset(
-    {
-        "town": "town_id",
-        "committee": "building__compound__committee_id",
-        "compound": "building__compound_id",
-        "building": "building_id",
-    }
-)
-_DeliveryScoped = scoped_queryset(
-    {
-        "town": "town_id",
-        "committee": "building__compound__committee_id",
-        "compound": "building__compound_id",
-        "building": "building_id",
-        "household": "household_id",
-    }
-)
 
 
 def assigned_to(user: User | AnonymousUser) -> models.QuerySet[Any]:
@@ -59,17 +31,41 @@ def assigned_to(user: User | AnonymousUser) -> models.QuerySet[Any]:
     return model.objects.filter(mine | leads).order_by()
 
 
-class RoundQuerySet(_RoundScoped):
+class RoundQuerySet(ScopedQuerySet["PackageRound"]):
+    # Through the compounds and the buildings of a round: a building leader reaches the rounds
+    # delivering to their building (readers dedupe: a round has many).
+    scope_paths = {
+        "town": "town_id",
+        "committee": "compounds__committee_id",
+        "compound": "compounds__id",
+        "building": "buildings__building_id",
+    }
+
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
         return Q(pk__in=assigned_to(user).values("round_id"))
 
 
-class RoundBuildingQuerySet(_RoundBuildingScoped):
+class RoundBuildingQuerySet(ScopedQuerySet["RoundBuilding"]):
+    scope_paths = {
+        "town": "town_id",
+        "committee": "building__compound__committee_id",
+        "compound": "building__compound_id",
+        "building": "building_id",
+    }
+
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
         return Q(pk__in=assigned_to(user).values("pk"))
 
 
-class DeliveryQuerySet(_DeliveryScoped):
+class DeliveryQuerySet(ScopedQuerySet["PackageDelivery"]):
+    scope_paths = {
+        "town": "town_id",
+        "committee": "building__compound__committee_id",
+        "compound": "building__compound_id",
+        "building": "building_id",
+        "household": "household_id",
+    }
+
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
         assigned = assigned_to(user).filter(
             round_id=OuterRef("round_id"), building_id=OuterRef("building_id")

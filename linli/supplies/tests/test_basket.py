@@ -125,7 +125,9 @@ def test_a_slot_takes_no_more_neighbours_than_the_buildings_capacity(world):
     for room in ("301", "302", "303"):
         Household.objects.create(town=s.town, building=s.b2, room=room)
     assert _claim(client, s.token, post, room="201", slot=slot).status_code == 200
-    assert _claim(client, s.token, post, room="301", phone="13600000001", slot=slot).status_code == 200
+    assert (
+        _claim(client, s.token, post, room="301", phone="13600000001", slot=slot).status_code == 200
+    )
     full = _claim(client, s.token, post, room="302", phone="13600000002", slot=slot)
     assert full.status_code == 409 and "人数已满" in full.content.decode()
     later = _claim(client, s.token, post, room="302", phone="13600000002", slot=_slot(post, 1))
@@ -199,7 +201,9 @@ def test_the_leader_sets_the_slots_and_sees_the_claims_masked(world, client_for)
     assert answer.status_code == 302
     slots = BasketSlots.objects.get(building=s.b2)
     assert (slots.minutes, slots.capacity) == (20, 4)
-    bad = kaiwu.post(url, {"minutes": "20", "capacity": "4", "opens_at": "19:00", "closes_at": "07:00"})
+    bad = kaiwu.post(
+        url, {"minutes": "20", "capacity": "4", "opens_at": "19:00", "closes_at": "07:00"}
+    )
     assert bad.status_code == 400
     assert client_for("lishui").get(url).status_code == 404
     assert client_for("alice").get(url).status_code == 404  # alice leads 1号楼, not 2号楼
@@ -245,7 +249,10 @@ def test_every_move_of_a_post_and_of_a_claim_and_who_may_make_it(world):
     actors = {k: s.users[k] for k in ("town", "kaiwu", "lishui", "alice", "bob", "erin")}
     keepers = {"town", "kaiwu", "alice"}
     check_workflow_table(
-        POST_WORKFLOW, {st: post_in(st) for st in BasketPost.Status.values}, actors, {"closed": keepers}
+        POST_WORKFLOW,
+        {st: post_in(st) for st in BasketPost.Status.values},
+        actors,
+        {"closed": keepers},
     )
     check_workflow_table(
         CLAIM_WORKFLOW,

@@ -80,7 +80,7 @@ def test_exceptions_come_from_the_result_column(world, tmp_path):
 
 
 def test_one_bad_row_imports_nothing_and_each_reason_names_its_row(world, tmp_path):
-    s, _x, made = world
+    _s, _x, made = world
     path = sheet(
         tmp_path,
         [

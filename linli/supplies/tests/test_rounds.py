@@ -90,7 +90,9 @@ def _marked_round(world):
 
 def test_the_report_gives_the_issues_keys_and_lists_the_missing_without_names(world):
     _marked_round(world)
-    out = run("report", "package-round", "--town", "泗泾镇", "--round", "第一轮大礼包", "--format", "json")
+    out = run(
+        "report", "package-round", "--town", "泗泾镇", "--round", "第一轮大礼包", "--format", "json"
+    )
     figures = json.loads(out)
     assert figures["households"] == 8
     assert figures["delivered"] == 1
@@ -106,7 +108,7 @@ def test_the_report_gives_the_issues_keys_and_lists_the_missing_without_names(wo
     rooms = {(m["compound"], m["building"], m["room"]) for m in figures["missing_list"]}
     assert ("香樟苑", "1号楼", "101") not in rooms  # delivered
     assert ("香樟苑", "2号楼", "201") not in rooms  # an exception, not missing
-    assert not any(name in out for name in NAMES + ["张"])
+    assert not any(name in out for name in [*NAMES, "张"])
 
 
 def test_the_report_as_text_and_as_xlsx_read_back(world, tmp_path):
@@ -157,7 +159,9 @@ def test_committee_staff_may_not_choose_another_committees_compound(world, clien
     assert not PackageRound.objects.filter(name="越界").exists()
 
 
-def test_a_volunteer_cannot_open_the_new_round_page_and_the_anonymous_must_sign_in(world, client_for):
+def test_a_volunteer_cannot_open_the_new_round_page_and_the_anonymous_must_sign_in(
+    world, client_for
+):
     assert client_for("alice").get(reverse("supplies:round_new")).status_code == 403
     from django.test import Client
 
@@ -170,15 +174,17 @@ def test_the_coverage_page_counts_per_building_in_the_viewers_scope(world, clien
     page = client_for("town").get(made.get_absolute_url())
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'data-building="%d"' % s.lb1.pk in html
+    assert f'data-building="{s.lb1.pk}"' in html
     assert "1/8" in html  # delivered of households
     lishui = client_for("lishui").get(made.get_absolute_url()).content.decode()
-    assert 'data-building="%d"' % s.lb1.pk in lishui
-    assert 'data-building="%d"' % s.b1.pk not in lishui
+    assert f'data-building="{s.lb1.pk}"' in lishui
+    assert f'data-building="{s.b1.pk}"' not in lishui
     assert "0/2" in lishui  # 丽水's two households, none delivered
 
 
-def test_the_coverage_page_reads_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
+def test_the_coverage_page_reads_a_fixed_number_of_queries(
+    world, client_for, django_assert_max_num_queries
+):
     made = _marked_round(world)
     client = client_for("town")
     client.get(made.get_absolute_url())
@@ -188,7 +194,9 @@ def test_the_coverage_page_reads_a_fixed_number_of_queries(world, client_for, dj
 
 def test_the_missing_page_lists_rooms_without_names(world, client_for):
     made = _marked_round(world)
-    html = client_for("kaiwu").get(reverse("supplies:round_missing", args=[made.pk])).content.decode()
+    html = (
+        client_for("kaiwu").get(reverse("supplies:round_missing", args=[made.pk])).content.decode()
+    )
     assert "宿舍1号楼" in html and "丽水苑" not in html
     assert not any(name in html for name in NAMES)
 
@@ -212,7 +220,11 @@ def test_the_building_leader_marks_a_delivery_from_the_building_page(world, clie
     # The building's team is recorded as who delivered.
     assert target.team is not None and target.team.team_id == x.delivery_team.pk
     change = PackageDeliveryChange.objects.filter(delivery=target).last()
-    assert (change.from_status, change.to_status, change.by) == ("pending", "delivered", s.users["alice"])
+    assert (change.from_status, change.to_status, change.by) == (
+        "pending",
+        "delivered",
+        s.users["alice"],
+    )
 
 
 def test_the_leader_cannot_reach_another_building_of_the_round(world, client_for):
@@ -220,19 +232,29 @@ def test_the_leader_cannot_reach_another_building_of_the_round(world, client_for
     made = round_of(s, x)
     other = delivery(made, s.households["lb1_101"])
     client = client_for("alice")
-    assert client.get(reverse("supplies:round_building", args=[made.pk, s.lb1.pk])).status_code == 404
-    answer = client.post(reverse("supplies:delivery_mark", args=[other.pk]), {"status": "delivered"})
+    assert (
+        client.get(reverse("supplies:round_building", args=[made.pk, s.lb1.pk])).status_code == 404
+    )
+    answer = client.post(
+        reverse("supplies:delivery_mark", args=[other.pk]), {"status": "delivered"}
+    )
     assert answer.status_code == 404
     other.refresh_from_db()
     assert other.status == D.PENDING
 
 
-def test_the_delivery_teams_volunteer_sees_and_marks_the_building_assigned_to_the_team(world, client_for):
+def test_the_delivery_teams_volunteer_sees_and_marks_the_building_assigned_to_the_team(
+    world, client_for
+):
     s, x = world
     made = round_of(s, x)
     client = client_for("gina")
-    assert client.get(reverse("supplies:round_building", args=[made.pk, s.b1.pk])).status_code == 200
-    assert client.get(reverse("supplies:round_building", args=[made.pk, s.b2.pk])).status_code == 404
+    assert (
+        client.get(reverse("supplies:round_building", args=[made.pk, s.b1.pk])).status_code == 200
+    )
+    assert (
+        client.get(reverse("supplies:round_building", args=[made.pk, s.b2.pk])).status_code == 404
+    )
     target = delivery(made, s.households["b1_101"])
     answer = client.post(reverse("supplies:delivery_mark", args=[target.pk]), {"status": "absent"})
     assert answer.status_code == 302
@@ -250,7 +272,9 @@ def test_marking_twice_is_a_conflict_and_a_leader_may_not_resolve_an_exception(w
     assert client.post(url, {"status": "absent"}).status_code == 409
     assert client.post(url, {"status": "resolved"}).status_code == 403
     assert client.post(url, {"status": "bogus"}).status_code == 400
-    assert client_for("kaiwu").post(url, {"status": "resolved", "note": "确认空置"}).status_code == 302
+    assert (
+        client_for("kaiwu").post(url, {"status": "resolved", "note": "确认空置"}).status_code == 302
+    )
     target.refresh_from_db()
     assert target.status == D.RESOLVED
 
@@ -270,7 +294,8 @@ def test_a_room_not_on_the_roster_is_recorded_and_resolved_by_the_committee(worl
     s, x = world
     made = round_of(s, x)
     answer = client_for("gina").post(
-        reverse("supplies:round_building_room", args=[made.pk, s.b1.pk]), {"room": "103", "note": "租户"}
+        reverse("supplies:round_building_room", args=[made.pk, s.b1.pk]),
+        {"room": "103", "note": "租户"},
     )
     assert answer.status_code == 302
     found = made.deliveries.get(building=s.b1, room="103")
@@ -282,7 +307,8 @@ def test_a_room_not_on_the_roster_is_recorded_and_resolved_by_the_committee(worl
     page = client_for("kaiwu").get(reverse("supplies:round_exceptions", args=[made.pk]))
     assert "103" in page.content.decode()
     done = client_for("kaiwu").post(
-        reverse("supplies:delivery_mark", args=[found.pk]), {"status": "delivered", "signer": "租户"}
+        reverse("supplies:delivery_mark", args=[found.pk]),
+        {"status": "delivered", "signer": "租户"},
     )
     assert done.status_code == 302
     found.refresh_from_db()
@@ -306,7 +332,12 @@ def test_staff_add_teams_assign_them_and_pack_a_building(world, client_for):
     assert lent.name == "城建工地支援队" and lent.headcount == 12
     elderly = client.post(
         reverse("supplies:round_team_add", args=[made.pk]),
-        {"kind": "transport", "team": x.transport_team.pk, "name": "老年物资运输队", "headcount": "8"},
+        {
+            "kind": "transport",
+            "team": x.transport_team.pk,
+            "name": "老年物资运输队",
+            "headcount": "8",
+        },
     )
     assert elderly.status_code == 302
     transport = RoundTeam.objects.get(round=made, name="老年物资运输队")
