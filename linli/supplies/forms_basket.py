@@ -12,7 +12,7 @@ class PostForm(forms.Form):
     room = forms.CharField(label=_("您的室号"), max_length=20)
     item = forms.CharField(label=_("物品"), max_length=60)
     quantity = forms.IntegerField(label=_("份数"), min_value=1, max_value=99, initial=1)
-    unit = forms.CharField(label=_("单位"), max_length=10, required=False, initial="份")
+    unit = forms.CharField(label=_("单位"), max_length=10, required=False)
     perishable = forms.BooleanField(label=_("易腐（需尽快取）"), required=False)
     until = forms.DateTimeField(
         label=_("截止时间"),
