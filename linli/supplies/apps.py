@@ -22,6 +22,7 @@ class SuppliesConfig(AppConfig):
         from linli.core.imports import register_importer
         from linli.core.plugins import register_urls
         from linli.core.reports import register_report
+        from linli.places.hub import register_building_section
 
         # Declare the workflows for transition(), and the rules.
         from linli.supplies import rules, services_basket, services_rounds  # noqa: F401
@@ -36,5 +37,10 @@ class SuppliesConfig(AppConfig):
             title="物资发放 (package round)",
             rows=report_rows,
             options=[("round", "发放轮次名称 (the package round's name)")],
+        )
+        register_building_section(
+            "supplies/round_hub_section.html",
+            "linli.supplies.selectors_rounds.building_section",
+            order=40,
         )
         register_nav("supplies:rounds", _("物资发放"), audience=is_staff, order=150)

@@ -167,3 +167,24 @@ FIGURE_KEYS = (
     "missing",
     "not_on_roster",
 )
+
+
+def building_section(user: User | AnonymousUser, building: Any) -> dict[str, Any] | None:
+    """The building hub's supplies section (linli.places.hub): the rounds delivering to the
+    building, its line of each, and the way to its shared basket; None when the viewer has
+    nothing to do here."""
+    rows = list(
+        RoundBuilding.objects.visible_to(user)
+        .filter(building=building)
+        .exclude(round__status__in=(PackageRound.Status.CLOSED, PackageRound.Status.CANCELLED))
+        .select_related("round", "team")
+        .order_by("-round__created_at")[:5]
+    )
+    basket = bool(user.has_perm("supplies.change_basketslots", building))
+    if not rows and not basket:
+        return None
+    lines = []
+    for rb in rows:
+        counts = coverage_counts(rb.round, [building.pk]).get(building.pk, {})
+        lines.append({"rb": rb, "c": counts})
+    return {"lines": lines, "basket": basket, "building": building}

@@ -260,3 +260,18 @@ def test_every_move_of_a_post_and_of_a_claim_and_who_may_make_it(world):
         actors,
         {"picked_up": keepers, "no_show": keepers, "cancelled": keepers},
     )
+
+
+def test_the_buildings_help_poster_page_leads_to_its_basket(world):
+    page = Client().get(reverse("care:ask", args=[world.token])).content.decode()
+    assert reverse("supplies:basket", args=[world.token]) in page
+
+
+def test_the_building_page_shows_its_rounds_and_basket_to_the_leader(world, client_for):
+    from linli.supplies.services_rounds import round_create
+
+    s = world
+    made = round_create(user=None, town=s.town, name="一轮", contents="", compounds=[s.xiangzhang])
+    html = client_for("alice").get(s.b1.get_absolute_url()).content.decode()
+    assert reverse("supplies:round_building", args=[made.pk, s.b1.pk]) in html
+    assert reverse("supplies:basket_building", args=[s.b1.pk]) in html
