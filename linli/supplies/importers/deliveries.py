@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.validators import Problem
@@ -100,7 +101,7 @@ class Mark:
 
 class DeliveriesImporter(Importer):
     kind = "deliveries"
-    label = "发放签收表"
+    label = gettext_noop("发放签收表")
     columns = [
         ROUND,
         COMMITTEE,

@@ -21,14 +21,27 @@ if TYPE_CHECKING:
     from linli.accounts.models import User
 
 
-def assigned_to(user: User | AnonymousUser) -> models.QuerySet[Any]:
-    """The round buildings whose delivering duty team the user serves in (member or leader):
-    the team sees those buildings' rooms and statuses, which it marks."""
+def delivering_teams(user: User | AnonymousUser) -> list[int]:
+    """The duty teams the login's volunteer in service is a member or the leader of (memoised
+    on the user object, which lives one request)."""
+    cached = getattr(user, "_delivering_teams", None)
+    if cached is not None:
+        return list(cached)
+    volunteers = apps.get_model("duty", "Volunteer").objects.filter(
+        user_id=user.pk, status="active"
+    )
+    found = {t for t in volunteers.values_list("team_id", flat=True) if t is not None}
+    teams = apps.get_model("duty", "Team").objects.filter(leader__in=volunteers)
+    found.update(teams.values_list("id", flat=True))
+    user._delivering_teams = sorted(found)  # type: ignore[union-attr]
+    return sorted(found)
+
+
+def assigned_to(teams: list[int]) -> models.QuerySet[Any]:
+    """The round buildings whose delivery team is one of these duty teams: the team sees
+    those buildings' rooms and statuses, which it marks."""
     model = apps.get_model("supplies", "RoundBuilding")
-    active = "active"  # duty.Volunteer.Status.ACTIVE
-    mine = Q(team__team__members__user_id=user.pk, team__team__members__status=active)
-    leads = Q(team__team__leader__user_id=user.pk, team__team__leader__status=active)
-    return model.objects.filter(mine | leads).order_by()
+    return model.objects.filter(team__team_id__in=teams).order_by()
 
 
 class RoundQuerySet(ScopedQuerySet["PackageRound"]):
@@ -42,7 +55,8 @@ class RoundQuerySet(ScopedQuerySet["PackageRound"]):
     }
 
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
-        return Q(pk__in=assigned_to(user).values("round_id"))
+        teams = delivering_teams(user)
+        return Q(pk__in=assigned_to(teams).values("round_id")) if teams else None
 
 
 class RoundBuildingQuerySet(ScopedQuerySet["RoundBuilding"]):
@@ -54,7 +68,8 @@ class RoundBuildingQuerySet(ScopedQuerySet["RoundBuilding"]):
     }
 
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
-        return Q(pk__in=assigned_to(user).values("pk"))
+        teams = delivering_teams(user)
+        return Q(pk__in=assigned_to(teams).values("pk")) if teams else None
 
 
 class DeliveryQuerySet(ScopedQuerySet["PackageDelivery"]):
@@ -67,7 +82,10 @@ class DeliveryQuerySet(ScopedQuerySet["PackageDelivery"]):
     }
 
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
-        assigned = assigned_to(user).filter(
+        teams = delivering_teams(user)
+        if not teams:
+            return None
+        assigned = assigned_to(teams).filter(
             round_id=OuterRef("round_id"), building_id=OuterRef("building_id")
         )
         return Q(Exists(assigned))
