@@ -161,6 +161,8 @@ def package_round_report(
 ) -> dict[str, Any]:
     """`linli report package-round --round NAME`: the figures and the missing households."""
     package_round = round_by_name(town, round)
+    if user is not None and not rounds_for(user).filter(pk=package_round.pk).exists():
+        raise Problem(f"找不到发放轮次“{round}”", f"no package round named {round!r}")
     figures = round_figures(package_round, user)
     return {
         "town": town.name,

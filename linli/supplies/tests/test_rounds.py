@@ -446,3 +446,28 @@ def test_every_move_of_a_round_and_who_may_make_it(world):
         actors,
         {"delivering": {"town"}, "closed": {"town"}, "cancelled": {"town"}},
     )
+
+
+# -- the API: the same report ----------------------------------------------------------------
+
+
+def _api(user):
+    from django.test import Client
+
+    from linli.accounts.models import ApiToken
+
+    return Client(headers={"authorization": f"Bearer {ApiToken.issue(user)}"})
+
+
+def test_the_api_serves_the_same_report_through_the_callers_scope(world):
+    s, _x = world
+    made = _marked_round(world)
+    url = reverse("api:report", args=["package-round"]) + f"?round={made.name}"
+    town = _api(s.users["town"]).get(url)
+    assert town.status_code == 200
+    assert town.json()["households"] == 8 and town.json()["missing"] == 5
+    lishui = _api(s.users["lishui"]).get(url).json()
+    assert lishui["households"] == 2 and lishui["delivered"] == 0
+    assert {m["committee"] for m in lishui["missing_list"]} == {"丽水"}
+    assert _api(s.users["town"]).get(url.split("?")[0]).status_code == 422
+    assert _api(s.users["charlie"]).get(url).status_code in (404, 422)
