@@ -67,6 +67,8 @@ bench: install
 	$(BIN)/python bench/duty_coverage.py
 	$(BIN)/python bench/duty_coverage.py --backend postgres
 	$(BIN)/python bench/care_queues.py
+	$(BIN)/python bench/package_round.py
+	$(BIN)/python bench/package_round.py --backend postgres
 
 clean:
 	rm -rf $(VENV) node_modules var/static

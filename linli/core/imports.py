@@ -27,6 +27,9 @@ The contract of an importer kind
   thousands of rows), inside the engine's transaction; call `self.progress(done, total)` now
   and then. Matching must make a re-import of the same file change nothing (`updated == 0`).
   The engine writes the one audit entry (who, file, counts); importers write none.
+- `options` (optional): the extra `--NAME VALUE` options of `linli import` this kind takes, as
+  (name, help) pairs; their values reach the importer as `self.params` (a dict, empty on the
+  upload page, so an importer needing one reads it from a column there);
 - `self.town` (may be unsaved when `may_create_town` and the town is new: the engine saves it
   before `apply`), `self.user` (None from the command line without `--user`), `self.committee`
   (the uploader's scope, from `import_scope()`: set for committee staff, None for the town).
@@ -109,6 +112,7 @@ __all__ = [
     "held_text",
     "import_scope",
     "importer_kinds",
+    "importer_options",
     "insert_rows",
     "register_importer",
     "run_import",
@@ -140,6 +144,8 @@ class Importer:
     # clerk), or a committee's page's (given the committee's id as argument).
     list_url: ClassVar[str] = ""
     committee_url: ClassVar[str] = ""
+    # Extra options of `linli import` for this kind: (name, help); values in `self.params`.
+    options: ClassVar[Sequence[tuple[str, str]]] = ()
 
     def __init__(
         self,
@@ -149,11 +155,13 @@ class Importer:
         committee: Committee | None = None,
         progress: ProgressCallback | None = None,
         file_name: str = "",
+        params: Mapping[str, str] | None = None,
     ) -> None:
         self.town = town
         self.user = user
         self.committee = committee
         self.file_name = file_name
+        self.params = dict(params or {})
         self._progress = progress
         self._seen: dict[Hashable, int] = {}
 
@@ -246,6 +254,11 @@ def importer_kinds() -> dict[str, type[Importer]]:
     return dict(_registry)
 
 
+def importer_options() -> dict[str, str]:
+    """Every registered kind's extra options (name → help), for the command's parser."""
+    return {name: text for cls in _registry.values() for name, text in cls.options}
+
+
 def get_importer(kind: str) -> type[Importer]:
     try:
         return _registry[kind]
@@ -271,6 +284,7 @@ def run_import(
     progress: ProgressCallback | None = None,
     audit_detail: dict[str, Any] | None = None,
     landing: Callable[[ImportResult], AbstractContextManager[None]] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Check a file and, unless it is a dry run or a row is bad, import it in one transaction.
 
@@ -280,7 +294,7 @@ def run_import(
     With `skip_bad_rows`, the good rows land and the bad ones go to `rejects` (an xlsx with the
     original columns and a reason column, in both languages; or one file per language, given as
     {language code: path}, for the upload page). `committee` limits a committee staff member's
-    import.
+    import. `params` are the kind's own options (`Importer.options`).
     """
     started = time.perf_counter()
     cls = get_importer(kind)
@@ -296,8 +310,14 @@ def run_import(
         result.seconds = time.perf_counter() - started
         return result
     result.sheets = [s.describe() for s in table.sheets]
+    own = {k: v for k, v in (params or {}).items() if k in dict(cls.options)}
     importer = cls(
-        town=town, user=user, committee=committee, progress=progress, file_name=name[:200]
+        town=town,
+        user=user,
+        committee=committee,
+        progress=progress,
+        file_name=name[:200],
+        params=own,
     )
     importer.prepare()
     try:

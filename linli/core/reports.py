@@ -15,12 +15,16 @@ Registering a report (an app does it in its `AppConfig.ready()`)::
         def ready(self):
             register_report("duty-coverage", duty_coverage, title="包干覆盖 (duty coverage)")
 
-`user=None` means the operator running the command: the whole town. Views pass `request.user`
-so the figures go through the access gate. The dict's values are numbers, strings, or one
-level of nested dicts (name → number); text and xlsx output flatten them as `key.name`. A report
-may pass `rows=` to lay out its xlsx itself: a function taking the dict and returning
-(headers, rows). A report of one day registers with `dated=True`: its builder also takes
-`date=` (a `datetime.date`, None for today), which `linli report KIND --date D` passes.
+`user=None` means the operator running the command: the whole town. A report about one of
+several things of a town (a package round) or about one day (the medicine team's) names the
+command's extra options it takes with `options=[("round", "help text")]`: `linli report KIND
+--round NAME` passes `round="NAME"` (a string, as typed) to the builder, which raises a
+`LookupError` (or a Problem) when it finds no such thing; an option the kind does not take is
+refused. The API passes the same options from the query (`?round=NAME`, `?date=…`). Views
+pass `request.user` so the figures go through the access gate. The dict's values are numbers,
+strings, or one level of nested dicts (name → number); text and xlsx output flatten them as
+`key.name`. A report may pass `rows=` to lay out its xlsx itself: a function taking the dict
+and returning (headers, rows).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from linli.core.validators import Problem
 
 Builder = Callable[..., dict[str, Any]]
 RowsLayout = Callable[[dict[str, Any]], tuple[Sequence[str], Iterable[Sequence[Any]]]]
@@ -41,7 +47,8 @@ class Report:
     build: Builder
     title: str = ""
     rows: RowsLayout | None = None
-    dated: bool = False
+    # Extra `--NAME VALUE` options of `linli report` this kind takes: (name, help).
+    options: tuple[tuple[str, str], ...] = ()
 
 
 _reports: dict[str, Report] = {}
@@ -53,10 +60,15 @@ def register_report(
     *,
     title: str = "",
     rows: RowsLayout | None = None,
-    dated: bool = False,
+    options: Sequence[tuple[str, str]] = (),
 ) -> None:
     """Make `linli report KIND` (and `report_for(KIND)`) available."""
-    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows, dated=dated)
+    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows, options=tuple(options))
+
+
+def report_options() -> dict[str, str]:
+    """Every registered kind's extra options (name → help), for the command's parser."""
+    return {name: text for report in _reports.values() for name, text in report.options}
 
 
 def report_kinds() -> list[str]:
@@ -71,14 +83,15 @@ def report_for(kind: str) -> Report:
         raise LookupError(f"未知的报表 {kind!r} (unknown report; known: {known})") from None
 
 
-def build_report(kind: str, *, town: Any, user: Any = None, date: Any = None) -> dict[str, Any]:
-    """The figures; `date` only for a dated report (None: today)."""
+def build_report(kind: str, *, town: Any, user: Any = None, **options: Any) -> dict[str, Any]:
+    """The figures; `options` are the kind's own (`register_report(options=...)`): an option
+    the kind does not take is refused, never silently dropped."""
     report = report_for(kind)
-    if report.dated:
-        return report.build(town=town, user=user, date=date)
-    if date is not None:
-        raise LookupError(f"报表 {kind!r} 不按日期 (this report takes no date)")
-    return report.build(town=town, user=user)
+    own = {name for name, _help in report.options}
+    for name in options:
+        if name not in own:
+            raise Problem(f"报表 {kind} 没有 --{name} 选项", f"report {kind!r} takes no {name}")
+    return report.build(town=town, user=user, **options)
 
 
 def flatten(figures: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -96,19 +109,12 @@ def as_json(figures: dict[str, Any]) -> str:
     return json.dumps(figures, ensure_ascii=False, indent=2)
 
 
-def _item(value: Any) -> str:
-    """A nested value as text: a list as its items joined by commas."""
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
 def as_text(figures: dict[str, Any]) -> str:
     lines: list[str] = []
     for key, value in figures.items():
         if isinstance(value, dict):
             lines.append(f"{key}:")
-            lines.extend(f"  {name}: {_item(v)}" for name, v in value.items())
+            lines.extend(f"  {name}: {v}" for name, v in value.items())
         elif isinstance(value, list):
             lines.append(f"{key}: ({len(value)})")
             lines.extend(f"  - {item}" for item in value)

@@ -158,3 +158,18 @@ def normalise_phone(raw: str) -> str:
     if not _MOBILE.match(value):
         raise Problem("手机号应为11位，以1开头", "a mobile number has 11 digits and starts with 1")
     return value
+
+
+def parse_day(text: str | dt.date | None) -> dt.date | None:
+    """A day given as YYYY-MM-DD (a command's --date, a page's ?date=), None when empty; any
+    other text is a Problem, never a guess."""
+    if text is None or isinstance(text, dt.date):
+        return text
+    if not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Problem(
+            f"日期格式应为 YYYY-MM-DD：{text}", f"a date is YYYY-MM-DD: {text!r}"
+        ) from None

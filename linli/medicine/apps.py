@@ -42,6 +42,11 @@ class MedicineConfig(AppConfig):
         register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)
 
         # --- Printing and the day's report (reports) ---
-        register_report("medicine", medicine_report, title="配药 (medicine team)", dated=True)
+        register_report(
+            "medicine",
+            medicine_report,
+            title="配药 (medicine team)",
+            options=[("date", "日期 YYYY-MM-DD，默认今天 (the day; today without it)")],
+        )
         # Committee staff print their hand-over lists there too.
         register_nav("medicine:print", _("配药单据"), audience=team_office | is_staff, order=145)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.core.validators import parse_day
 from linli.medicine.models import DayPlan, MedicineOrder, TeamMember
 from linli.medicine.sheets import DROPPED, run_sheets
 
@@ -56,12 +57,12 @@ KEYS = (
 
 
 def medicine_report(
-    *, town: Town, user: User | AnonymousUser | None = None, date: dt.date | None = None
+    *, town: Town, user: User | AnonymousUser | None = None, date: str | dt.date | None = None
 ) -> dict[str, Any]:
     from linli.medicine.custody import cards_out
     from linli.medicine.money import advances_open_fen
 
-    day = date or timezone.localdate()
+    day = parse_day(date) or timezone.localdate()
     orders = MedicineOrder.objects.filter(town=town)
     if user is not None:
         orders = orders.visible_to(user)

@@ -18,7 +18,7 @@ from linli.core.api import Id, Pagination, errors, filtered, query_data
 from linli.core.filters import StrictFilterSet
 from linli.core.http import context_user
 from linli.core.masking import shown
-from linli.core.reports import build_report, report_kinds
+from linli.core.reports import build_report, report_kinds, report_options
 from linli.places import selectors
 from linli.places.filters import BuildingFilter, CommitteeFilter, CompoundFilter, ResidentFilter
 from linli.places.models import Building, Committee, Compound, Resident, Town
@@ -220,11 +220,9 @@ def care_tag_list(request: HttpRequest) -> Any:
 @router.get(
     "/reports/{kind}/", response={200: dict[str, Any], **errors(404)}, summary="报表 (reports)"
 )
-def report(
-    request: HttpRequest, kind: str, town: str | None = None, date: dt.date | None = None
-) -> Any:
+def report(request: HttpRequest, kind: str, town: str | None = None) -> Any:
     """A report's figures for the caller's town, through the caller's scope (e.g. `registry`);
-    `date` (YYYY-MM-DD) for a daily report (e.g. `medicine`), today without it."""
+    a kind's own options come as query parameters (`package-round`: `?round=NAME`)."""
     if kind not in report_kinds():
         raise HttpError(404, f"未知的报表 (unknown report; known: {', '.join(report_kinds())})")
     user: Any = request.user
@@ -236,7 +234,5 @@ def report(
         found = user.town
     if found is None:
         raise HttpError(404, "未找到该镇/街道 (no such town in your scope)")
-    try:
-        return build_report(kind, town=found, user=user, date=date)
-    except LookupError as exc:  # a date for a report that takes none
-        raise HttpError(400, str(exc)) from None
+    options = {name: request.GET[name] for name in report_options() if request.GET.get(name)}
+    return build_report(kind, town=found, user=user, **options)

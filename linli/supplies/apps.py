@@ -18,6 +18,7 @@ class SuppliesConfig(AppConfig):
         register_urls("supplies/", "linli.supplies.urls")
         self._ready_suppliers()
         _group_buys_ready()
+        self._ready_rounds()
 
     def _ready_suppliers(self) -> None:
         """The suppliers part (issue 11): the registry, vetting, complaints, worksites."""
@@ -39,8 +40,36 @@ class SuppliesConfig(AppConfig):
             "suppliers", suppliers_report, title="供应商 (suppliers)", rows=suppliers_rows
         )
         register_api_router("/", "linli.supplies.api_suppliers.router")
-        register_nav("supplies:suppliers", _("供应商"), audience=is_staff, order=140)
-        register_nav("supplies:worksites", _("工地需求"), audience=is_staff, order=150)
+        register_nav("supplies:suppliers", _("供应商"), audience=is_staff, order=150)
+        register_nav("supplies:worksites", _("工地需求"), audience=is_staff, order=152)
+
+    def _ready_rounds(self) -> None:
+        """Package rounds and the shared basket (the rounds part of issue 11)."""
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.imports import register_importer
+        from linli.core.reports import register_report
+        from linli.places.hub import register_building_section
+
+        # Declare the workflows for transition(), and the rules.
+        from linli.supplies import rules, services_basket, services_rounds  # noqa: F401
+        from linli.supplies.importers.deliveries import DeliveriesImporter
+        from linli.supplies.selectors_rounds import package_round_report, report_rows
+
+        register_importer(DeliveriesImporter)
+        register_report(
+            "package-round",
+            package_round_report,
+            title="物资发放 (package round)",
+            rows=report_rows,
+            options=[("round", "发放轮次名称 (the package round's name)")],
+        )
+        register_building_section(
+            "supplies/round_hub_section.html",
+            "linli.supplies.selectors_rounds.building_section",
+            order=45,
+        )
+        register_nav("supplies:rounds", _("物资发放"), audience=is_staff, order=156)
 
 
 def _group_buys_ready() -> None:
@@ -55,7 +84,7 @@ def _group_buys_ready() -> None:
     from linli.supplies.rules import organises_any
 
     register_api_router("/", "linli.supplies.api.router")
-    register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=160)
+    register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=154)
     register_building_section(
         "supplies/_group_buy_building.html",
         "linli.supplies.selectors_group_buys.building_group_buys",

@@ -62,6 +62,12 @@ SEGMENTS |= {
     "rules": "places.Committee",
     "items": "supplies.GroupBuyItem",
     "consent": "supplies.PriceChange",
+    # supplies: package rounds and the shared basket
+    "rounds": "supplies.PackageRound",
+    "deliveries": "supplies.PackageDelivery",
+    "claim": "supplies.BasketPost",  # basket/<token>/claim/<post>/
+    "basket-buildings": "places.Building",
+    "basket-posts": "supplies.BasketPost",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

@@ -169,4 +169,4 @@ def test_the_api_gives_the_same_figures_for_a_day(day):
     assert answer.status_code == 200
     assert answer.json() == json.loads(run("--date", "2022-04-12", "--format", "json"))
     assert api.get("/api/v1/reports/medicine/?date=12-04").status_code == 422
-    assert api.get("/api/v1/reports/registry/?date=2022-04-12").status_code == 400
+    assert api.get("/api/v1/reports/registry/?date=2022-04-12").status_code == 422

@@ -27,6 +27,23 @@ from linli.supplies.models.group_buys import (  # isort: skip
     PriceChange,
 )
 
+# Package rounds and the shared basket (the rounds part of issue 11).
+from linli.supplies.models.basket import (  # isort: skip
+    BasketClaim,
+    BasketClaimChange,
+    BasketPost,
+    BasketPostChange,
+    BasketSlots,
+)
+from linli.supplies.models.rounds import (  # isort: skip
+    PackageDelivery,
+    PackageDeliveryChange,
+    PackageRound,
+    PackageRoundChange,
+    RoundBuilding,
+    RoundTeam,
+)
+
 __all__ = [
     "Complaint",
     "ComplaintChange",
@@ -48,4 +65,17 @@ __all__ += [  # group buys
     "GroupBuyRules",
     "MoneyEntry",
     "PriceChange",
+]
+__all__ += [
+    "BasketClaim",
+    "BasketClaimChange",
+    "BasketPost",
+    "BasketPostChange",
+    "BasketSlots",
+    "PackageDelivery",
+    "PackageDeliveryChange",
+    "PackageRound",
+    "PackageRoundChange",
+    "RoundBuilding",
+    "RoundTeam",
 ]

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from linli.core.imports import get_importer, import_scope, run_import
+from linli.core.imports import get_importer, import_scope, importer_options, run_import
 from linli.core.validators import Problem
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ class Command(BaseCommand):
             "--user",
             help="以此账号的名义和权限范围导入 (import as this login, within its scope)",
         )
+        for name, text in importer_options().items():  # a kind's own options, e.g. --round
+            parser.add_argument(f"--{name}", help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The rows and records of an import all live until it ends: the cyclic garbage collector
@@ -128,6 +130,7 @@ class Command(BaseCommand):
                 rejects=options["rejects"],
                 mapping=mapping,
                 audit_detail={"via": "command"},
+                params={k: options[k] for k in importer_options() if options.get(k)},
             )
         except Problem as exc:
             raise CommandError(str(exc)) from None

@@ -1,8 +1,7 @@
-"""`linli report KIND --town NAME [--date YYYY-MM-DD] --format json|text|xlsx [--output FILE]`."""
+"""`linli report KIND --town NAME --format json|text|xlsx [--output FILE]`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.export import write_xlsx
-from linli.core.reports import FORMATS, as_json, as_text, build_report, report_kinds, xlsx_layout
+from linli.core.reports import (
+    FORMATS,
+    as_json,
+    as_text,
+    build_report,
+    report_kinds,
+    report_options,
+    xlsx_layout,
+)
+from linli.core.validators import Problem
 
 
 class Command(BaseCommand):
@@ -20,11 +28,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="报表类型 (report kind): " + ", ".join(report_kinds()))
         parser.add_argument("--town", required=True, help="镇/街道名称 (town name)")
-        parser.add_argument(
-            "--date", help="日期 YYYY-MM-DD，按日报表用，默认今天 (the day, for a daily report)"
-        )
         parser.add_argument("--format", default="text", help="json | text | xlsx")
         parser.add_argument("--output", help="xlsx 文件路径 (file to write, for --format xlsx)")
+        for name, text in report_options().items():  # a kind's own options, e.g. --round
+            parser.add_argument(f"--{name}", help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, fmt, output = options["kind"], options["format"], options["output"]
@@ -40,21 +47,14 @@ class Command(BaseCommand):
             )
         if fmt == "xlsx" and not Path(output).resolve().parent.is_dir():
             raise CommandError(f"无法写入 {output} (cannot write the file: no such folder)")
-        day = None
-        if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(
-                    f"日期格式应为 YYYY-MM-DD：{options['date']!r} (date must be YYYY-MM-DD)"
-                ) from None
         towns = apps.get_model(settings.LINLI_TOWN_MODEL)._default_manager
         town = towns.filter(name=options["town"]).first()
         if town is None:
             raise CommandError(f"找不到镇/街道 {options['town']!r} (no such town)")
+        extra = {name: options[name] for name in report_options() if options.get(name)}
         try:
-            figures = build_report(kind, town=town, date=day)
-        except LookupError as exc:
+            figures = build_report(kind, town=town, **extra)
+        except (LookupError, Problem) as exc:
             raise CommandError(str(exc)) from None
         if fmt == "json":
             self.stdout.write(as_json(figures))
