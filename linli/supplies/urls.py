@@ -2,9 +2,9 @@
 
 from django.urls import path
 
+from linli.supplies import views_basket, views_rounds, views_suppliers, views_worksites
 from linli.supplies import views_group_buys as gb
 from linli.supplies import views_group_buys_door as gb_door
-from linli.supplies import views_basket, views_rounds, views_suppliers, views_worksites
 
 app_name = "supplies"
 

@@ -105,29 +105,6 @@ def _transfer(s: Scenario) -> TransferRequest:
 
 def _group_buy(s: Scenario, where: str) -> Any:
     """A group buy written straight to the table: 香樟苑's organised by bob, 丽水苑's by dave."""
-# -- supplies: package rounds and the shared basket -------------------------------------------
-
-
-def _round(s: Scenario) -> Any:
-    from linli.supplies.models import PackageRound
-    from linli.supplies.services_rounds import round_create
-
-    found = PackageRound.objects.filter(town=s.town, name="矩阵").first()
-    if found is not None:
-        return found
-    compounds = [s.xiangzhang, s.lishuiyuan]
-    return round_create(user=None, town=s.town, name="矩阵", contents="", compounds=compounds)
-
-
-def _round_building(s: Scenario, building: Any) -> Any:
-    return _round(s).buildings.get(building=building)
-
-
-def _delivery(s: Scenario, household: str) -> Any:
-    return _round(s).deliveries.get(household=s.households[household])
-
-
-def _basket_post(s: Scenario, building: Any, room: str) -> Any:
     import datetime as dt
 
     from django.utils import timezone
@@ -156,6 +133,33 @@ def _basket_post(s: Scenario, building: Any, room: str) -> Any:
 
 VOLUNTEERS = {"bob", "alice", "gina", "dave", "hank"}
 
+
+# -- supplies: package rounds and the shared basket -------------------------------------------
+
+
+def _round(s: Scenario) -> Any:
+    from linli.supplies.models import PackageRound
+    from linli.supplies.services_rounds import round_create
+
+    found = PackageRound.objects.filter(town=s.town, name="矩阵").first()
+    if found is not None:
+        return found
+    compounds = [s.xiangzhang, s.lishuiyuan]
+    return round_create(user=None, town=s.town, name="矩阵", contents="", compounds=compounds)
+
+
+def _round_building(s: Scenario, building: Any) -> Any:
+    return _round(s).buildings.get(building=building)
+
+
+def _delivery(s: Scenario, household: str) -> Any:
+    return _round(s).deliveries.get(household=s.households[household])
+
+
+def _basket_post(s: Scenario, building: Any, room: str) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
 
     from linli.supplies.services_basket import basket_post_create
 
@@ -523,6 +527,7 @@ def _med_run(s: Scenario, town_name: str) -> Any:
     )
 
 
+APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine", "supplies"}
 APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine", "supplies"}
 
 
