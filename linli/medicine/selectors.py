@@ -10,7 +10,6 @@ runners on duty, runs it, and turns its `Plan` back into names (the issue's JSON
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from linli.core.validators import Problem
 from linli.duty.models import Volunteer
+from linli.medicine import planner
 from linli.medicine.models import Hospital, MedicineLine, MedicineOrder, TeamMember
 from linli.medicine.plans import PlanDraft, RunDraft
 
@@ -142,11 +142,6 @@ def medicine_volunteers(town_id: int) -> QuerySet[Volunteer]:
 # -- planning ---------------------------------------------------------------------------------
 
 
-def planner() -> Any:
-    """The pure planner package (imported by name: it is a separate, pure module)."""
-    return importlib.import_module("linli.medicine.planner")
-
-
 @dataclass
 class DayInput:
     day: Any  # planner.Day
@@ -184,7 +179,7 @@ def day_for(town: Town, date: dt.date) -> DayInput:
     """The planner's `Day`: runners on duty (home: their point, else their committee's gate),
     the jobs, the hospitals and the committees' gates. A place without a point is a Problem
     naming it."""
-    p = planner()
+    p = planner
     orders = {str(o.pk): o for o in plannable(town, date)}
     runners: dict[str, TeamMember] = {}
     points = []
@@ -244,7 +239,7 @@ def plan_day(
 ) -> PlanOutcome:
     """Plan the day's runs; an impossible day (reds beyond the runners' capacity, no runner) is
     a Problem in both languages."""
-    p = planner()
+    p = planner
     given = day_for(town, date)
     if not given.orders:
         return _outcome(town, date, given, p.Plan(runs=[], carried_over=[], total_km=0.0))

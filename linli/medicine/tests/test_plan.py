@@ -44,7 +44,18 @@ def _plan(*args):
     from io import StringIO
 
     out = StringIO()
-    call_command("medicine", "plan", "--town", "泗泾镇", "--date", str(DAY), *args, stdout=out)
+    call_command(
+        "medicine",
+        "plan",
+        "--town",
+        "泗泾镇",
+        "--date",
+        str(DAY),
+        "--time-limit",
+        "1",
+        *args,
+        stdout=out,
+    )
     return out.getvalue()
 
 
@@ -136,7 +147,7 @@ def test_save_plans_the_requests_and_moves_carried_over_to_tomorrow_once(med):
 def test_a_stale_plan_is_refused_whole(med):
     _only_runner(med)
     order = make_order(med, "zhang", service_date=DAY)
-    outcome = selectors.plan_day(med.town, DAY)
+    outcome = selectors.plan_day(med.town, DAY, time_limit=1)
     MedicineOrder.objects.filter(pk=order.pk).update(status="cancelled")
     with pytest.raises(Conflict):
         plans.plan_save(user=med.users["desk"], town=med.town, draft=outcome.draft)
@@ -146,7 +157,7 @@ def test_a_stale_plan_is_refused_whole(med):
 def test_a_building_leader_may_not_save_a_plan(med):
     _only_runner(med)
     make_order(med, "zhang", service_date=DAY)
-    outcome = selectors.plan_day(med.town, DAY)
+    outcome = selectors.plan_day(med.town, DAY, time_limit=1)
     with pytest.raises(Exception, match="排班"):
         plans.plan_save(user=med.users["alice"], town=med.town, draft=outcome.draft)
 
@@ -223,7 +234,7 @@ def test_concurrent_saves_of_one_day_plan_it_once(med_tx):
     TeamMember.objects.filter(volunteer=s.volunteers["runner2"]).update(on_duty=False)
     for key in ("zhang", "li", "wang"):
         make_order(s, key, service_date=DAY)
-    draft = selectors.plan_day(s.town, DAY).draft
+    draft = selectors.plan_day(s.town, DAY, time_limit=1).draft
     desk = s.users["desk"]
 
     def save(i):
