@@ -22,6 +22,8 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "medicine:reconcile",
+        "medicine:gate",
     ],
     "kaiwu": [
         "home",
@@ -32,6 +34,7 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "medicine:gate",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],
