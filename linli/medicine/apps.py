@@ -12,7 +12,7 @@ class MedicineConfig(AppConfig):
     verbose_name = _("配药")
 
     def ready(self) -> None:
-        from linli.accounts.rules import is_staff
+        from linli.accounts.rules import is_staff, is_volunteer
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
@@ -23,10 +23,9 @@ class MedicineConfig(AppConfig):
         from linli.medicine import workflow  # noqa: F401
         from linli.medicine.importers import IMPORTERS
         from linli.medicine.reports import medicine_report
-        from linli.medicine.rules import is_runner, team_office, works_desk
+        from linli.medicine.rules import is_runner, works_desk
         from linli.places.hub import register_building_section
 
-        # --- the desk: requests, importers, pages, API, demo logins ---
         for importer in IMPORTERS:
             register_importer(importer)
         register_urls("medicine/", "linli.medicine.urls")
@@ -35,18 +34,16 @@ class MedicineConfig(AppConfig):
             "medicine/_building.html", "linli.medicine.selectors.building_medicine", order=30
         )
         register_demo_login_provider("linli.medicine.demo.demo_medicine_logins")
-        register_nav("medicine:desk", _("配药"), audience=works_desk, order=140)
-        # --- The runner's part: the day's page, the evening check, the gate's hand-overs ---
-        register_nav("medicine:runner", _("外场"), audience=is_runner, order=142)
-        register_nav("medicine:reconcile", _("查漏补缺"), audience=team_office, order=146)
-        register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)
-
-        # --- Printing and the day's report (reports) ---
         register_report(
             "medicine",
             medicine_report,
             title="配药 (medicine team)",
             options=[("date", "日期 YYYY-MM-DD，默认今天 (the day; today without it)")],
         )
+        # The role is asked first, so a staff login's bar costs no query for a team post.
+        register_nav("medicine:desk", _("配药"), audience=works_desk, order=140)
+        register_nav("medicine:runner", _("外场"), audience=is_volunteer & is_runner, order=142)
         # Committee staff print their hand-over lists there too.
-        register_nav("medicine:print", _("配药单据"), audience=team_office | is_staff, order=145)
+        register_nav("medicine:print", _("配药单据"), audience=is_staff | works_desk, order=145)
+        register_nav("medicine:reconcile", _("查漏补缺"), audience=works_desk, order=146)
+        register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)

@@ -174,20 +174,18 @@ def settles_dispute(user: Any, dispute: Any) -> bool:
     return dispute is not None and bool(works_desk_of(user, dispute.order))
 
 
-team_office = is_desk | is_town_staff
-
 rules.add_perm("medicine.fetch_medicineorder", fetches)
 rules.add_perm("medicine.receive_medicineorder", hands_over)
 rules.add_perm("medicine.deliver_medicineorder", delivers)
 rules.add_perm("medicine.add_insurancecard", fetches)
 rules.add_perm("medicine.hand_over_insurancecard", handles_item)
-rules.add_perm("medicine.flag_lost_insurancecard", team_office)
+rules.add_perm("medicine.flag_lost_insurancecard", works_desk)
 rules.add_perm("medicine.repay_medicineorder", hands_over)
 rules.add_perm("medicine.dispute_medicineorder", hands_over)
 rules.add_perm("medicine.resolve_moneydispute", settles_dispute)
-rules.add_perm("medicine.issue_float", team_office)
-rules.add_perm("medicine.view_money", team_office | is_runner)
-rules.add_perm("medicine.reconcile_day", team_office)
+rules.add_perm("medicine.issue_float", works_desk)
+rules.add_perm("medicine.view_money", works_desk | is_runner)
+rules.add_perm("medicine.reconcile_day", works_desk)
 rules.add_perm("medicine.view_gate", is_staff)
 
 
@@ -226,7 +224,7 @@ def receives_for_committee(user: Any, committee: Committee | None) -> bool:
 
 
 # Labels and run sheets carry the day's confidential lines: the desk and the run's runner only.
-rules.add_perm("medicine.print_day", team_office)
+rules.add_perm("medicine.print_day", works_desk)
 rules.add_perm("medicine.print_medicinerun", works_desk_of_run | is_runner_of)
 rules.add_perm("medicine.print_handover", receives_for_committee)
 # The bag's QR: whoever moves the request from the hospital to the door.
