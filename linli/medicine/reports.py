@@ -29,7 +29,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from linli.core.validators import parse_day
+from linli.medicine.custody import cards_out
 from linli.medicine.models import DayPlan, MedicineOrder, TeamMember
+from linli.medicine.money import advances_open_fen
 from linli.medicine.sheets import DROPPED, run_sheets
 
 if TYPE_CHECKING:
@@ -40,28 +42,11 @@ if TYPE_CHECKING:
 
 Status = MedicineOrder.Status
 REACHED = (Status.DELIVERED, Status.CONFIRMED, Status.REFUSED, Status.EXCHANGED)
-KEYS = (
-    "team",
-    "desk",
-    "runners",
-    "hospitals",
-    "committees_served",
-    "requests",
-    "planned",
-    "delivered",
-    "carried_over",
-    "per_runner",
-    "cards_out",
-    "advances_open_fen",
-)
 
 
 def medicine_report(
     *, town: Town, user: User | AnonymousUser | None = None, date: str | dt.date | None = None
 ) -> dict[str, Any]:
-    from linli.medicine.custody import cards_out
-    from linli.medicine.money import advances_open_fen
-
     day = parse_day(date) or timezone.localdate()
     orders = MedicineOrder.objects.filter(town=town)
     if user is not None:
@@ -97,6 +82,7 @@ def medicine_report(
         while name in per_runner:  # two runners of one name stay apart
             name += "*"
         per_runner[name] = [o.label for o in sheet.orders]
+    # Exactly the keys, in its order.
     figures: dict[str, Any] = {
         "team": members.count(),
         "desk": members.filter(post=TeamMember.Post.DESK).count(),

@@ -1,6 +1,6 @@
 """Reading back what our PDFs draw, for the tests: the page streams (reportlab writes them
 ASCII85 + Flate), the text shown in the CJK font (UTF-16BE strings), and the QR codes drawn
-module by module as filled squares, rebuilt as matrices to compare with segno's encoding of the
+as filled rectangles, rebuilt as matrices to compare with segno's encoding of the
 expected link. No PDF library is pinned, and these three are all the tests need."""
 
 from __future__ import annotations
@@ -8,12 +8,10 @@ from __future__ import annotations
 import base64
 import re
 import zlib
-from collections import defaultdict
 
 STREAM = re.compile(rb"<<(.*?)>>\s*stream\r?\n(.*?)endstream", re.S)
 # A literal string: parentheses with backslash escapes inside.
 LITERAL = re.compile(rb"\(((?:[^()\\]|\\.)*)\)", re.S)
-RECT = re.compile(rb"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re f")
 ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
@@ -69,30 +67,34 @@ def texts(pdf: bytes) -> list[str]:
 
 
 def qr_matrices(pdf: bytes) -> list[list[list[bool]]]:
-    """The QR codes drawn as filled squares, one matrix per code, in drawing order. Squares of
-    one size drawn one after another make a code; its grid runs from its top-left square."""
+    """The QR codes, one matrix per code in drawing order: a filled path of many rectangles
+    one module high (a row's run of dark modules each), its grid from its top-left module."""
     codes = []
     for stream in page_streams(pdf):
-        groups: dict[tuple[float, int], list[tuple[float, float]]] = defaultdict(list)
-        order = 0
-        previous = None
-        for x, y, w, h in RECT.findall(stream):
-            size = round(float(w), 3)
-            if size != round(float(h), 3) or size > 20:  # modules are small squares
-                previous = None
-                continue
-            if previous != size:
-                order += 1
-                previous = size
-            groups[(size, order)].append((float(x), float(y)))
-        for (size, _order), squares in sorted(groups.items(), key=lambda kv: kv[0][1]):
-            left = min(x for x, _y in squares)
-            top = max(y for _x, y in squares)
-            cols = {round((x - left) / size) for x, _y in squares}
-            rows = {round((top - y) / size) for _x, y in squares}
-            n = max(max(cols), max(rows)) + 1
-            matrix = [[False] * n for _ in range(n)]
-            for x, y in squares:
-                matrix[round((top - y) / size)][round((x - left) / size)] = True
-            codes.append(matrix)
+        tokens = stream.split()
+        path: list[tuple[float, float, float, float]] = []
+        for i, token in enumerate(tokens):
+            if token == b"re":
+                x, y, w, h = (float(t) for t in tokens[i - 4 : i])
+                path.append((x, y, w, h))
+            elif token == b"n":  # a new path
+                path = []
+            elif token in (b"f", b"f*"):  # filled: a code is a path of many rectangles
+                if len(path) >= 20:
+                    codes.append(_matrix(path))
+                path = []
     return codes
+
+
+def _matrix(rects: list[tuple[float, float, float, float]]) -> list[list[bool]]:
+    module = min(h for _x, _y, _w, h in rects)
+    left = min(x for x, _y, _w, _h in rects)
+    top = max(y + h for _x, y, _w, h in rects)
+    n = round((max(x + w for x, _y, w, _h in rects) - left) / module)
+    matrix = [[False] * n for _ in range(n)]
+    for x, y, w, _h in rects:
+        row = round((top - y) / module) - 1
+        first = round((x - left) / module)
+        for col in range(first, first + round(w / module)):
+            matrix[row][col] = True
+    return matrix
