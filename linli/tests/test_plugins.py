@@ -22,6 +22,8 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "supplies:suppliers",  # supplies, the suppliers part (issue 11)
+        "supplies:worksites",
     ],
     "kaiwu": [
         "home",
@@ -32,6 +34,8 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "supplies:suppliers",  # supplies, the suppliers part (issue 11)
+        "supplies:worksites",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],
