@@ -25,6 +25,8 @@ TOP_BAR = {
         "medicine:print",  # 配药单据 (the desk's and town staff's prints)
         "medicine:reconcile",
         "medicine:gate",
+        "supplies:suppliers",  # supplies, the suppliers part (issue 11)
+        "supplies:worksites",
     ],
     "kaiwu": [
         "home",
@@ -37,6 +39,8 @@ TOP_BAR = {
         "care:visits",
         "medicine:print",  # its hand-over lists
         "medicine:gate",
+        "supplies:suppliers",  # supplies, the suppliers part (issue 11)
+        "supplies:worksites",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],
