@@ -276,9 +276,12 @@ def group_buy_create(
 # --- Orders ----------------------------------------------------------------------------------
 
 
-def _window_open(gb: GroupBuy, now: dt.datetime) -> None:
+def _window_open(gb: GroupBuy, now: dt.datetime, *, ordering: bool = True) -> None:
     if gb.status != S.OPEN or not (gb.opens_at <= now < gb.closes_at):
         raise Conflict("团购不在接龙时间内", "the group buy is not taking orders now")
+    # The switch stops orders in open group buys too; a household may still cancel.
+    if ordering and rules_for(gb.compound).suspended:
+        raise Conflict("居委已暂停本小区全部团购", "the committee has suspended all group buys")
 
 
 def _claim(item_id: int, qty: int) -> None:
@@ -423,7 +426,8 @@ def order_cancel(
     locked = GroupBuyOrder.objects.select_for_update().get(pk=order.pk)
     if locked.status == GroupBuyOrder.Status.CANCELLED:
         return locked
-    _window_open(GroupBuy.objects.get(pk=locked.group_buy_id), now or timezone.now())
+    gb = GroupBuy.objects.get(pk=locked.group_buy_id)
+    _window_open(gb, now or timezone.now(), ordering=False)
     _release(_lines_of(locked))
     locked.status = GroupBuyOrder.Status.CANCELLED
     locked.save(update_fields=["status"])

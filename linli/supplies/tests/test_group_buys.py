@@ -129,10 +129,15 @@ def test_a_compound_s_own_rules_replace_the_committee_s(w):
         _create(w)  # fee 100 fen, the compound allows none
 
 
-def test_the_suspend_switch_stops_new_group_buys_and_openings(w):
+def test_the_suspend_switch_stops_new_group_buys_openings_and_orders(w):
     gb = make_group_buy(w, status=S.APPROVED)
+    running = make_group_buy(w)
+    placed = _order(w, running, "b1_102", veg=1)
     w.rules.suspended = True
     w.rules.save()
+    with pytest.raises(Conflict, match="暂停"):
+        _order(w, running, "b1_101", veg=1)
+    assert services.order_cancel(user=None, order=placed).status == GroupBuyOrder.Status.CANCELLED
     with pytest.raises(Problem, match="暂停"):
         _create(w)
     with pytest.raises(Problem, match="暂停"):
