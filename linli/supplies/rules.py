@@ -165,13 +165,17 @@ def _reaches_building(user: Any, building: Any) -> bool:
 
 @rules.predicate
 def manages_round(user: Any, package_round: Any = None) -> bool:
-    """Town staff of the round's town run a package round: its teams and its status."""
-    if not is_town_staff(user):
+    """Staff whose scope holds every compound of the round run it (its teams, its status):
+    town staff a town's round, a committee's staff a round of their committee only."""
+    if not is_staff(user):
         return False
     if package_round is None:
-        return True
+        return bool(is_town_staff(user))
     scope = scope_for(user)
-    return scope.all_towns or package_round.town_id in scope.ids["town"]
+    if scope.all_towns or package_round.town_id in scope.ids["town"]:
+        return True
+    committees = set(package_round.compounds.values_list("committee_id", flat=True))
+    return bool(committees) and committees <= scope.ids["committee"]
 
 
 @rules.predicate

@@ -46,7 +46,10 @@ if TYPE_CHECKING:
 R = PackageRound.Status
 D = PackageDelivery.Status
 
-_RUN = ("只有镇/街道工作人员可以推进发放", "only town staff run a package round")
+_RUN = (
+    "只有负责全部发放小区的工作人员可以推进发放",
+    "only staff answering for all the round's compounds run it",
+)
 ROUND_WORKFLOW = Workflow(
     name="package round",
     model=PackageRound,

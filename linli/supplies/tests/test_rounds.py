@@ -471,3 +471,17 @@ def test_the_api_serves_the_same_report_through_the_callers_scope(world):
     assert {m["committee"] for m in lishui["missing_list"]} == {"丽水"}
     assert _api(s.users["town"]).get(url.split("?")[0]).status_code == 422
     assert _api(s.users["charlie"]).get(url).status_code in (404, 422)
+
+
+def test_a_committee_clerk_runs_a_round_of_their_own_committee(world, client_for):
+    s, _x = world
+    client = client_for("kaiwu")
+    client.post(
+        reverse("supplies:round_new"), {"name": "香樟苑蔬菜包", "compounds": [s.xiangzhang.pk]}
+    )
+    made = PackageRound.objects.get(name="香樟苑蔬菜包")
+    url = reverse("supplies:round_transition", args=[made.pk])
+    assert client_for("lishui").post(url, {"to": "delivering"}).status_code == 404
+    assert client.post(url, {"to": "delivering"}).status_code == 302
+    made.refresh_from_db()
+    assert made.status == PackageRound.Status.DELIVERING
