@@ -4,8 +4,8 @@ committee's hand-over gate, and saving a day's plan.
 Keyword-only, typed, transactional and audited; status moves go through
 `MEDICINE_ORDER_WORKFLOW` (linli/medicine/workflow.py). The line rules live here and are the
 ones every door uses (the desk's form, the import, self-service, the API, the runner's
-checklist): `check_line()` when a line is written, `check_fetchable()` before a line counts as
-fetched.
+checklist): `check_line()` when a line is written; before a line counts as fetched,
+`linli.medicine.lines.line_fetch_problem()`.
 """
 
 from __future__ import annotations
@@ -121,25 +121,6 @@ def check_line(line: LineData) -> LineData:
 def excluded_class(line: LineData | MedicineLine) -> bool:
     text = f"{line.generic_name} {line.trade_name}"
     return any(word in text for word in EXCLUDED_FROM_LONG)
-
-
-def check_fetchable(line: MedicineLine, *, substitute: str = "", consent: str = "") -> None:
-    """A line counts as fetched only with its maker and strength known (or "any maker"
-    explicitly allowed), and a substitute only with the patient's recorded consent."""
-    if not line.strength.strip():
-        raise Problem("缺少规格，不能标记为已取", "no strength: the line cannot count as fetched")
-    if not line.maker.strip() and not line.any_maker:
-        raise Problem(
-            "缺少厂家（或未注明“厂家不限”），不能标记为已取",
-            "no maker (nor 'any maker'): the line cannot count as fetched",
-        )
-    if substitute.strip():
-        if not line.substitution_allowed:
-            raise Problem("该药品不允许替换", "this line allows no substitute")
-        if not (consent or line.substitution_consent).strip():
-            raise Problem(
-                "替换药品须先记录患者同意", "a substitute needs the patient's recorded consent"
-            )
 
 
 def _label(line: LineData | MedicineLine) -> str:
