@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from linli.core.http import user_of
-from linli.core.validators import Problem
+from linli.core.validators import Problem, parse_day
 from linli.medicine import labels, sheets
 from linli.medicine.models import MedicineOrder, MedicineRun
 from linli.medicine.reports import medicine_report
@@ -34,13 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(request: HttpRequest) -> dt.date:
-    text = request.GET.get("date", "").strip()
-    if not text:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Problem("日期格式应为 YYYY-MM-DD", "the date must be YYYY-MM-DD") from None
+    return parse_day(request.GET.get("date")) or timezone.localdate()
 
 
 def _bad(problem: Problem) -> HttpResponse:

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.core.validators import Problem
+from linli.core.validators import Problem, parse_day
 from linli.duty.models import Volunteer
 from linli.medicine import plans, selectors, services
 from linli.places.models import Town
@@ -45,12 +45,10 @@ def _user(name: str | None) -> User | None:
 
 
 def _date(text: str | None) -> dt.date:
-    if not text:
-        return timezone.localdate()
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text!r} (a date is YYYY-MM-DD)") from None
+        return parse_day(text) or timezone.localdate()
+    except Problem as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
