@@ -96,7 +96,7 @@ class GroupBuyForm(forms.Form):
                 label=_("单位"), max_length=20, required=False
             )
             self.fields[f"item_{n}_pack"] = forms.CharField(
-                label=_("规格"), max_length=50, required=False
+                label=_("包装规格"), max_length=50, required=False
             )
             self.fields[f"item_{n}_list"] = YuanField(label=_("供应商标价（元）"), required=first)
             self.fields[f"item_{n}_price"] = YuanField(label=_("团购价（元）"), required=first)

@@ -30,7 +30,7 @@ class Output:
 OUTPUTS: dict[str, Output] = {
     "supplier": Output(
         lambda: _("供应商订货单"),
-        lambda: [_("商品"), _("规格"), _("单位"), _("数量"), _("标价（元）"), _("金额（元）")],
+        lambda: [_("商品"), _("包装规格"), _("单位"), _("数量"), _("标价（元）"), _("金额（元）")],
         selectors.supplier_sheet,
         (55, 30, 15, 20, 30, 30),
     ),

@@ -120,9 +120,9 @@ class BasketClaim(models.Model):
     """A neighbour's claim (领取) on a basket post, to be picked up in one slot."""
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed", _("待取")
-        PICKED_UP = "picked_up", _("已取")
-        NO_SHOW = "no_show", _("未取")
+        CLAIMED = "claimed", _("待领取")
+        PICKED_UP = "picked_up", _("已领取")
+        NO_SHOW = "no_show", _("未领取")
         CANCELLED = "cancelled", _("已取消")
 
     # The claims that hold part of the post; a no-show or cancelled one frees it.

@@ -177,7 +177,7 @@ class GroupBuyItem(models.Model):
     group_buy = models.ForeignKey(GroupBuy, on_delete=models.CASCADE, related_name="items")
     name = models.CharField(_("商品"), max_length=100)
     unit = models.CharField(_("单位"), max_length=20, default="份")
-    pack_size = models.CharField(_("规格"), max_length=50, blank=True)
+    pack_size = models.CharField(_("包装规格"), max_length=50, blank=True)
     list_price_fen = models.PositiveIntegerField(_("供应商标价（分）"))
     unit_price_fen = models.PositiveIntegerField(_("团购价（分）"))
     stock = models.PositiveIntegerField(_("可供数量"))
