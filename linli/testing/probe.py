@@ -39,30 +39,25 @@ SEGMENTS = {
     "exports": "core.ExportJob",
     "transfers": "places.TransferRequest",
     "tokens": "accounts.ApiToken",
-    # medicine
+    # medicine: requests, lines, cards, money, runs and the bag page
     "orders": "medicine.MedicineOrder",
     "lines": "medicine.MedicineLine",
     "cards": "medicine.InsuranceCard",
     "disputes": "medicine.MoneyDispute",
     "entries": "medicine.AdvanceEntry",
-    # medicine: printing (reports)
     "runs": "medicine.MedicineRun",
     "bags": "medicine.MedicineOrder",
-    # -- supplies, the suppliers part (issue 11) --
+    # supplies: suppliers, worksites' needs, group buys, package rounds, the shared basket
     "suppliers": "supplies.Supplier",
     "papers": "supplies.SupplierPaper",
     "complaints": "supplies.Complaint",
     "worksite-needs": "supplies.WorksiteNeed",
     "worksite-orders": "supplies.WorksiteOrder",
-}
-# Group buys (supplies): a group buy, a committee's rules, an item's price, a price change.
-SEGMENTS |= {
     "group-buys": "supplies.GroupBuy",
     "buy": "supplies.GroupBuy",
-    "rules": "places.Committee",
+    "rules": "places.Committee",  # a committee's group-buy rules
     "items": "supplies.GroupBuyItem",
     "consent": "supplies.PriceChange",
-    # supplies: package rounds and the shared basket
     "rounds": "supplies.PackageRound",
     "deliveries": "supplies.PackageDelivery",
     "claim": "supplies.BasketPost",  # basket/<token>/claim/<post>/
