@@ -17,7 +17,7 @@ class SuppliesConfig(AppConfig):
 
         register_urls("supplies/", "linli.supplies.urls")
         self._ready_suppliers()
-        _group_buys_ready()
+        self._ready_group_buys()
         self._ready_rounds()
 
     def _ready_suppliers(self) -> None:
@@ -71,22 +71,21 @@ class SuppliesConfig(AppConfig):
         )
         register_nav("supplies:rounds", _("物资发放"), audience=is_staff, order=156)
 
+    def _ready_group_buys(self) -> None:
+        """Group buys (团购): the workflow, pages, API, nav, the building hub's section."""
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.plugins import register_api_router
+        from linli.places.hub import register_building_section
 
-def _group_buys_ready() -> None:
-    """Group buys (团购): the workflow, pages, API, nav, the building hub's section."""
-    from linli.accounts.rules import is_staff
-    from linli.core.context_processors import register_nav
-    from linli.core.plugins import register_api_router
-    from linli.places.hub import register_building_section
+        # Declare GROUP_BUY_WORKFLOW for transition().
+        from linli.supplies import group_buy_workflow  # noqa: F401
+        from linli.supplies.rules import organises_any
 
-    # Declare GROUP_BUY_WORKFLOW for transition().
-    from linli.supplies import group_buy_workflow  # noqa: F401
-    from linli.supplies.rules import organises_any
-
-    register_api_router("/", "linli.supplies.api.router")
-    register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=154)
-    register_building_section(
-        "supplies/_group_buy_building.html",
-        "linli.supplies.selectors_group_buys.building_group_buys",
-        order=40,
-    )
+        register_api_router("/", "linli.supplies.api.router")
+        register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=154)
+        register_building_section(
+            "supplies/_group_buy_building.html",
+            "linli.supplies.selectors_group_buys.building_group_buys",
+            order=40,
+        )
