@@ -31,6 +31,7 @@ from linli.care.models import HelpRequest
 from linli.core.export_jobs import Sheet, export_answer
 from linli.core.http import int_param, user_of
 from linli.core.masking import shown
+from linli.core.plugins import waiting_for
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed
 from linli.duty.models import Team, Volunteer
@@ -134,7 +135,11 @@ def queue_page(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
         + params.urlencode(),
         "now": timezone.now(),
         # 我的任务 also says what waits in the other queues the volunteer works, and where.
-        "waiting": [row for row in queue_rows(request, tasks=False) if row[2].open]
+        "waiting": [
+            row
+            for row in [*waiting_for(request.user), *queue_rows(request, tasks=False)]
+            if row[2].open
+        ]
         if kind == "tasks"
         else [],
     }

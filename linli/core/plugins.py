@@ -39,3 +39,21 @@ def url_modules() -> list[tuple[str, str]]:
 def api_routers() -> list[tuple[str, Any]]:
     """(prefix, router) in registration order, the routers imported."""
     return [(prefix, import_string(path)) for path, prefix in _routers.items()]
+
+
+# Work waiting for a login outside the help-request queues (a runner's run today, the desk's
+# requests to verify), listed on 我的任务, a volunteer's landing page. A provider is a dotted
+# path to a function of the user returning (label, URL, counts) rows, counts having `.open`
+# and `.overdue`; it asks the user's role first, so a login with no such work costs no query.
+_waiting: list[str] = []
+
+
+def register_waiting(provider: str) -> None:
+    """List what the provider at the dotted path finds waiting for a login on 我的任务."""
+    if provider not in _waiting:
+        _waiting.append(provider)
+
+
+def waiting_for(user: Any) -> list[tuple[str, str, Any]]:
+    """Every registered provider's rows for the user, in registration order."""
+    return [row for path in _waiting for row in import_string(path)(user)]

@@ -12,18 +12,18 @@ class MedicineConfig(AppConfig):
     verbose_name = _("配药")
 
     def ready(self) -> None:
-        from linli.accounts.rules import is_staff, is_volunteer
+        from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
-        from linli.core.plugins import register_api_router, register_urls
+        from linli.core.plugins import register_api_router, register_urls, register_waiting
         from linli.core.reports import register_report
 
         # Declare MEDICINE_ORDER_WORKFLOW for transition().
         from linli.medicine import workflow  # noqa: F401
         from linli.medicine.importers import IMPORTERS
         from linli.medicine.reports import medicine_report
-        from linli.medicine.rules import is_runner, works_desk
+        from linli.medicine.rules import works_desk
         from linli.places.hub import register_building_section
 
         for importer in IMPORTERS:
@@ -40,10 +40,11 @@ class MedicineConfig(AppConfig):
             title="配药 (medicine team)",
             options=[("date", "日期 YYYY-MM-DD，默认今天 (the day; today without it)")],
         )
-        # The role is asked first, so a staff login's bar costs no query for a team post.
+        # The role is asked first, so a staff login's bar costs no query for a team post. A
+        # runner's day is on their landing page, 我的任务, not in their one-row bar.
+        register_waiting("linli.medicine.selectors.waiting")
         register_nav("medicine:desk", _("配药"), audience=works_desk, order=140)
-        register_nav("medicine:runner", _("外场"), audience=is_volunteer & is_runner, order=142)
-        # Committee staff print their hand-over lists there too.
-        register_nav("medicine:print", _("配药单据"), audience=is_staff | works_desk, order=145)
-        register_nav("medicine:reconcile", _("查漏补缺"), audience=works_desk, order=146)
+        # The desk's own pages (plan, prints, the evening check, money) are in its sub-bar;
+        # committee staff print their hand-over lists and receive bags at the gate.
+        register_nav("medicine:print", _("配药单据"), audience=is_staff, order=145)
         register_nav("medicine:gate", _("药袋交接"), audience=is_staff, order=148)

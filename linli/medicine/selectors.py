@@ -316,3 +316,33 @@ def plan_text(answer: dict[str, Any]) -> str:
     carried = answer["carried_over"]
     out.append(f"顺延至次日 carried over ({len(carried)}): {', '.join(carried) or '-'}")
     return "\n".join(out)
+
+
+def waiting(user: Viewer) -> list[tuple[str, str, Any]]:
+    """What waits for a medicine team member on 我的任务: a runner's requests on today's run
+    not yet bagged, the desk's requests to verify; red ones count as overdue. A login that is
+    not a volunteer on the team costs no query beyond its post."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from linli.accounts.rules import is_volunteer
+    from linli.care.selectors import QueueCount
+    from linli.medicine.rules import team_post_of
+
+    post = team_post_of(user) if is_volunteer(user) else None
+    if post is None:
+        return []
+    S, red = MedicineOrder.Status, Q(urgency=MedicineOrder.Urgency.RED)
+    if post.post == TeamMember.Post.RUNNER:
+        label, url = _("外场：今日路线"), reverse("medicine:runner")
+        rows = MedicineOrder.objects.filter(
+            run__runner=post,
+            run__date=timezone.localdate(),
+            status__in=[S.PLANNED, S.AT_HOSPITAL, S.FETCHED, S.PARTLY_FETCHED],
+        )
+    else:
+        label, url = _("配药内场：待核实"), reverse("medicine:desk") + "?status=submitted"
+        rows = MedicineOrder.objects.filter(town_id=post.town_id, status=S.SUBMITTED)
+    counts = rows.aggregate(open=Count("pk"), overdue=Count("pk", filter=red))
+    return [(label, url, QueueCount(counts["open"], counts["overdue"]))]

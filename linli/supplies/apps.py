@@ -75,15 +75,16 @@ class SuppliesConfig(AppConfig):
         """Group buys (团购): the workflow, pages, API, nav, the building hub's section."""
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
-        from linli.core.plugins import register_api_router
+        from linli.core.plugins import register_api_router, register_waiting
         from linli.places.hub import register_building_section
 
         # Declare GROUP_BUY_WORKFLOW for transition().
         from linli.supplies import group_buy_workflow  # noqa: F401
-        from linli.supplies.rules import organises_any
 
         register_api_router("/", "linli.supplies.api.router")
-        register_nav("supplies:group_buys", _("团购"), audience=is_staff | organises_any, order=154)
+        register_nav("supplies:group_buys", _("团购"), audience=is_staff, order=154)
+        # An organiser (a volunteer) finds their group buys on 我的任务, not in their bar.
+        register_waiting("linli.supplies.selectors_group_buys.waiting")
         register_building_section(
             "supplies/_group_buy_building.html",
             "linli.supplies.selectors_group_buys.building_group_buys",

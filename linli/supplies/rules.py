@@ -103,18 +103,6 @@ def organises(user: Any, group_buy: Any) -> bool:
 
 
 @rules.predicate
-def organises_any(user: Any) -> bool:
-    """The login organises a group buy that is not finished (their top bar leads to it)."""
-    from linli.supplies.models import GroupBuy
-
-    volunteer = active_volunteer_of(user)
-    if volunteer is None:
-        return False
-    done = (GroupBuy.Status.SETTLED, GroupBuy.Status.CANCELLED)
-    return GroupBuy.objects.filter(organiser=volunteer).exclude(status__in=done).exists()
-
-
-@rules.predicate
 def may_organise(user: Any) -> bool:
     """A volunteer in service may propose a group buy (the committee's rules then decide
     whether they are eligible in that compound); staff draft one for an organiser."""

@@ -199,3 +199,21 @@ def complaints_for(
     if supplier_id is not None:
         rows = rows.filter(supplier_id=supplier_id)
     return rows
+
+
+def waiting(user: Any) -> list[tuple[str, str, Any]]:
+    """An organiser's unfinished group buys, listed on their landing page (我的任务); a login
+    that is not a volunteer in service costs no query."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from linli.accounts.rules import is_volunteer
+    from linli.care.selectors import QueueCount
+    from linli.duty.rules import active_volunteer_of
+
+    volunteer = active_volunteer_of(user) if is_volunteer(user) else None
+    if volunteer is None:
+        return []
+    done = (GroupBuy.Status.SETTLED, GroupBuy.Status.CANCELLED)
+    n = GroupBuy.objects.filter(organiser=volunteer).exclude(status__in=done).count()
+    return [(_("我组织的团购"), reverse("supplies:group_buys"), QueueCount(n, 0))]
