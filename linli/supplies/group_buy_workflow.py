@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from linli.core.validators import Problem
 from linli.core.workflow import Change, Conflict, Workflow, moves
@@ -40,7 +41,7 @@ def _apply(change: Change[GroupBuy]) -> Iterable[str]:
 
     gb, to = change.obj, change.target
     if to == S.OPEN:
-        services.check_may_open(gb, day=change.at.date())
+        services.check_may_open(gb, day=timezone.localdate(change.at))
     elif to == S.ORDERED:
         rules = services.rules_for(gb.compound)
         count = gb.orders.filter(status=GroupBuyOrder.Status.ACTIVE).count()
