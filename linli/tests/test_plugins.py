@@ -22,6 +22,7 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "supplies:rounds",
     ],
     "kaiwu": [
         "home",
@@ -32,6 +33,7 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "supplies:rounds",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],
