@@ -22,11 +22,13 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
-        "medicine:print",  # 配药单据 (the desk's and town staff's prints)
-        "medicine:reconcile",
+        "medicine:desk",
+        "medicine:print",  # 配药单据: the desk's and town staff's prints, committees' hand-over lists
         "medicine:gate",
-        "supplies:suppliers",  # supplies, the suppliers part (issue 11)
+        "supplies:suppliers",
         "supplies:worksites",
+        "supplies:group_buys",
+        "supplies:rounds",
     ],
     "kaiwu": [
         "home",
@@ -37,10 +39,12 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
-        "medicine:print",  # its hand-over lists
+        "medicine:print",
         "medicine:gate",
-        "supplies:suppliers",  # supplies, the suppliers part (issue 11)
+        "supplies:suppliers",
         "supplies:worksites",
+        "supplies:group_buys",
+        "supplies:rounds",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],
