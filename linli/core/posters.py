@@ -2,8 +2,11 @@
 of a link, a few lines of instructions and the link itself in small print; and the links they
 carry (`PosterLink` rows: a building's self-service link, a committee's report-in link).
 
-The apps word their posters; this module lays them out. Chinese text uses reportlab's built-in
-CID font STSong-Light (no font file to ship; PDF readers supply the glyphs). The QR code is
+The apps word their posters; this module lays them out. Chinese text uses a TrueType CJK font
+embedded in the PDF (only the glyphs used), so a phone or a print shop without Chinese fonts
+prints it right: Debian's fonts-wqy-zenhei (tools/prereqs installs it), or the .ttf/.ttc file
+the environment variable LINLI_CJK_FONT names. Every app's PDF uses `FONT` after calling
+`register_font()`. The QR code is
 drawn module by module, so it stays crisp at any size; the code and the printed link are also
 clickable in a PDF viewer.
 """
@@ -25,7 +28,11 @@ from linli.core.models import AuditEntry, PosterLink
 if TYPE_CHECKING:
     from linli.accounts.models import User
 
-FONT = "STSong-Light"
+FONT = "LinliCJK"
+CJK_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  # Debian fonts-wqy-zenhei
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # Debian fonts-wqy-microhei
+)
 L = TypeVar("L", bound=PosterLink)
 
 
@@ -62,12 +69,25 @@ class Poster:
     contacts: tuple[str, ...] = ()  # whom to call, larger (up to 3): "居委热线：021-…"
 
 
-def _register_font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+def register_font() -> None:
+    """Register `FONT`, the embedded CJK font, once per process (a missing font file is a clear
+    error, never a PDF of empty boxes)."""
+    import os
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    from django.core.exceptions import ImproperlyConfigured
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    given = os.environ.get("LINLI_CJK_FONT")
+    found = [given] if given else [path for path in CJK_FONT_FILES if os.path.exists(path)]
+    if not found or not os.path.exists(found[0]):
+        raise ImproperlyConfigured(
+            "生成 PDF 需要中文字体：apt-get install fonts-wqy-zenhei，或设置 LINLI_CJK_FONT "
+            "(PDFs need a CJK TrueType font: install fonts-wqy-zenhei or set LINLI_CJK_FONT)"
+        )
+    pdfmetrics.registerFont(TTFont(FONT, found[0], subfontIndex=0))
 
 
 def posters_pdf(posters: Iterable[Poster], *, document_title: str = "") -> bytes:
@@ -77,7 +97,7 @@ def posters_pdf(posters: Iterable[Poster], *, document_title: str = "") -> bytes
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
-    _register_font()
+    register_font()
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)

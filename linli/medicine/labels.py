@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from linli.core.masking import mask_name
-from linli.core.posters import FONT, _register_font
+from linli.core.posters import FONT, register_font
 from linli.medicine.models import MedicineOrder
 from linli.medicine.sheets import place_of
 
@@ -87,7 +87,7 @@ def labels_pdf(labels: list[Label], *, document_title: str = "") -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
-    _register_font()
+    register_font()
     buffer = io.BytesIO()
     width, height = A4
     cell_w, cell_h = width / COLUMNS, height / ROWS

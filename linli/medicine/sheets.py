@@ -27,7 +27,7 @@ from linli.core.audit import audit
 from linli.core.export import write_xlsx
 from linli.core.masking import mask_name
 from linli.core.models import AuditEntry
-from linli.core.posters import FONT, _register_font
+from linli.core.posters import FONT, register_font
 from linli.medicine.models import MedicineLine, MedicineOrder, MedicineRun
 
 if TYPE_CHECKING:
@@ -230,7 +230,7 @@ def sheets_xlsx(sheets: list[RunSheet]) -> bytes:
 def _styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle
 
-    _register_font()
+    register_font()
     return {
         "title": ParagraphStyle("title", fontName=FONT, fontSize=15, leading=20),
         "head": ParagraphStyle("head", fontName=FONT, fontSize=11, leading=15, spaceBefore=6),

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from linli.core.export import safe_cell_text, write_xlsx
-from linli.core.posters import FONT, _register_font
+from linli.core.posters import FONT, register_font
 from linli.supplies import selectors_group_buys as selectors
 from linli.supplies.models import GroupBuy
 
@@ -75,7 +75,7 @@ def pdf_bytes(
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas
 
-    _register_font()
+    register_font()
     buffer = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)

@@ -3,11 +3,21 @@
 import re
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from reportlab.pdfbase import pdfmetrics
 
 from linli.care.models import SelfServiceLink
 from linli.core.models import AuditEntry
-from linli.core.posters import Poster, poster_link, posters_pdf, posters_response
+from linli.core.posters import (
+    FONT,
+    Poster,
+    poster_link,
+    posters_pdf,
+    posters_response,
+    register_font,
+)
 from linli.duty.models import ReportInLink
+from linli.testing.pdfread import embedded_fonts, texts
 
 
 def poster(n: int) -> Poster:
@@ -26,6 +36,49 @@ def test_each_poster_is_one_a4_page_with_its_link():
     assert pdf.count(b"/MediaBox [ 0 0 595.2756 841.8898 ]") == 3
     for n in (1, 2, 3):  # the QR code and the printed link open it
         assert pdf.count(f"/URI (https://linli.example/care/ask/token-{n}/)".encode()) == 2
+
+
+def test_the_chinese_text_is_drawn_in_an_embedded_subset_of_the_cjk_font():
+    pdf = posters_pdf([poster(1)], document_title="居民求助二维码")
+    assert texts(pdf) == [
+        "香樟苑 1号楼",
+        "居民求助",
+        "请用手机扫码提交。",
+        "https://linli.example/care/ask/token-1/",
+    ]
+    assert b"/FontFile2" in pdf and b"STSong" not in pdf
+    family = pdfmetrics.getFont(FONT).face.name.decode()  # the file's own name for it
+    # A subset is named with six capital letters and "+" before the font's name.
+    [embedded] = embedded_fonts(pdf)
+    assert re.fullmatch(rf"[A-Z]{{6}}\+{re.escape(family)}.*", embedded)
+    assert f"/BaseFont /{embedded}".encode() in pdf
+    # Every other font is one of the standard 14 (the link in small print, Helvetica).
+    others = set(re.findall(rb"/BaseFont /([^\s/]+)", pdf)) - {embedded.encode()}
+    assert others == {b"Helvetica"}
+
+
+def test_a_missing_font_file_is_a_clear_bilingual_error(monkeypatch, tmp_path):
+    monkeypatch.delitem(pdfmetrics._fonts, FONT, raising=False)  # restored after the test
+    monkeypatch.setenv("LINLI_CJK_FONT", str(tmp_path / "no-such-font.ttf"))
+    with pytest.raises(ImproperlyConfigured) as refused:
+        register_font()
+    assert str(refused.value) == (
+        "生成 PDF 需要中文字体：apt-get install fonts-wqy-zenhei，或设置 LINLI_CJK_FONT "
+        "(PDFs need a CJK TrueType font: install fonts-wqy-zenhei or set LINLI_CJK_FONT)"
+    )
+    assert FONT not in pdfmetrics.getRegisteredFontNames()
+    with pytest.raises(ImproperlyConfigured):
+        posters_pdf([poster(1)])
+
+
+def test_the_font_linli_cjk_font_names_is_the_one_embedded(monkeypatch):
+    from linli.core.posters import CJK_FONT_FILES
+
+    monkeypatch.delitem(pdfmetrics._fonts, FONT, raising=False)
+    monkeypatch.setenv("LINLI_CJK_FONT", CJK_FONT_FILES[0])
+    monkeypatch.setattr("linli.core.posters.CJK_FONT_FILES", ())  # only the variable counts
+    pdf = posters_pdf([poster(2)])
+    assert "香樟苑 2号楼" in texts(pdf) and b"WenQuanYiZenHei" in pdf
 
 
 def test_the_response_is_an_inline_pdf_named_for_saving():

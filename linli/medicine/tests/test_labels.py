@@ -8,12 +8,14 @@ import re
 import pytest
 import segno
 from django.urls import reverse
+from reportlab.pdfbase import pdfmetrics
 
 from linli.core.masking import mask_name
+from linli.core.posters import FONT
 from linli.medicine.labels import COLUMNS, ROWS
-from linli.medicine.tests.pdfread import page_streams, qr_matrices, texts
 from linli.medicine.tests.printday import DAY, build_day
 from linli.testing.medicine import make_order
+from linli.testing.pdfread import embedded_fonts, page_streams, qr_matrices, texts
 
 pytestmark = pytest.mark.django_db
 DATE = f"?date={DAY.isoformat()}"
@@ -69,6 +71,19 @@ def test_each_label_carries_a_qr_code_of_its_bag_page(day, client_for):
     assert len(codes) == 5 and codes[0] == expected
     assert codes[1] != expected  # each bag its own code
     assert pdf.count(f"/URI ({url})".encode()) == 1
+
+
+def test_the_labels_embed_the_cjk_font_they_are_written_in(day, client_for):
+    # A print shop's PC without Chinese fonts must print the names, not empty boxes.
+    pdf = client_for("desk").get(reverse("medicine:day_labels") + DATE).content
+    [embedded] = embedded_fonts(pdf)  # one subset: the few dozen glyphs of five labels
+    family = pdfmetrics.getFont(FONT).face.name.decode()  # WenQuanYiZenHei, from the file
+    assert re.fullmatch(rf"[A-Z]{{6}}\+{re.escape(family)}.*", embedded)
+    assert b"/FontFile2" in pdf and f"/BaseFont /{embedded}".encode() in pdf
+    # Besides it, only the canvas's initial font (Helvetica, one of the standard 14, unused).
+    assert set(re.findall(rb"/BaseFont /([^\s/]+)", pdf)) == {embedded.encode(), b"Helvetica"}
+    assert {"张*丰", "香樟苑 1号楼 101", "冷链"} <= set(texts(pdf))
+    assert b"STSong" not in pdf
 
 
 def test_a_label_shows_its_urgency_as_a_coloured_stripe(day, client_for):

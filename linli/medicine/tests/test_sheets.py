@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from linli.core.models import AuditEntry
-from linli.medicine.tests.pdfread import texts
 from linli.medicine.tests.printday import DAY, build_day
 from linli.testing.medicine import make_order
+from linli.testing.pdfread import texts
 
 pytestmark = pytest.mark.django_db
 DATE = f"?date={DAY.isoformat()}"
