@@ -23,7 +23,7 @@ TOP_BAR = {
         "care:index",
         "care:visits",
         "medicine:desk",
-        "medicine:print",  # 配药单据: the desk's and town staff's prints, committees' hand-over lists
+        "medicine:print",  # 配药单据: the desk's prints, committees' hand-over lists
         "medicine:gate",
         "supplies:suppliers",
         "supplies:worksites",
