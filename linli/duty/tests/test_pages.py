@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from linli.duty import services
 from linli.duty.models import Claim, Duty
@@ -70,7 +71,9 @@ def test_staff_end_a_duty_and_it_stays_in_the_history(grid, client_for):
     client_for("kaiwu").post(reverse("duty:duty_end", args=[duty.pk]))
     page = client_for("kaiwu").get(reverse("duty:volunteer", args=[grid.volunteers["alice"].pk]))
     duty.refresh_from_db()
-    assert duty.ends_at is not None and duty.ends_at.strftime("%Y-%m-%d") in page.content.decode()
+    # The page shows the local (Shanghai) day, which differs from UTC's for 8 hours each night.
+    assert duty.ends_at is not None
+    assert timezone.localtime(duty.ends_at).strftime("%Y-%m-%d") in page.content.decode()
 
 
 def test_other_committees_staff_cannot_end_a_duty(grid, client_for):
