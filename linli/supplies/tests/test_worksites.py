@@ -194,8 +194,10 @@ def test_blocked_suppliers_cannot_be_confirmed(field, client_for):
     away = desk.post(match, {"supplier": field.f.pk, "delivery_on": TOMORROW.isoformat()})
     assert away.status_code == 400 and "配送范围" in away.content.decode()
     # Valid today, expired by the delivery day: refused for that day.
-    field.a.papers.filter(kind="driver_test").update(expires_on=timezone.localdate())
-    late = desk.post(match, {"supplier": field.a.pk, "delivery_on": TOMORROW.isoformat()})
+    today = timezone.localdate()  # read now: a run may cross midnight after TOMORROW was set
+    field.a.papers.filter(kind="driver_test").update(expires_on=today)
+    day_after = (today + dt.timedelta(days=1)).isoformat()
+    late = desk.post(match, {"supplier": field.a.pk, "delivery_on": day_after})
     assert late.status_code == 400 and "司机核酸检测" in late.content.decode()
     past = desk.post(match, {"supplier": field.b.pk, "delivery_on": "2022-04-01"})
     assert past.status_code == 400
