@@ -22,6 +22,7 @@ TOP_BAR = {
         "duty:coverage",
         "care:index",
         "care:visits",
+        "medicine:desk",  # the medicine desk's pages (med-desk)
     ],
     "kaiwu": [
         "home",
