@@ -21,6 +21,7 @@ from linli.care.models import HelpRequest, SelfServiceLink
 from linli.care.posters import help_poster
 from linli.core import ratelimit
 from linli.core.http import user_of
+from linli.core.plugins import doors
 from linli.core.posters import posters_response
 from linli.core.validators import Problem
 from linli.duty.selectors import building_leaders
@@ -148,6 +149,8 @@ def _ask_page(
         "building": link.building,
         "token": link.token,
         "lookup": lookup or LookupForm(),
+        # Other apps' pages behind the same poster (a medicine request, group buys, …).
+        "doors": [(reverse(name, args=[link.token]), label) for name, label in doors()],
     }
     return render(request, "care/ask.html", context, status=status)
 

@@ -16,7 +16,13 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-LINK_PATH = re.compile(r"(/(?:care/ask|care/status|duty/join)/)[^/\s?\"]+")
+# Every public page reached by a link's token (posters, status and order links, the basket's
+# giver and claimer links): the token is the segment after the prefix.
+LINK_PATH = re.compile(
+    r"(/(?:care/ask|care/status|duty/join|medicine/ask|supplies/group-buys/door"
+    r"|supplies/group-buys/my|supplies/basket|supplies/basket-giver|supplies/basket-claim)/)"
+    r"[^/\s?\"]+"
+)
 
 
 def redact(text: str) -> str:

@@ -57,3 +57,21 @@ def register_waiting(provider: str) -> None:
 def waiting_for(user: Any) -> list[tuple[str, str, Any]]:
     """Every registered provider's rows for the user, in registration order."""
     return [row for path in _waiting for row in import_string(path)(user)]
+
+
+# Pages of other apps a resident reaches from a building's self-service poster (care's
+# /care/ask/<token>/, the building's one door): a medicine request, group buys, the shared
+# basket. Each is a URL name taking the poster's token, shown as a button under the form.
+_doors: list[tuple[int, str, Any]] = []
+
+
+def register_door(url_name: str, label: Any, *, order: int = 100) -> None:
+    """Add a button to the building's self-service page: `url_name` takes the poster token."""
+    if url_name not in [name for _, name, _ in _doors]:
+        _doors.append((order, url_name, label))
+        _doors.sort(key=lambda door: door[0])
+
+
+def doors() -> list[tuple[str, Any]]:
+    """(URL name, label) of the registered doors, in order."""
+    return [(name, label) for _, name, label in _doors]

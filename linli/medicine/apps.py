@@ -16,7 +16,12 @@ class MedicineConfig(AppConfig):
         from linli.core.context_processors import register_nav
         from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
-        from linli.core.plugins import register_api_router, register_urls, register_waiting
+        from linli.core.plugins import (
+            register_api_router,
+            register_door,
+            register_urls,
+            register_waiting,
+        )
         from linli.core.reports import register_report
 
         # Declare MEDICINE_ORDER_WORKFLOW for transition().
@@ -43,6 +48,7 @@ class MedicineConfig(AppConfig):
         # The role is asked first, so a staff login's bar costs no query for a team post. A
         # runner's day is on their landing page, 我的任务, not in their one-row bar.
         register_waiting("linli.medicine.selectors.waiting")
+        register_door("medicine:ask", _("配药登记：代配常用药"), order=10)
         register_nav("medicine:desk", _("配药"), audience=works_desk, order=140)
         # The desk's own pages (plan, prints, the evening check, money) are in its sub-bar;
         # committee staff print their hand-over lists and receive bags at the gate.

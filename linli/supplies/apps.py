@@ -48,6 +48,7 @@ class SuppliesConfig(AppConfig):
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
         from linli.core.imports import register_importer
+        from linli.core.plugins import register_door
         from linli.core.reports import register_report
         from linli.places.hub import register_building_section
 
@@ -57,6 +58,7 @@ class SuppliesConfig(AppConfig):
         from linli.supplies.selectors_rounds import package_round_report, report_rows
 
         register_importer(DeliveriesImporter)
+        register_door("supplies:basket", _("共享菜篮子：邻居的富余物资"), order=30)
         register_report(
             "package-round",
             package_round_report,
@@ -75,7 +77,7 @@ class SuppliesConfig(AppConfig):
         """Group buys (团购): the workflow, pages, API, nav, the building hub's section."""
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
-        from linli.core.plugins import register_api_router, register_waiting
+        from linli.core.plugins import register_api_router, register_door, register_waiting
         from linli.places.hub import register_building_section
 
         # Declare GROUP_BUY_WORKFLOW for transition().
@@ -85,6 +87,7 @@ class SuppliesConfig(AppConfig):
         register_nav("supplies:group_buys", _("团购"), audience=is_staff, order=154)
         # An organiser (a volunteer) finds their group buys on 我的任务, not in their bar.
         register_waiting("linli.supplies.selectors_group_buys.waiting")
+        register_door("supplies:group_buy_door", _("小区团购：下单、查看订单"), order=20)
         register_building_section(
             "supplies/_group_buy_building.html",
             "linli.supplies.selectors_group_buys.building_group_buys",

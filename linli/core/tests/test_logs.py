@@ -55,3 +55,21 @@ def test_gunicorns_access_log_names_link_paths_without_their_tokens():
     assert atoms["r"] == "GET /care/status/***/?a=1 HTTP/1.1"
     assert atoms["f"] == "https://linli.example.org/duty/join/***/"
     assert "SeCrEt" not in str(atoms)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/medicine/ask/SeCrEt1/",
+        "/supplies/group-buys/door/SeCrEt2/",
+        "/supplies/group-buys/my/SeCrEt3/change/",
+        "/supplies/basket/SeCrEt4/claim/7/",
+        "/supplies/basket-giver/SeCrEt5/",
+        "/supplies/basket-claim/SeCrEt6/",
+    ],
+)
+def test_every_apps_token_links_are_logged_without_their_token(path, caplog):
+    with caplog.at_level(logging.INFO, logger="django.server"):
+        logging.getLogger("django.server").info('"%s" %s %s', f"GET {path} HTTP/1.1", "200", "5")
+    logged = caplog.records[-1].getMessage()
+    assert "SeCrEt" not in logged and "/***/" in logged
