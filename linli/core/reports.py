@@ -109,12 +109,19 @@ def as_json(figures: dict[str, Any]) -> str:
     return json.dumps(figures, ensure_ascii=False, indent=2)
 
 
+def _item(value: Any) -> str:
+    """A nested value as text: a list as its items joined by commas."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def as_text(figures: dict[str, Any]) -> str:
     lines: list[str] = []
     for key, value in figures.items():
         if isinstance(value, dict):
             lines.append(f"{key}:")
-            lines.extend(f"  {name}: {v}" for name, v in value.items())
+            lines.extend(f"  {name}: {_item(v)}" for name, v in value.items())
         elif isinstance(value, list):
             lines.append(f"{key}: ({len(value)})")
             lines.extend(f"  - {item}" for item in value)

@@ -97,12 +97,12 @@ class FitOut(Schema):
     distance_m: int | None
 
 
-class OrderIn(Schema):
+class WorksiteOrderIn(Schema):
     supplier: Id
     delivery_on: dt.date
 
 
-class OrderOut(Schema):
+class WorksiteOrderOut(Schema):
     id: int
     need_id: int
     supplier_id: int
@@ -188,10 +188,10 @@ def need_suppliers(request: HttpRequest, pk: Id, day: dt.date | None = None) -> 
 
 @router.post(
     "/worksite-needs/{pk}/orders/",
-    response={201: OrderOut, **errors(403, 404, 409)},
+    response={201: WorksiteOrderOut, **errors(403, 404, 409)},
     summary="确认供应商，生成供货单 (confirm a supplier: the order, and a vehicle request)",
 )
-def need_order(request: HttpRequest, pk: Id, payload: OrderIn) -> Any:
+def need_order(request: HttpRequest, pk: Id, payload: WorksiteOrderIn) -> Any:
     need = _need(request, pk)
     supplier = get_object_or_404(Supplier.objects.visible_to(request.user), pk=payload.supplier)
     order = worksite_match(

@@ -124,7 +124,8 @@ def test_the_rows_errors_are_reported_in_chinese_and_english(world, tmp_path):
 
 def test_a_room_off_the_roster_is_recorded_for_the_committee_with_a_warning(world, tmp_path):
     s, _x, made = world
-    path = sheet(tmp_path, [["新凯五村", "香樟苑", "1号楼", "103", "租户小王", "10:00"]])
+    # A bare time is today's: midnight has always passed (10:00 would be "in the future" at night).
+    path = sheet(tmp_path, [["新凯五村", "香樟苑", "1号楼", "103", "租户小王", "00:00"]])
     from linli.core.imports import run_import as engine
 
     result = engine("deliveries", path, town=made.town, params={"round": made.name})

@@ -1,4 +1,5 @@
-"""`linli report KIND --town NAME --format json|text|xlsx [--output FILE]`."""
+"""`linli report KIND --town NAME [a kind's own options: --date D, --round NAME] --format json|text|xlsx
+[--output FILE]`."""
 
 from __future__ import annotations
 
