@@ -50,7 +50,8 @@ def test_the_runners_checklist_works_at_phone_width(browser_page):
     float_issue(user=s.users["desk"], runner=s.volunteers["runner"].medicine_post, amount_fen=20000)
     page = browser_page
     log_in(page, "runner")
-    page.click(".nav >> text=外场")
+    # A runner lands on 我的任务, where today's run waits (their bar stays one row).
+    page.click(".care-waiting >> text=外场：今日路线")
     page.wait_for_url(page.base + "/medicine/runner/")
     headings = page.locator(".med-stop > h2").all_inner_texts()
     assert "泗泾医院" in headings[0] and "松江区中心医院" in headings[1]
