@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python bench/care_queues.py
 	$(BIN)/python bench/package_round.py
 	$(BIN)/python bench/package_round.py --backend postgres
+	$(BIN)/python bench/labels_pdf.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -57,6 +57,14 @@ def test_the_chinese_text_is_drawn_in_an_embedded_subset_of_the_cjk_font():
     assert others == {b"Helvetica"}
 
 
+def test_text_past_a_subsets_256_glyphs_reads_back_whole():
+    # 300 different ideographs (U+4E00 + 3n): two subsets, one line shown in both.
+    line = "".join(chr(0x4E00 + 3 * n) for n in range(300))
+    pdf = posters_pdf([Poster(title="甲", heading="乙", lines=(line,), url="https://x.example/")])
+    assert line in texts(pdf)
+    assert len(embedded_fonts(pdf)) == 2
+
+
 def test_a_missing_font_file_is_a_clear_bilingual_error(monkeypatch, tmp_path):
     monkeypatch.delitem(pdfmetrics._fonts, FONT, raising=False)  # restored after the test
     monkeypatch.setenv("LINLI_CJK_FONT", str(tmp_path / "no-such-font.ttf"))
