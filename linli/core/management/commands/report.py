@@ -1,5 +1,5 @@
-"""`linli report KIND --town NAME [a kind's own options: --date D, --round NAME] --format json|text|xlsx
-[--output FILE]`."""
+"""`linli report KIND --town NAME [--date D | --round NAME …] --format json|text|xlsx
+[--output FILE]`: the options between brackets are a kind's own (`register_report(options=)`)."""
 
 from __future__ import annotations
 
