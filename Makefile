@@ -70,6 +70,9 @@ bench: install
 	$(BIN)/python bench/package_round.py
 	$(BIN)/python bench/package_round.py --backend postgres
 	$(BIN)/python bench/labels_pdf.py
+	$(BIN)/python bench/group_buy.py
+	$(BIN)/python bench/group_buy.py --backend postgres
+	$(BIN)/python bench/medicine_plan.py  # about 12 minutes (--quick: one)
 
 clean:
 	rm -rf $(VENV) node_modules var/static
