@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "linli.care",
     "linli.medicine",
     "linli.supplies",
+    "linli.screening",
+    "linli.worksites",
     "linli.dashboards",
     # Imports each app's rules.py: the rule book of actions (docs/architecture.md, "Rules").
     "rules.apps.AutodiscoverRulesConfig",

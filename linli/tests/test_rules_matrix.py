@@ -23,6 +23,7 @@ from linli.care.services import help_request_create
 from linli.core.pinyin import initials
 from linli.duty.models import Claim, Duty, Team, Volunteer
 from linli.places.models import TransferRequest
+from linli.screening.tests.rules_rows import ROWS as SCREENING_ROWS
 from linli.testing import supplies_suppliers as sup
 from linli.testing.scenario import PASSWORD, Scenario, build_grid_scenario
 
@@ -527,8 +528,20 @@ def _med_run(s: Scenario, town_name: str) -> Any:
     )
 
 
-APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine", "supplies"}
-APPS = {"core", "accounts", "places", "duty", "care", "dashboards", "medicine", "supplies"}
+APPS = {
+    "core",
+    "accounts",
+    "places",
+    "duty",
+    "care",
+    "dashboards",
+    "medicine",
+    "supplies",
+    "screening",
+    "worksites",
+}
+# The newer apps keep their rows beside their tests.
+EXPECTED.update(SCREENING_ROWS)
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningConfig(AppConfig):
+    """Test rounds (核酸/抗原筛查): sampling with pooled tubes, results, pools' follow-ups,
+    cases, zones and coverage."""
+
+    name = "linli.screening"
+    label = "screening"
+    verbose_name = _("筛查")
+
+    def ready(self) -> None:
+        from linli.core.plugins import register_urls
+
+        # Declare the workflows for transition().
+        from linli.screening import workflow  # noqa: F401
+
+        register_urls("screening/", "linli.screening.urls")
+        # -- desk part --
+
+        # -- results part --
+
+        # -- coverage part --
