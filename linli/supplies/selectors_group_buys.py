@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from linli.places.models import Building
 
 S = GroupBuy.Status
-# Orders and lines by place: a group buy over several compounds lists them compound by compound.
+# Orders and lines by place: a group buy over several compounds lists them compound by compound
+# (in the order the compounds were registered, the same on every database).
 BY_PLACE = (
-    "household__building__compound__name",
     "household__building__compound_id",
     "household__building__sort_key",
     "household__building_id",
@@ -129,7 +129,7 @@ def supplier_sheet(gb: GroupBuy) -> list[list[Any]]:
 
 
 def building_pick(gb: GroupBuy) -> list[list[Any]]:
-    """Per compound (by name), per building (in order 1号楼, 2号楼 … 10号楼), the units of each
+    """Per compound, per building (in order 1号楼, 2号楼 … 10号楼), the units of each
     item to pack; once goods arrived, what was allocated."""
     field = "allocated" if _allocated(gb) else "qty"
     sums = (

@@ -59,7 +59,7 @@ def _buildings(gb: GroupBuy) -> Any:
     return (
         Building.objects.filter(compound__in=gb.compounds.all())
         .select_related("compound")
-        .order_by("compound__name", "compound_id", "sort_key")
+        .order_by("compound_id", "sort_key")
     )
 
 
@@ -421,7 +421,7 @@ def order_for(request: HttpRequest, pk: int) -> HttpResponse:
     households = (
         reached.filter(building__compound__in=gb.compounds.all())
         .select_related("building__compound")
-        .order_by("building__compound__name", "building__compound_id", "building__sort_key", "room")
+        .order_by("building__compound_id", "building__sort_key", "room")
     )
     items = list(gb.items.all())
     form = OrderForm(request.POST or None, items=items)

@@ -177,9 +177,9 @@ class GroupBuy(models.Model):
 
     @property
     def compound_names(self) -> str:
-        """The compounds' names joined with "、" (pages, file names, sheet subtitles); by name,
-        from the prefetch when there is one."""
-        return "、".join(c.name for c in self.compounds.all())
+        """The compounds' names joined with "、" (pages, file names, sheet subtitles), in the
+        order the compounds were registered (as the pick lists), from the prefetch if any."""
+        return "、".join(c.name for c in sorted(self.compounds.all(), key=lambda c: c.pk))
 
 
 class GroupBuyChange(TransitionRecord):
