@@ -5,8 +5,9 @@ Group buys (团购): the list and one group buy with its items and stock left, i
 places (or changes) the household's order: 201 with the order, or 200 with the same order
 when an `Idempotency-Key` header repeats one sent for this group buy (nothing new is
 created); 409 when an item has fewer units left than asked (nothing is taken), or the group
-buy is not taking orders; 404 for a group buy or household out of scope; 403 for a login who
-may not order for households.
+buy is not taking orders; 422 with the reason for a household of a compound the group buy does
+not cover; 404 for a group buy or household out of scope; 403 for a login who may not order
+for households. A group buy covers one or more compounds of its committee (`compound_ids`).
 """
 
 import datetime as dt
@@ -23,6 +24,7 @@ from linli.core.api import Id, Pagination, errors
 from linli.core.http import user_of
 from linli.places.models import Household
 from linli.supplies import selectors_group_buys as selectors
+from linli.supplies import services_group_buy_orders as order_services
 from linli.supplies import services_group_buys as services
 from linli.supplies.models import GroupBuy, GroupBuyOrder
 from linli.supplies.money import order_due_fen
@@ -54,12 +56,17 @@ class GroupBuyOut(Schema):
     id: int
     title: str
     status: str
-    compound_id: int
+    committee_id: int
+    compound_ids: list[int]
     supplier_id: int
     fee_fen: int
     opens_at: dt.datetime
     closes_at: dt.datetime
     delivery_on: dt.date
+
+    @staticmethod
+    def resolve_compound_ids(obj: Any) -> list[int]:
+        return sorted(c.pk for c in obj.compounds.all())
 
 
 class GroupBuyDetailOut(GroupBuyOut):
@@ -72,7 +79,7 @@ class GroupBuyDetailOut(GroupBuyOut):
 
 class LineIn(Schema):
     item: Id
-    qty: int = Field(ge=0, le=services.MAX_QTY)
+    qty: int = Field(ge=0, le=order_services.MAX_QTY)
 
 
 class OrderIn(Schema):
@@ -132,7 +139,9 @@ def _idempotency_key(request: HttpRequest) -> str | None:
 
 
 def _group_buy(request: HttpRequest, pk: int) -> GroupBuy:
-    return get_object_or_404(GroupBuy.objects.visible_to(request.user).distinct(), pk=pk)
+    return get_object_or_404(
+        GroupBuy.objects.visible_to(request.user).prefetch_related("compounds"), pk=pk
+    )
 
 
 @router.get(
@@ -174,19 +183,21 @@ def group_buy_orders(request: HttpRequest, pk: Id) -> Any:
 
 @router.post(
     "/group-buys/{pk}/orders/",
-    response={200: OrderOut, 201: OrderOut, **errors(403, 404, 409)},
+    response={200: OrderOut, 201: OrderOut, **errors(403, 404, 409, 422)},
     summary="下单 (place or change a household's order; 200 on an Idempotency-Key replay)",
 )
 def group_buy_order(request: HttpRequest, pk: Id, payload: OrderIn) -> Any:
     gb = _group_buy(request, pk)
     if not request.user.has_perm("supplies.order_groupbuy", gb):
         raise HttpError(403, "无权为住户下单 (you may not order for households)")
-    households = Household.objects.filter(building__compound_id=gb.compound_id)
+    # The committee's households (the service refuses, with the reason, one of a compound the
+    # group buy does not cover); a volunteer reaches only those they see.
+    households = Household.objects.filter(building__compound__committee_id=gb.committee_id)
     if not request.user.has_perm("supplies.change_groupbuy", gb):
         households = households & Household.objects.visible_to(request.user)
-    household = get_object_or_404(households, pk=payload.household)
+    household = get_object_or_404(households.select_related("building"), pk=payload.household)
     key = _idempotency_key(request)
-    placed = services.order_place(
+    placed = order_services.order_place(
         user=user_of(request),
         group_buy=gb,
         household=household,

@@ -15,7 +15,8 @@ from linli.duty.models import Volunteer
 from linli.places.models import Building, Compound
 from linli.supplies.models import GroupBuyItem, GroupBuyRules, Supplier
 from linli.supplies.money import parse_yuan
-from linli.supplies.services_group_buys import MAX_QTY, ItemIn
+from linli.supplies.services_group_buy_orders import MAX_QTY
+from linli.supplies.services_group_buys import ItemIn
 
 ITEM_ROWS = 6
 
@@ -58,8 +59,22 @@ class RulesForm(forms.Form):
     suspended = forms.BooleanField(label=_("暂停全部团购"), required=False)
 
 
+def _compound_label(obj: Any) -> str:
+    return f"{obj.committee.name} · {obj.name}"
+
+
+def _building_label(obj: Any) -> str:
+    return f"{obj.compound.name} {obj.name}"
+
+
 class GroupBuyForm(forms.Form):
-    compound = forms.ModelChoiceField(label=_("小区"), queryset=Compound.objects.none())
+    # One or more compounds of one committee (the service refuses a mix, with the reason).
+    compounds = forms.ModelMultipleChoiceField(
+        label=_("小区"),
+        queryset=Compound.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一个小区")},
+    )
     organiser = forms.ModelChoiceField(label=_("团长"), queryset=Volunteer.objects.none())
     supplier = forms.ModelChoiceField(label=_("供应商"), queryset=Supplier.objects.none())
     title = forms.CharField(label=_("名称"), max_length=100)
@@ -84,7 +99,10 @@ class GroupBuyForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["compound"].queryset = compounds  # type: ignore[attr-defined]
+        field = self.fields["compounds"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = compounds
+        field.label_from_instance = _compound_label  # type: ignore[method-assign,assignment]
         self.fields["organiser"].queryset = organisers  # type: ignore[attr-defined]
         self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
         for n in range(ITEM_ROWS):
@@ -165,7 +183,10 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args: Any, buildings: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = buildings  # type: ignore[attr-defined]
+        field = self.fields["building"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = buildings
+        field.label_from_instance = _building_label  # type: ignore[method-assign,assignment]
 
 
 class AmountForm(forms.Form):

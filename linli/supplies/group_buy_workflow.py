@@ -37,13 +37,14 @@ AFTER_ORDER = [S.ORDERED, S.ARRIVED, S.DISINFECTED, S.DISTRIBUTING, S.SETTLED]
 
 
 def _apply(change: Change[GroupBuy]) -> Iterable[str]:
+    from linli.supplies import services_group_buy_orders as order_services
     from linli.supplies import services_group_buys as services
 
     gb, to = change.obj, change.target
     if to == S.OPEN:
         services.check_may_open(gb, day=timezone.localdate(change.at))
     elif to == S.ORDERED:
-        rules = services.rules_for(gb.compound)
+        rules = services.rules_for_group_buy(gb)
         count = gb.orders.filter(status=GroupBuyOrder.Status.ACTIVE).count()
         if count < rules.min_orders:
             raise Conflict(
@@ -59,10 +60,10 @@ def _apply(change: Change[GroupBuy]) -> Iterable[str]:
         if not (gb.disinfected_by and gb.disinfection_method):
             raise Problem("请登记消杀人和消杀方式", "record who disinfected and how")
     elif to == S.DISTRIBUTING and change.source == S.ARRIVED:
-        if services.rules_for(gb.compound).disinfection_required:
+        if services.rules_for_group_buy(gb).disinfection_required:
             raise Conflict("本小区规定到门口须先消杀", "the rules require disinfection first")
     elif to == S.SETTLED:
-        owed = services.refunds_outstanding(gb)
+        owed = order_services.refunds_outstanding(gb)
         if owed:
             raise Conflict(
                 f"还有{owed}分未退给居民，请先退款", f"{owed} fen still owed back to households"
@@ -99,7 +100,7 @@ GROUP_BUY_WORKFLOW = Workflow(
         *moves(AFTER_ORDER, [S.DISPUTED], runs_group_buy, refusal=RUNS),
         *moves([S.DISPUTED], [*AFTER_ORDER, S.CANCELLED], governs_group_buy, refusal=GOVERNS),
     ],
-    related=("compound", "supplier"),
+    related=("supplier",),
     apply=_apply,
     detail=_detail,
 )

@@ -21,15 +21,22 @@ if TYPE_CHECKING:
     from linli.places.models import Building
 
 S = GroupBuy.Status
+# Orders and lines by place: a group buy over several compounds lists them compound by compound
+# (in the order the compounds were registered, the same on every database).
+BY_PLACE = (
+    "household__building__compound_id",
+    "household__building__sort_key",
+    "household__building_id",
+)
+LINE_BY_PLACE = tuple(f"order__{p}" for p in BY_PLACE)
 
 
 def group_buys_for(user: User | AnonymousUser) -> QuerySet[GroupBuy]:
-    """The group buys the login sees (a building leader reaches them through the compound's
-    buildings, hence `distinct`)."""
+    """The group buys the login sees (the gate yields each once), with their compounds."""
     return (
         GroupBuy.objects.visible_to(user)
-        .select_related("compound", "supplier", "organiser")
-        .distinct()
+        .select_related("supplier", "organiser")
+        .prefetch_related("compounds")
     )
 
 
@@ -47,9 +54,10 @@ def order_counts(group_buys: list[GroupBuy]) -> dict[int, int]:
 
 
 def open_for_compound(compound_id: int) -> list[GroupBuy]:
-    """What a resident of the compound may order now (the public door lists them)."""
+    """What a resident of the compound may order now: the open group buys covering it (the
+    public door lists them)."""
     return list(
-        GroupBuy.objects.filter(compound_id=compound_id, status=S.OPEN)
+        GroupBuy.objects.filter(compounds__id=compound_id, status=S.OPEN)
         .select_related("supplier")
         .prefetch_related("items")
         .order_by("closes_at", "id")
@@ -57,13 +65,13 @@ def open_for_compound(compound_id: int) -> list[GroupBuy]:
 
 
 def building_group_buys(user: User | AnonymousUser, building: Building) -> dict[str, Any] | None:
-    """The building page's section: group buys of its compound taking orders or on their way."""
+    """The building page's section: group buys covering its compound taking orders or on
+    their way."""
     rows = list(
         GroupBuy.objects.visible_to(user)
-        .filter(compound_id=building.compound_id)
+        .filter(compounds__id=building.compound_id)
         .exclude(status__in=[S.DRAFT, S.SETTLED, S.CANCELLED])
         .select_related("supplier")
-        .distinct()
         .order_by("-opens_at")[:10]
     )
     return {"group_buys": rows} if rows else None
@@ -78,11 +86,11 @@ class OrderRow:
 
 
 def order_rows(gb: GroupBuy, *, active_only: bool = False) -> list[OrderRow]:
-    """Every household's order with its lines and money, by building and room."""
+    """Every household's order with its lines and money, by compound, building and room."""
     orders = (
-        gb.orders.select_related("household__building")
+        gb.orders.select_related("household__building__compound")
         .prefetch_related("lines__item")
-        .order_by("household__building__sort_key", "household__room", "placed_at")
+        .order_by(*BY_PLACE, "household__room", "placed_at")
     )
     if active_only:
         orders = orders.filter(status=GroupBuyOrder.Status.ACTIVE)
@@ -121,19 +129,27 @@ def supplier_sheet(gb: GroupBuy) -> list[list[Any]]:
 
 
 def building_pick(gb: GroupBuy) -> list[list[Any]]:
-    """Per building (in order 1号楼, 2号楼 … 10号楼), the units of each item to pack; once goods
-    arrived, what was allocated."""
+    """Per compound, per building (in order 1号楼, 2号楼 … 10号楼), the units of each
+    item to pack; once goods arrived, what was allocated."""
     field = "allocated" if _allocated(gb) else "qty"
     sums = (
         GroupBuyLine.objects.filter(order__group_buy=gb, order__status=GroupBuyOrder.Status.ACTIVE)
-        .values("order__household__building__name", "order__household__building__sort_key", "item")
+        .values(
+            "order__household__building__compound__name",
+            "order__household__building__compound_id",
+            "order__household__building__name",
+            "order__household__building__sort_key",
+            "order__household__building_id",
+            "item",
+        )
         .annotate(units=Sum(field), households=Count("order", distinct=True))
-        .order_by("order__household__building__sort_key", "item")
+        .order_by(*LINE_BY_PLACE, "item")
     )
     names = dict(gb.items.values_list("pk", "name"))
     units = dict(gb.items.values_list("pk", "unit"))
     return [
         [
+            row["order__household__building__compound__name"],
             row["order__household__building__name"],
             names[row["item"]],
             row["units"] or 0,
@@ -145,8 +161,9 @@ def building_pick(gb: GroupBuy) -> list[list[Any]]:
 
 
 def household_pick(gb: GroupBuy) -> list[list[Any]]:
-    """Per household: building, room, item, units (allocated once goods arrived), the amount
-    due and paid (yuan). Rooms, not names: the list is taped to bags at the gate."""
+    """Per household, compound by compound: compound, building, room, item, units (allocated
+    once goods arrived), the amount due and paid (yuan). Rooms, not names: the list is taped
+    to bags at the gate."""
     from linli.supplies.money import yuan
 
     allocated = _allocated(gb)
@@ -155,6 +172,7 @@ def household_pick(gb: GroupBuy) -> list[list[Any]]:
         .select_related("item")
         .values_list(
             "order_id",
+            "order__household__building__compound__name",
             "order__household__building__name",
             "order__household__room",
             "item__name",
@@ -166,23 +184,23 @@ def household_pick(gb: GroupBuy) -> list[list[Any]]:
             "order__paid_fen",
             "order__refunded_fen",
         )
-        .order_by("order__household__building__sort_key", "order__household__room", "item_id")
+        .order_by(*LINE_BY_PLACE, "order__household__room", "item_id")
     )
     goods: dict[int, int] = defaultdict(int)
     got_any: dict[int, bool] = defaultdict(bool)
     rows: list[list[Any]] = []
     facts: dict[int, tuple[int, int]] = {}
-    for oid, building, room, item, unit, qty, alloc, price, fee, paid, refunded in lines:
+    for oid, compound, building, room, item, unit, qty, alloc, price, fee, paid, refunded in lines:
         units = (alloc or 0) if allocated else qty
         goods[oid] += units * price
         got_any[oid] |= units > 0
         facts[oid] = (fee, paid - refunded)
-        rows.append([oid, building, room, item, units, unit])
+        rows.append([oid, compound, building, room, item, units, unit])
     out = []
-    for oid, building, room, item, units, unit in rows:
+    for oid, compound, building, room, item, units, unit in rows:
         fee, net_paid = facts[oid]
         due = goods[oid] + fee if got_any[oid] else 0
-        out.append([building, room, item, units, unit, yuan(due), yuan(net_paid)])
+        out.append([compound, building, room, item, units, unit, yuan(due), yuan(net_paid)])
     return out
 
 

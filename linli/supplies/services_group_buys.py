@@ -1,27 +1,23 @@
-"""Writes of group buys (团购): the committee's rules, group buys and their items, households'
-orders (placed, changed, cancelled), arrival and first-come allocation, disinfection, slots,
-price changes with every orderer's consent, money and complaints.
+"""Writes of group buys (团购): the committee's rules, group buys over one or more of its
+compounds and their items, arrival and first-come allocation, disinfection, slots, price
+changes with every orderer's consent, and complaints. Households' orders and the money are in
+`services_group_buy_orders`.
 
-Stock is claimed with one conditional UPDATE per item (`ordered + qty <= stock`), so of
-concurrent orders for the last units exactly as many as there are units succeed and the rest
-get a `Conflict` (HTTP 409), on SQLite and PostgreSQL alike; a check constraint stands behind.
+A group buy over several compounds obeys each one's rules (`rules_for`: its own, else its
+committee's): the numbers of the strictest combination (`rules_for_group_buy`), and the
+organiser's eligibility in each compound under that compound's rules.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
-from linli.accounts.models import hash_token
 from linli.core.audit import audit
 from linli.core.models import AuditEntry
 from linli.core.validators import Problem
@@ -34,21 +30,18 @@ from linli.supplies.models import (
     GroupBuyLine,
     GroupBuyOrder,
     GroupBuyRules,
-    MoneyEntry,
     PriceChange,
     Supplier,
 )
-from linli.supplies.money import ledger, order_due_fen, refund_due_fen
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from linli.accounts.models import User
     from linli.duty.models import Volunteer
-    from linli.places.models import Building, Committee, Compound, Household
+    from linli.places.models import Building, Committee, Compound
 
 S = GroupBuy.Status
-MAX_QTY = 999
 MAX_ITEMS = 50
 
 
@@ -62,16 +55,6 @@ class ItemIn:
     stock: int
     unit: str = "份"
     pack_size: str = ""
-
-
-@dataclass(frozen=True)
-class Placed:
-    """A household's order as placed: `created` False when an idempotency key repeated one;
-    `token` the household's own link (self-service only, new orders only)."""
-
-    order: GroupBuyOrder
-    created: bool
-    token: str | None = None
 
 
 # --- Rules -----------------------------------------------------------------------------------
@@ -92,6 +75,39 @@ def rules_for(compound: Compound) -> GroupBuyRules:
         or found.get(None)
         or GroupBuyRules(town_id=compound.town_id, committee_id=compound.committee_id)
     )
+
+
+def rules_for_compounds(compounds: Iterable[Compound]) -> GroupBuyRules:
+    """The rules a group buy over these compounds obeys: one compound's own (`rules_for`);
+    for several, the strictest combination of theirs (unsaved): the lowest mark-up and fee
+    caps, the shortest window, the highest minimum of orders, disinfection if any requires
+    it, suspended if any is. The texts are joined; the organisers' setting is the common one
+    when all agree, else the stricter "nominated only" (for display: eligibility itself is
+    checked per compound, `organiser_problems`)."""
+    each = [rules_for(c) for c in compounds]
+    if not each:
+        raise Problem("请至少选择一个小区", "choose at least one compound")
+    if len(each) == 1:
+        return each[0]
+    texts = list(dict.fromkeys(r.text.strip() for r in each if r.text.strip()))
+    settings = {r.organisers for r in each}
+    return GroupBuyRules(
+        town_id=each[0].town_id,
+        committee_id=each[0].committee_id,
+        text="\n\n".join(texts),
+        organisers=settings.pop() if len(settings) == 1 else GroupBuyRules.Organisers.NOMINATED,
+        max_markup_bp=min(r.max_markup_bp for r in each),
+        max_fee_fen=min(r.max_fee_fen for r in each),
+        max_window_hours=min(r.max_window_hours for r in each),
+        min_orders=max(r.min_orders for r in each),
+        disinfection_required=any(r.disinfection_required for r in each),
+        suspended=any(r.suspended for r in each),
+    )
+
+
+def rules_for_group_buy(gb: GroupBuy) -> GroupBuyRules:
+    """The rules a saved group buy obeys: the strictest of its compounds' (see above)."""
+    return rules_for_compounds(gb.compounds.all())
 
 
 @transaction.atomic
@@ -161,11 +177,26 @@ def organiser_problem(rules: GroupBuyRules, volunteer: Volunteer, compound: Comp
     return "" if allowed else str(GroupBuyRules.Organisers(rules.organisers).label)
 
 
+def organiser_problems(volunteer: Volunteer, compounds: Iterable[Compound]) -> str:
+    """Why this volunteer may not organise for these compounds ("" if they may): each
+    compound's own rules decide for that compound (a resident of A organising for A and B
+    must be nominated for B, if B's rules allow nominees)."""
+    for compound in compounds:
+        reason = organiser_problem(rules_for(compound), volunteer, compound)
+        if reason:
+            return f"{compound.name}：{reason}"
+    return ""
+
+
 def _check_rules(
-    gb: GroupBuy, rules: GroupBuyRules, items: Sequence[GroupBuyItem | ItemIn], day: dt.date
+    gb: GroupBuy,
+    compounds: Sequence[Compound],
+    items: Sequence[GroupBuyItem | ItemIn],
+    day: dt.date,
 ) -> None:
     from linli.supplies.vetting import supplier_problem
 
+    rules = rules_for_compounds(compounds)
     if rules.suspended:
         raise Problem("居委已暂停本小区全部团购", "the committee has suspended all group buys")
     problem = supplier_problem(gb.supplier, day)
@@ -190,7 +221,7 @@ def _check_rules(
             f"接龙时长超过规定的{rules.max_window_hours}小时",
             f"the window exceeds {rules.max_window_hours} hours",
         )
-    reason = organiser_problem(rules, gb.organiser, gb.compound)
+    reason = organiser_problems(gb.organiser, compounds)
     if reason:
         raise Problem(f"团长不符合本小区规定：{reason}", "the organiser is not eligible here")
 
@@ -201,7 +232,7 @@ def check_may_open(gb: GroupBuy, *, day: dt.date) -> None:
     items = list(gb.items.all())
     if not items:
         raise Problem("请先添加商品", "add items first")
-    _check_rules(gb, rules_for(gb.compound), items, day)
+    _check_rules(gb, list(gb.compounds.all()), items, day)
 
 
 # --- Group buys ------------------------------------------------------------------------------
@@ -211,7 +242,7 @@ def check_may_open(gb: GroupBuy, *, day: dt.date) -> None:
 def group_buy_create(
     *,
     user: User | None,
-    compound: Compound,
+    compounds: Sequence[Compound],
     organiser: Volunteer,
     supplier: Supplier,
     title: str,
@@ -223,10 +254,21 @@ def group_buy_create(
     items: Sequence[ItemIn],
     request: HttpRequest | None = None,
 ) -> GroupBuy:
-    """A draft group buy with its items, checked against the compound's rules."""
+    """A draft group buy over one or more compounds of one committee, with its items, checked
+    against the strictest of the compounds' rules."""
     title = title.strip()
     if not title:
         raise Problem("请填写团购名称", "give the group buy a name")
+    compounds = sorted({c.pk: c for c in compounds}.values(), key=lambda c: c.pk)
+    if not compounds:
+        raise Problem("请至少选择一个小区", "choose at least one compound")
+    compound = compounds[0]
+    others = sorted(c.name for c in compounds if c.committee_id != compound.committee_id)
+    if others:
+        raise Problem(
+            f"所选小区须属于同一居委：{'、'.join(others)}不属于{compound.committee}",
+            "the compounds must all be of one committee (its committee approves the group buy)",
+        )
     if supplier.town_id != compound.town_id:
         raise Problem("供应商不属于本镇", "the supplier is not the town's")
     if not items or len(items) > MAX_ITEMS:
@@ -237,7 +279,6 @@ def group_buy_create(
     gb = GroupBuy(
         town_id=compound.town_id,
         committee_id=compound.committee_id,
-        compound=compound,
         organiser=organiser,
         supplier=supplier,
         title=title[:100],
@@ -248,8 +289,9 @@ def group_buy_create(
         after_sales=after_sales.strip()[:100],
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    _check_rules(gb, rules_for(compound), items, timezone.localdate())
+    _check_rules(gb, compounds, items, timezone.localdate())
     gb.save()
+    gb.compounds.set(compounds)
     GroupBuyItem.objects.bulk_create(
         GroupBuyItem(
             group_buy=gb,
@@ -267,192 +309,15 @@ def group_buy_create(
         action=AuditEntry.Action.CREATE,
         target=gb,
         summary=f"group buy created: {gb.title}",
-        detail={"supplier": supplier.pk, "items": len(items), "fee_fen": fee_fen},
+        detail={
+            "supplier": supplier.pk,
+            "compounds": [c.pk for c in compounds],
+            "items": len(items),
+            "fee_fen": fee_fen,
+        },
         request=request,
     )
     return gb
-
-
-# --- Orders ----------------------------------------------------------------------------------
-
-
-def _window_open(gb: GroupBuy, now: dt.datetime, *, ordering: bool = True) -> None:
-    if gb.status != S.OPEN or not (gb.opens_at <= now < gb.closes_at):
-        raise Conflict("团购不在接龙时间内", "the group buy is not taking orders now")
-    # The switch stops orders in open group buys too; a household may still cancel.
-    if ordering and rules_for(gb.compound).suspended:
-        raise Conflict("居委已暂停本小区全部团购", "the committee has suspended all group buys")
-
-
-def _claim(item_id: int, qty: int) -> None:
-    """Take `qty` units of an item's stock, or refuse (409) when fewer are left."""
-    taken = GroupBuyItem.objects.filter(pk=item_id, ordered__lte=F("stock") - qty).update(
-        ordered=F("ordered") + qty
-    )
-    if not taken:
-        item = GroupBuyItem.objects.get(pk=item_id)
-        left = item.stock - item.ordered
-        raise Conflict(
-            f"“{item.name}”库存不足，仅剩{left}{item.unit}",
-            f"{item.name}: only {left} left",
-        )
-
-
-def _release(lines: Sequence[GroupBuyLine]) -> None:
-    for line in lines:
-        GroupBuyItem.objects.filter(pk=line.item_id).update(ordered=F("ordered") - line.qty)
-
-
-def _clean_items(gb: GroupBuy, wanted: Sequence[tuple[int, int]]) -> dict[int, int]:
-    quantities: dict[int, int] = defaultdict(int)
-    for item_id, qty in wanted:
-        if qty < 0 or qty > MAX_QTY:
-            raise Problem(f"数量须在0到{MAX_QTY}之间", f"quantities are 0 to {MAX_QTY}")
-        quantities[item_id] += qty
-    known = set(gb.items.filter(pk__in=list(quantities)).values_list("pk", flat=True))
-    unknown = set(quantities) - known
-    if unknown:
-        raise Problem("商品不属于该团购", f"items not in this group buy: {sorted(unknown)}")
-    chosen = {k: v for k, v in quantities.items() if v > 0}
-    if not chosen:
-        raise Problem("请至少选择一件商品", "order at least one item")
-    return chosen
-
-
-def _lines_of(order: GroupBuyOrder) -> list[GroupBuyLine]:
-    return list(order.lines.all())
-
-
-def _order_token(group_buy_id: int, key: str) -> str:
-    """The household's link to its order, derived from the form's key with the secret key: a
-    replayed submission gets the same link, and the token itself is never stored."""
-    digest = salted_hmac("linli.supplies.order-link", f"{group_buy_id}:{key}", algorithm="sha256")
-    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
-
-
-@transaction.atomic
-def order_place(
-    *,
-    user: User | None,
-    group_buy: GroupBuy,
-    household: Household,
-    items: Sequence[tuple[int, int]],
-    source: str,
-    idempotency_key: str | None = None,
-    now: dt.datetime | None = None,
-    request: HttpRequest | None = None,
-) -> Placed:
-    """Place (or change) a household's order: its active order's lines are replaced by these.
-    An order beyond the stock left is a Conflict and changes nothing; the first placing time
-    stands through changes (first come, first served)."""
-    now = now or timezone.now()
-    if idempotency_key:
-        found = GroupBuyOrder.objects.filter(
-            group_buy=group_buy, idempotency_key=idempotency_key
-        ).first()
-        if found is not None:
-            if found.household_id != household.pk:
-                raise Conflict("该幂等键已用于另一户", "the Idempotency-Key was used for another")
-            replayed = _order_token(group_buy.pk, idempotency_key)
-            same = found.access_token_hash == hash_token(replayed)
-            return Placed(found, False, replayed if same else None)
-    gb = GroupBuy.objects.select_related("compound").get(pk=group_buy.pk)
-    _window_open(gb, now)
-    if household.building.compound_id != gb.compound_id:
-        raise Problem("该户不在本团购的小区", "the household is not in the group buy's compound")
-    chosen = _clean_items(gb, items)
-    existing = (
-        GroupBuyOrder.objects.select_for_update()
-        .filter(group_buy=gb, household=household, status=GroupBuyOrder.Status.ACTIVE)
-        .first()
-    )
-    self_service = source == GroupBuyOrder.Source.SELF_SERVICE and bool(idempotency_key)
-    token = _order_token(gb.pk, idempotency_key or "") if self_service else None
-    if existing is not None:
-        _release(_lines_of(existing))
-        existing.lines.all().delete()
-        order = existing
-        if idempotency_key:
-            # A change keyed anew: this key replays it; through the door, the newest link opens it.
-            order.idempotency_key = idempotency_key
-            if token:
-                order.access_token_hash = hash_token(token)
-            order.save(update_fields=["idempotency_key", "access_token_hash"])
-    else:
-        order = GroupBuyOrder(
-            group_buy=gb,
-            household=household,
-            source=source,
-            placed_at=now,
-            placed_by=user if user is not None and user.is_authenticated else None,
-            fee_fen=gb.fee_fen,
-            idempotency_key=idempotency_key or None,
-            access_token_hash=hash_token(token) if token else "",
-        )
-        try:
-            with transaction.atomic():
-                order.save()
-        except IntegrityError:
-            raise Conflict("该户已有订单，请刷新后修改", "the household already ordered") from None
-    prices = dict(gb.items.filter(pk__in=list(chosen)).values_list("pk", "unit_price_fen"))
-    for item_id in sorted(chosen):  # one order of locks, so two orders cannot deadlock
-        _claim(item_id, chosen[item_id])
-    GroupBuyLine.objects.bulk_create(
-        GroupBuyLine(order=order, item_id=i, qty=q, unit_price_fen=prices[i])
-        for i, q in sorted(chosen.items())
-    )
-    audit(
-        user=user,
-        action=AuditEntry.Action.UPDATE if existing else AuditEntry.Action.CREATE,
-        target=order,
-        summary=f"group buy order {'changed' if existing else 'placed'} ({source})",
-        detail={"group_buy": gb.pk, "items": {str(k): v for k, v in chosen.items()}},
-        request=request,
-        town_id=gb.town_id,
-    )
-    return Placed(order, existing is None, token)
-
-
-@transaction.atomic
-def order_cancel(
-    *,
-    user: User | None,
-    order: GroupBuyOrder,
-    now: dt.datetime | None = None,
-    request: HttpRequest | None = None,
-) -> GroupBuyOrder:
-    """A household withdraws its order while the window is open; its stock is freed and what
-    it paid is owed back."""
-    locked = GroupBuyOrder.objects.select_for_update().get(pk=order.pk)
-    if locked.status == GroupBuyOrder.Status.CANCELLED:
-        return locked
-    gb = GroupBuy.objects.get(pk=locked.group_buy_id)
-    _window_open(gb, now or timezone.now(), ordering=False)
-    _release(_lines_of(locked))
-    locked.status = GroupBuyOrder.Status.CANCELLED
-    locked.save(update_fields=["status"])
-    audit(
-        user=user,
-        action=AuditEntry.Action.UPDATE,
-        target=locked,
-        summary="group buy order cancelled",
-        detail={"group_buy": locked.group_buy_id},
-        request=request,
-        town_id=None,
-    )
-    order.status = locked.status
-    return locked
-
-
-def order_by_token(token: str) -> GroupBuyOrder | None:
-    """The one order a household's link opens, or None."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        GroupBuyOrder.objects.select_related("group_buy__compound", "household__building")
-        .filter(access_token_hash=hash_token(token))
-        .first()
-    )
 
 
 # --- Arrival, allocation, disinfection, slots ------------------------------------------------
@@ -538,8 +403,8 @@ def slot_add(
     request: HttpRequest | None = None,
 ) -> DistributionSlot:
     """A building's time slot to collect its goods."""
-    if building.compound_id != group_buy.compound_id:
-        raise Problem("楼栋不在本团购的小区", "the building is not in the compound")
+    if not group_buy.compounds.filter(pk=building.compound_id).exists():
+        raise Problem("楼栋不在本团购的小区", "the building is not in the group buy's compounds")
     if ends_at <= starts_at:
         raise Problem("结束时间须晚于开始时间", "the slot must end after it starts")
     slot = DistributionSlot.objects.create(
@@ -589,10 +454,10 @@ def price_change(
 ) -> PriceChange:
     """Change an item's price. Before opening it applies at once; after, it waits for every
     household that ordered the item to consent (at once if none has)."""
-    gb = GroupBuy.objects.select_for_update().select_related("compound").get(pk=item.group_buy_id)
+    gb = GroupBuy.objects.select_for_update().get(pk=item.group_buy_id)
     if gb.status not in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.OPEN, S.CLOSED):
         raise Conflict("已下单后不能改价", "prices cannot change once ordered")
-    rules = rules_for(gb.compound)
+    rules = rules_for_group_buy(gb)
     if new_price_fen * 10000 > item.list_price_fen * (10000 + rules.max_markup_bp):
         raise Problem("新价格加价超过规定上限", "the new price exceeds the mark-up cap")
     reason = reason.strip()[:200]
@@ -656,156 +521,6 @@ def pending_price_changes(order: GroupBuyOrder) -> list[PriceChange]:
         )
         if not c.consented.filter(pk=order.pk).exists()
     ]
-
-
-# --- Money -----------------------------------------------------------------------------------
-
-
-def order_due(order: GroupBuyOrder, gb_status: str | None = None) -> int:
-    return order_due_fen(order, _lines_of(order), gb_status=gb_status or order.group_buy.status)
-
-
-def refunds_outstanding(gb: GroupBuy) -> int:
-    """Fen the organiser still owes back to households, all orders together."""
-    total = 0
-    for order in gb.orders.prefetch_related("lines").filter(paid_fen__gt=0):
-        total += refund_due_fen(
-            order, order_due_fen(order, list(order.lines.all()), gb_status=gb.status)
-        )
-    return total
-
-
-def _entry(
-    *,
-    user: User | None,
-    gb: GroupBuy,
-    order: GroupBuyOrder | None,
-    kind: str,
-    amount_fen: int,
-    note: str,
-    request: HttpRequest | None,
-) -> MoneyEntry:
-    if amount_fen <= 0:
-        raise Problem("金额须大于0", "the amount must be positive")
-    entry = MoneyEntry.objects.create(
-        group_buy=gb, order=order, kind=kind, amount_fen=amount_fen, note=note[:200], by=user
-    )
-    audit(
-        user=user,
-        action=AuditEntry.Action.CREATE,
-        target=entry,
-        summary=f"group buy money {kind}",
-        detail={"group_buy": gb.pk, "amount_fen": amount_fen},
-        request=request,
-        town_id=gb.town_id,
-    )
-    return entry
-
-
-def _locked(gb: GroupBuy) -> GroupBuy:
-    return GroupBuy.objects.select_for_update().get(pk=gb.pk)
-
-
-@transaction.atomic
-def order_pay(
-    *,
-    user: User,
-    order: GroupBuyOrder,
-    amount_fen: int,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> MoneyEntry:
-    """The organiser received a household's payment; never more than the order is due."""
-    gb = _locked(order.group_buy)
-    locked = GroupBuyOrder.objects.select_for_update().get(pk=order.pk)
-    due = order_due(locked, gb.status)
-    if locked.paid_fen - locked.refunded_fen + amount_fen > due:
-        raise Problem(f"超过应付金额（应付{due}分）", f"more than the order is due ({due} fen)")
-    entry = _entry(
-        user=user,
-        gb=gb,
-        order=locked,
-        kind=MoneyEntry.Kind.COLLECTED,
-        amount_fen=amount_fen,
-        note=note,
-        request=request,
-    )
-    GroupBuyOrder.objects.filter(pk=locked.pk).update(paid_fen=F("paid_fen") + amount_fen)
-    order.refresh_from_db(fields=["paid_fen"])
-    return entry
-
-
-@transaction.atomic
-def order_refund(
-    *,
-    user: User,
-    order: GroupBuyOrder,
-    amount_fen: int,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> MoneyEntry:
-    """The organiser paid a household back: never more than it paid, nor than is held."""
-    gb = _locked(order.group_buy)
-    locked = GroupBuyOrder.objects.select_for_update().get(pk=order.pk)
-    if amount_fen > locked.paid_fen - locked.refunded_fen:
-        raise Problem("退款超过该户已付金额", "more than the household paid")
-    if amount_fen > ledger(gb).held:
-        raise Problem("退款超过团长结余", "more than the organiser holds")
-    entry = _entry(
-        user=user,
-        gb=gb,
-        order=locked,
-        kind=MoneyEntry.Kind.REFUNDED,
-        amount_fen=amount_fen,
-        note=note,
-        request=request,
-    )
-    GroupBuyOrder.objects.filter(pk=locked.pk).update(refunded_fen=F("refunded_fen") + amount_fen)
-    order.refresh_from_db(fields=["refunded_fen"])
-    return entry
-
-
-@transaction.atomic
-def refunds_pay_all(*, user: User, group_buy: GroupBuy, request: HttpRequest | None = None) -> int:
-    """Record the refund of every household owed one (a cancelled group buy, goods short),
-    as far as the organiser holds money; the fen refunded."""
-    gb = _locked(group_buy)
-    total = 0
-    for order in (
-        gb.orders.prefetch_related("lines").filter(paid_fen__gt=0).order_by("placed_at", "id")
-    ):
-        owed = refund_due_fen(
-            order, order_due_fen(order, list(order.lines.all()), gb_status=gb.status)
-        )
-        owed = min(owed, ledger(gb).held)
-        if owed > 0:
-            order_refund(user=user, order=order, amount_fen=owed, note="退款", request=request)
-            total += owed
-    return total
-
-
-@transaction.atomic
-def supplier_pay(
-    *,
-    user: User,
-    group_buy: GroupBuy,
-    amount_fen: int,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> MoneyEntry:
-    """The organiser paid the supplier: never more than is held."""
-    gb = _locked(group_buy)
-    if amount_fen > ledger(gb).held:
-        raise Problem("付款超过团长结余", "more than the organiser holds")
-    return _entry(
-        user=user,
-        gb=gb,
-        order=None,
-        kind=MoneyEntry.Kind.PAID_SUPPLIER,
-        amount_fen=amount_fen,
-        note=note,
-        request=request,
-    )
 
 
 # --- Complaints ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """A group buy's printable outputs, as xlsx (through `linli.core.export`) or PDF (reportlab with
 the CJK font posters use): the supplier's order sheet, the pick list per building and the pick
-list per household. Each is at most a few thousand rows (one compound), so it is made at once."""
+list per household, compound by compound. Each is at most a few thousand rows (a few
+compounds), so it is made at once."""
 
 from __future__ import annotations
 
@@ -36,13 +37,14 @@ OUTPUTS: dict[str, Output] = {
     ),
     "buildings": Output(
         lambda: _("分楼栋拣货单"),
-        lambda: [_("楼栋"), _("商品"), _("数量"), _("单位"), _("户数")],
+        lambda: [_("小区"), _("楼栋"), _("商品"), _("数量"), _("单位"), _("户数")],
         selectors.building_pick,
-        (35, 65, 25, 20, 35),
+        (30, 30, 55, 20, 15, 30),
     ),
     "households": Output(
         lambda: _("分户拣货单"),
         lambda: [
+            _("小区"),
             _("楼栋"),
             _("室号"),
             _("商品"),
@@ -52,7 +54,7 @@ OUTPUTS: dict[str, Output] = {
             _("已付（元）"),
         ],
         selectors.household_pick,
-        (25, 20, 50, 15, 15, 28, 27),
+        (25, 20, 15, 45, 15, 15, 23, 22),
     ),
 }
 
@@ -122,12 +124,13 @@ def output_response(gb: GroupBuy, kind: str, fmt: str) -> HttpResponse | None:
     title = output.title()
     headers = output.headers()
     rows = output.rows(gb)
-    name = f"{gb.compound.name}-{gb.title}-{title}.{fmt}"
+    places = gb.compound_names
+    name = f"{places}-{gb.title}-{title}.{fmt}"
     if fmt == "xlsx":
         body = xlsx_bytes(headers, rows, title)
         kind_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        subtitle = f"{gb.compound.name} · {gb.title} · {gb.supplier.name} · {gb.delivery_on}"
+        subtitle = f"{places} · {gb.title} · {gb.supplier.name} · {gb.delivery_on}"
         body = pdf_bytes(title, subtitle, headers, rows, output.widths)
         kind_type = "application/pdf"
     response = HttpResponse(body, content_type=kind_type)

@@ -23,8 +23,9 @@ from linli.core.http import int_param, user_of
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition, workflow_for
 from linli.duty.models import Volunteer
-from linli.places.models import Committee, Compound, Household
+from linli.places.models import Building, Committee, Compound, Household
 from linli.supplies import selectors_group_buys as selectors
+from linli.supplies import services_group_buy_orders as order_services
 from linli.supplies import services_group_buys as services
 from linli.supplies.forms_group_buys import (
     AmountForm,
@@ -47,9 +48,18 @@ S = GroupBuy.Status
 def _group_buy(request: HttpRequest, pk: int) -> GroupBuy:
     return get_object_or_404(
         GroupBuy.objects.visible_to(request.user)
-        .select_related("compound", "supplier", "organiser", "committee")
-        .distinct(),
+        .select_related("supplier", "organiser", "committee")
+        .prefetch_related("compounds"),
         pk=pk,
+    )
+
+
+def _buildings(gb: GroupBuy) -> Any:
+    """The buildings of all the group buy's compounds, compound by compound (slots)."""
+    return (
+        Building.objects.filter(compound__in=gb.compounds.all())
+        .select_related("compound")
+        .order_by("compound_id", "sort_key")
     )
 
 
@@ -150,10 +160,15 @@ def rules_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    """发起团购: a draft group buy with its items, checked against the compound's rules."""
+    """发起团购: a draft group buy over one or more compounds of a committee, with its items,
+    checked against the strictest of the compounds' rules."""
     _allowed(request, "supplies.add_groupbuy", None)
     user = user_of(request)
-    compounds = Compound.objects.visible_to(user).select_related("committee").order_by("name")
+    compounds = (
+        Compound.objects.visible_to(user)
+        .select_related("committee")
+        .order_by("committee__name", "name", "pk")
+    )
     organisers = Volunteer.objects.visible_to(user).filter(status=Volunteer.Status.ACTIVE)
     mine = Volunteer.objects.filter(user=user, status=Volunteer.Status.ACTIVE)
     suppliers = Supplier.objects.visible_to(user).filter(vetting=Supplier.Vetting.VETTED)
@@ -169,7 +184,8 @@ def new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             volunteer = data["organiser"]
-            if not request.user.has_perm("duty.manage_committee", data["compound"].committee) and (
+            committee = data["compounds"][0].committee
+            if not request.user.has_perm("duty.manage_committee", committee) and (
                 volunteer.user_id != user.pk
             ):
                 form.add_error("organiser", _("志愿者只能以自己为团长发起团购"))
@@ -177,7 +193,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 try:
                     gb = services.group_buy_create(
                         user=user,
-                        compound=data["compound"],
+                        compounds=list(data["compounds"]),
                         organiser=volunteer,
                         supplier=data["supplier"],
                         title=data["title"],
@@ -204,18 +220,18 @@ def _detail_context(request: HttpRequest, gb: GroupBuy) -> dict[str, Any]:
     return {
         "gb": gb,
         "items": items,
-        "rules": services.rules_for(gb.compound),
+        "rules": services.rules_for_group_buy(gb),
         "moves": [(s, workflow.label(s)) for s in workflow.allowed(request.user, gb)],
         "changes": gb.changes.select_related("by"),
         "money": money,
-        "outstanding": services.refunds_outstanding(gb),
+        "outstanding": order_services.refunds_outstanding(gb),
         "order_count": gb.orders.filter(status=GroupBuyOrder.Status.ACTIVE).count(),
-        "slots": gb.slots.select_related("building"),
+        "slots": gb.slots.select_related("building__compound"),
         "complaints": gb.complaints.all(),
         "runs": request.user.has_perm("supplies.change_groupbuy", gb),
         "arrival_form": ArrivalForm(items=items) if gb.status == S.ORDERED else None,
         "disinfection_form": DisinfectionForm() if gb.status == S.ARRIVED else None,
-        "slot_form": SlotForm(buildings=gb.compound.buildings.all()),
+        "slot_form": SlotForm(buildings=_buildings(gb)),
         "complaint_form": ComplaintForm(),
         "price_form": PriceForm(),
         "money_form": AmountForm(),
@@ -291,7 +307,7 @@ def disinfect(request: HttpRequest, pk: int) -> HttpResponse:
 def slot(request: HttpRequest, pk: int) -> HttpResponse:
     gb = _group_buy(request, pk)
     _allowed(request, "supplies.change_groupbuy", gb)
-    form = SlotForm(request.POST, buildings=gb.compound.buildings.all())
+    form = SlotForm(request.POST, buildings=_buildings(gb))
     if not form.is_valid():
         return _problem(request, Problem("时段无效", "invalid slot"))
     try:
@@ -364,24 +380,24 @@ def money(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = user_of(request)
     try:
         if kind == "refund-all":
-            services.refunds_pay_all(user=user, group_buy=gb, request=request)
+            order_services.refunds_pay_all(user=user, group_buy=gb, request=request)
             return redirect("supplies:group_buy_orders", pk=gb.pk)
         form = AmountForm(request.POST)
         if not form.is_valid():
             raise Problem("金额格式不正确", "not an amount in yuan")
         amount, note = form.cleaned_data["amount"], form.cleaned_data["note"]
         if kind == "supplier":
-            services.supplier_pay(
+            order_services.supplier_pay(
                 user=user, group_buy=gb, amount_fen=amount, note=note, request=request
             )
             return redirect(gb)
         order = get_object_or_404(gb.orders, pk=int_param(request.POST.get("order")))
         if kind == "pay":
-            services.order_pay(
+            order_services.order_pay(
                 user=user, order=order, amount_fen=amount, note=note, request=request
             )
         elif kind == "refund":
-            services.order_refund(
+            order_services.order_refund(
                 user=user, order=order, amount_fen=amount, note=note, request=request
             )
         else:
@@ -393,25 +409,35 @@ def money(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 def order_for(request: HttpRequest, pk: int) -> HttpResponse:
-    """代订: a volunteer (or the organiser, the committee) orders for a household of the
-    compound, e.g. an old neighbour without a smartphone."""
+    """代订: a volunteer (or the organiser, the committee) orders for a household of one of
+    the group buy's compounds, e.g. an old neighbour without a smartphone."""
     gb = _group_buy(request, pk)
     _allowed(request, "supplies.order_groupbuy", gb)
-    households = Household.objects.filter(building__compound=gb.compound)
+    # Reached: the committee's households (one the group buy does not cover is refused by the
+    # service, with the reason); listed: those of the covered compounds.
+    reached = Household.objects.filter(building__compound__committee_id=gb.committee_id)
     if not request.user.has_perm("supplies.change_groupbuy", gb):
-        households = households & Household.objects.visible_to(request.user)
-    households = households.select_related("building").order_by("building__sort_key", "room")
+        reached = reached & Household.objects.visible_to(request.user)
+    households = (
+        reached.filter(building__compound__in=gb.compounds.all())
+        .select_related("building__compound")
+        .order_by("building__compound_id", "building__sort_key", "room")
+    )
     items = list(gb.items.all())
     form = OrderForm(request.POST or None, items=items)
     status = 200
     if request.method == "POST":
         status = 400
-        household = households.filter(pk=int_param(request.POST.get("household"))).first()
+        household = (
+            reached.select_related("building")
+            .filter(pk=int_param(request.POST.get("household")))
+            .first()
+        )
         if household is None:
             raise Http404
         if form.is_valid():
             try:
-                services.order_place(
+                order_services.order_place(
                     user=user_of(request),
                     group_buy=gb,
                     household=household,

@@ -1,8 +1,9 @@
 """The residents' door to group buys, without a login: the building's self-service QR poster
-(care's `SelfServiceLink`, the same token as 居民求助) leads to the compound's rules and its
-open group buys; a household orders with its room and the phone of a resident of that room,
-and gets its own order link to see the total, change or cancel until the window closes, and
-consent to a price change.
+(care's `SelfServiceLink`, the same token as 居民求助) leads to the compound's own rules text and
+the open group buys covering the compound (a group buy over several compounds shows at each of
+their doors, and obeys the strictest of their rules); a household orders with its room and
+the phone of a resident of that room, and gets its own order link to see the total, change or
+cancel until the window closes, and consent to a price change.
 
 Privacy and abuse follow care's self-service door (`linli.care.selfservice`): unknown tokens
 are counted per address; a refused order (no such room, a phone not of the room, a stale form)
@@ -29,6 +30,7 @@ from linli.core.validators import Problem
 from linli.core.workflow import Conflict
 from linli.places.models import Household, Resident
 from linli.supplies import selectors_group_buys as selectors
+from linli.supplies import services_group_buy_orders as order_services
 from linli.supplies import services_group_buys as services
 from linli.supplies.forms_group_buys import DoorOrderForm, OrderForm
 from linli.supplies.models import GroupBuy, GroupBuyOrder, PriceChange
@@ -60,7 +62,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @never_cache
 def door(request: HttpRequest, token: str) -> HttpResponse:
-    """团购: the compound's rules and the group buys open for ordering."""
+    """团购: the compound's own rules and the group buys covering it open for ordering."""
     link = _link(request, token)
     if isinstance(link, HttpResponse):
         return link
@@ -76,8 +78,8 @@ def door(request: HttpRequest, token: str) -> HttpResponse:
 
 def _open_group_buy(link: SelfServiceLink, pk: int) -> GroupBuy:
     gb = (
-        GroupBuy.objects.select_related("supplier", "compound")
-        .filter(pk=pk, compound_id=link.building.compound_id, status=GroupBuy.Status.OPEN)
+        GroupBuy.objects.select_related("supplier")
+        .filter(pk=pk, compounds__id=link.building.compound_id, status=GroupBuy.Status.OPEN)
         .first()
     )
     if gb is None:
@@ -117,7 +119,7 @@ def door_order(request: HttpRequest, token: str, pk: int) -> HttpResponse:
         return _order_page(request, link, gb, form, status=400)
     assert household is not None
     try:
-        placed = services.order_place(
+        placed = order_services.order_place(
             user=None,
             group_buy=gb,
             household=household,
@@ -150,13 +152,13 @@ def _order_page(
         "token": link.token,
         "gb": gb,
         "form": form,
-        "rules": services.rules_for(gb.compound),
+        "rules": services.rules_for(link.building.compound),
     }
     return _private(render(request, "supplies/group_buy_door_order.html", context, status=status))
 
 
 def _order_or_404(request: HttpRequest, token: str) -> GroupBuyOrder:
-    order = services.order_by_token(token)
+    order = order_services.order_by_token(token)
     if order is None:
         selfservice.LOOKUP_MISSES_PER_ADDRESS.hit(ratelimit.address(request))
         raise Http404
@@ -185,7 +187,7 @@ def my_order(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "pending": services.pending_price_changes(order) if may_change else [],
         "slots": gb.slots.filter(building_id=order.household.building_id),
-        "rules": services.rules_for(gb.compound),
+        "rules": services.rules_for(order.household.building.compound),
     }
     return _private(render(request, "supplies/group_buy_my_order.html", context))
 
@@ -201,9 +203,9 @@ def my_order_change(request: HttpRequest, token: str) -> HttpResponse:
     action = request.POST.get("action", "change")
     try:
         if action == "cancel":
-            services.order_cancel(user=None, order=order, request=request)
+            order_services.order_cancel(user=None, order=order, request=request)
         elif form.is_valid() and order.status == GroupBuyOrder.Status.ACTIVE:
-            services.order_place(
+            order_services.order_place(
                 user=None,
                 group_buy=gb,
                 household=order.household,

@@ -1,7 +1,9 @@
 """Group buys for tests: on the grid scenario, `group_buy_world(s)` makes bob (second secretary
 of 香樟苑) a resident of 香樟苑 1号楼 101 so he may organise there, gives 新凯五村 its rules and a
 vetted supplier, and `make_group_buy(w, ...)` an open group buy of two items through the
-services (created, submitted, approved by `kaiwu`, opened)."""
+services (created, submitted, approved by `kaiwu`, opened), over 香樟苑 or the compounds given.
+`add_compound(s, name)` adds another compound of 新凯五村 (one building, two households with a
+resident each) for group buys over several compounds."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from linli.core.workflow import transition
+from linli.places.models import Building, Compound, Household, Resident
 from linli.supplies import services_group_buys as services
 from linli.supplies.models import GroupBuy, GroupBuyRules, Supplier
 from linli.testing.scenario import Scenario
@@ -46,9 +49,26 @@ def group_buy_world(s: Scenario, **rules: Any) -> GroupBuyWorld:
     return GroupBuyWorld(s, make_supplier(s.town), saved)
 
 
+def add_compound(s: Scenario, name: str, *, phone_prefix: str = "1350000") -> Compound:
+    """Another compound of 新凯五村: 1号楼 with rooms 101 and 102, a present resident in each
+    (phones `phone_prefix` + "0101" / "0102")."""
+    compound = Compound.objects.create(town=s.town, committee=s.kaiwu, name=name)
+    building = Building.objects.create(town=s.town, compound=compound, name="1号楼")
+    for room in ("101", "102"):
+        household = Household.objects.create(town=s.town, building=building, room=room)
+        Resident.objects.create(
+            town=s.town,
+            household=household,
+            name=f"{name}{room}",
+            phone=f"{phone_prefix}0{room}",
+        )
+    return compound
+
+
 def make_group_buy(
     w: GroupBuyWorld,
     *,
+    compounds: list[Compound] | None = None,
     stock: tuple[int, int] = (100, 50),
     fee_fen: int = 100,
     status: str = GroupBuy.Status.OPEN,
@@ -59,7 +79,7 @@ def make_group_buy(
     now = timezone.now()
     gb = services.group_buy_create(
         user=s.users["bob"],
-        compound=s.xiangzhang,
+        compounds=compounds or [s.xiangzhang],
         organiser=s.volunteers["bob"],
         supplier=w.supplier,
         title="香樟苑蔬菜团",

@@ -119,10 +119,9 @@ def _group_buy(s: Scenario, where: str) -> Any:
         else (s.lishuiyuan, s.volunteers["dave"])
     )
     now = timezone.now()
-    return GroupBuy.objects.create(
+    gb = GroupBuy.objects.create(
         town=s.town,
         committee=compound.committee,
-        compound=compound,
         organiser=organiser,
         supplier=make_supplier(s.town, name=f"供应商{where}"),
         title="团",
@@ -130,6 +129,8 @@ def _group_buy(s: Scenario, where: str) -> Any:
         closes_at=now + dt.timedelta(hours=1),
         delivery_on=now.date(),
     )
+    gb.compounds.set([compound])
+    return gb
 
 
 VOLUNTEERS = {"bob", "alice", "gina", "dave", "hank"}

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.core.access import ScopedQuerySet
+from linli.core.access import ScopedQuerySet, scope_for, scope_q
 from linli.core.models import TransitionRecord
 
 if TYPE_CHECKING:
@@ -80,23 +80,39 @@ class GroupBuyRules(models.Model):
 
 
 class GroupBuyQuerySet(ScopedQuerySet["GroupBuy"]):
-    """Group buys are visible with their committee (staff, second secretary, building leaders
-    of its compounds) and to their organiser."""
+    """Group buys are visible with their committee (staff), with each compound they cover
+    (its second secretary, the leaders of its buildings) and to their organiser.
+
+    The compound and building levels go through the many-to-many `compounds`: joined in the
+    gate's filter they would repeat a group buy once per matching compound or building, so
+    they are matched in a subquery (`pk__in`) instead and `visible_to` yields each row once."""
 
     scope_paths = {
         "town": "town_id",
         "committee": "committee_id",
-        "compound": "compound_id",
-        "building": "compound__buildings__id",
+        "compound": "compounds__id",
+        "building": "compounds__buildings__id",
     }
+    DIRECT_LEVELS = ("town", "committee")
+
+    def scope_paths_for(self, user: User | AnonymousUser) -> dict[str, str]:
+        return {k: v for k, v in self.scope_paths.items() if k in self.DIRECT_LEVELS}
 
     def also_visible_to(self, user: User | AnonymousUser) -> Q | None:
-        return Q(organiser__user_id=user.pk)
+        own = Q(organiser__user_id=user.pk)
+        through = {k: v for k, v in self.scope_paths.items() if k not in self.DIRECT_LEVELS}
+        scope = scope_for(user)
+        if not any(scope.ids[level] for level in through):
+            return own
+        condition = scope_q(through, user)
+        assert condition is not None  # the superuser's all_towns never reaches this hook
+        return own | Q(pk__in=self.model._base_manager.filter(condition).values("pk"))
 
 
 class GroupBuy(models.Model):
-    """A group buy (团购): one compound's households order a supplier's items through an
-    organiser (团长), under the committee's rules, from draft to settled."""
+    """A group buy (团购): the households of one or more compounds of one committee order a
+    supplier's items through an organiser (团长), under the strictest of those compounds'
+    rules, from draft to settled."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -114,8 +130,9 @@ class GroupBuy(models.Model):
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     committee = models.ForeignKey("places.Committee", on_delete=models.PROTECT, related_name="+")
-    compound = models.ForeignKey(
-        "places.Compound", on_delete=models.PROTECT, related_name="group_buys"
+    # One or more compounds, all of `committee` (the services refuse any other).
+    compounds = models.ManyToManyField(
+        "places.Compound", verbose_name=_("小区"), related_name="group_buys"
     )
     organiser = models.ForeignKey(
         "duty.Volunteer", on_delete=models.PROTECT, related_name="group_buys"
@@ -157,6 +174,12 @@ class GroupBuy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("supplies:group_buy", args=[self.pk])
+
+    @property
+    def compound_names(self) -> str:
+        """The compounds' names joined with "、" (pages, file names, sheet subtitles), in the
+        order the compounds were registered (as the pick lists), from the prefetch if any."""
+        return "、".join(c.name for c in sorted(self.compounds.all(), key=lambda c: c.pk))
 
 
 class GroupBuyChange(TransitionRecord):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from linli.core.validators import Problem
 from linli.core.workflow import transition
+from linli.supplies import services_group_buy_orders as order_services
 from linli.supplies import services_group_buys as services
 from linli.supplies.models import GroupBuy, GroupBuyOrder, MoneyEntry
 from linli.supplies.money import ledger, parse_yuan, yuan
@@ -77,7 +78,7 @@ def _run(w, steps) -> None:
     gb = make_group_buy(w, stock=(20, 20))
     veg, rice = gb.items.order_by("id")
     orders = [
-        services.order_place(
+        order_services.order_place(
             user=bob,
             group_buy=gb,
             household=s.households[hh],
@@ -90,13 +91,13 @@ def _run(w, steps) -> None:
         order = GroupBuyOrder.objects.get(pk=orders[which].pk)
         try:
             if kind == "pay":
-                services.order_pay(user=bob, order=order, amount_fen=fen)
+                order_services.order_pay(user=bob, order=order, amount_fen=fen)
             elif kind == "refund":
-                services.order_refund(user=bob, order=order, amount_fen=fen)
+                order_services.order_refund(user=bob, order=order, amount_fen=fen)
             elif kind == "supplier":
-                services.supplier_pay(user=bob, group_buy=gb, amount_fen=fen)
+                order_services.supplier_pay(user=bob, group_buy=gb, amount_fen=fen)
             elif kind == "refund_all":
-                services.refunds_pay_all(user=bob, group_buy=gb)
+                order_services.refunds_pay_all(user=bob, group_buy=gb)
             elif GroupBuy.objects.get(pk=gb.pk).status == S.OPEN:
                 transition(gb, S.CLOSED, by=bob)
                 transition(gb, S.ORDERED, by=bob)
@@ -107,9 +108,9 @@ def _run(w, steps) -> None:
             pass  # refused: more than due, than paid or than held
         _check(gb)
     # Refunding everything owed pays every household back in full, or empties what is held.
-    services.refunds_pay_all(user=bob, group_buy=gb)
+    order_services.refunds_pay_all(user=bob, group_buy=gb)
     _check(gb)
-    assert services.refunds_outstanding(gb) == 0 or ledger(gb).held == 0
+    assert order_services.refunds_outstanding(gb) == 0 or ledger(gb).held == 0
 
 
 def _check(gb: GroupBuy) -> None:

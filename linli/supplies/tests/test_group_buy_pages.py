@@ -175,7 +175,7 @@ def test_an_organiser_drafts_a_group_buy_and_the_committee_approves_it(w):
     s = w.s
     bob = _client(w, "bob")
     data = {
-        "compound": s.xiangzhang.pk,
+        "compounds": [s.xiangzhang.pk],
         "organiser": s.volunteers["bob"].pk,
         "supplier": w.supplier.pk,
         "title": "周末米面团",
@@ -239,9 +239,9 @@ def test_arrival_disinfection_money_and_outputs_through_the_pages(w):
     rows = list(load_workbook(io.BytesIO(picks.content)).active.iter_rows(values_only=True))
     # 1号楼 got 3 veg and 1 rice (first come); 2号楼 1 of its 2 veg.
     assert rows[1:] == [
-        ("1号楼", "青菜套餐", "3", "份", "1"),
-        ("1号楼", "大米5kg", "1", "袋", "1"),
-        ("2号楼", "青菜套餐", "1", "份", "1"),
+        ("香樟苑", "1号楼", "青菜套餐", "3", "份", "1"),
+        ("香樟苑", "1号楼", "大米5kg", "1", "袋", "1"),
+        ("香樟苑", "2号楼", "青菜套餐", "1", "份", "1"),
     ]
     households = bob.get(reverse("supplies:group_buy_output", args=[gb.pk, "households", "pdf"]))
     assert households["Content-Type"] == "application/pdf"

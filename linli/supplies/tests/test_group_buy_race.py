@@ -12,7 +12,7 @@ from linli.accounts.models import User
 from linli.care.tests.test_concurrency import run_together
 from linli.core.workflow import Conflict
 from linli.places.models import Building, Household
-from linli.supplies import services_group_buys as services
+from linli.supplies import services_group_buy_orders as order_services
 from linli.supplies.models import GroupBuy, GroupBuyItem, GroupBuyLine, GroupBuyOrder
 from linli.testing.scenario import build_grid_scenario, build_scenario
 from linli.testing.supplies_groupbuys import group_buy_world, make_group_buy
@@ -39,7 +39,7 @@ def test_fifty_concurrent_orders_for_the_last_ten_units_allocate_exactly_ten(
     kaiwu = User.objects.get(username="kaiwu")
 
     def order(i):
-        services.order_place(
+        order_services.order_place(
             user=kaiwu,
             group_buy=GroupBuy(pk=gb.pk),
             household=Household.objects.select_related("building").get(pk=households[i].pk),

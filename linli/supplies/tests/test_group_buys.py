@@ -13,6 +13,7 @@ from django.utils import timezone
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition
 from linli.places.models import Household
+from linli.supplies import services_group_buy_orders as order_services
 from linli.supplies import services_group_buys as services
 from linli.supplies.group_buy_workflow import AFTER_ORDER, GROUP_BUY_WORKFLOW
 from linli.supplies.models import GroupBuy, GroupBuyOrder, SupplierPaper
@@ -33,7 +34,7 @@ def w(scenario):
 def _order(w, gb, hh: str, rice: int = 0, veg: int = 0, **kw) -> GroupBuyOrder:
     veg_item, rice_item = list(gb.items.order_by("id"))
     wanted = [(veg_item.pk, veg), (rice_item.pk, rice)]
-    return services.order_place(
+    return order_services.order_place(
         user=w.s.users["kaiwu"],
         group_buy=gb,
         household=w.s.households[hh],
@@ -47,7 +48,7 @@ def _create(w, **overrides):
     now = timezone.now()
     args = {
         "user": w.s.users["bob"],
-        "compound": w.s.xiangzhang,
+        "compounds": [w.s.xiangzhang],
         "organiser": w.s.volunteers["bob"],
         "supplier": w.supplier,
         "title": "团",
@@ -137,7 +138,10 @@ def test_the_suspend_switch_stops_new_group_buys_openings_and_orders(w):
     w.rules.save()
     with pytest.raises(Conflict, match="暂停"):
         _order(w, running, "b1_101", veg=1)
-    assert services.order_cancel(user=None, order=placed).status == GroupBuyOrder.Status.CANCELLED
+    assert (
+        order_services.order_cancel(user=None, order=placed).status
+        == GroupBuyOrder.Status.CANCELLED
+    )
     with pytest.raises(Problem, match="暂停"):
         _create(w)
     with pytest.raises(Problem, match="暂停"):
@@ -219,8 +223,8 @@ def test_a_group_buy_runs_from_draft_to_settled(w):
     )
     transition(gb, S.DISTRIBUTING, by=bob)
     # 2 × 20.00 + 35.00 + 1.00 fee = 76.00
-    services.order_pay(user=bob, order=order, amount_fen=7600)
-    services.supplier_pay(user=bob, group_buy=gb, amount_fen=2 * 1900 + 3200)
+    order_services.order_pay(user=bob, order=order, amount_fen=7600)
+    order_services.supplier_pay(user=bob, group_buy=gb, amount_fen=2 * 1900 + 3200)
     transition(gb, S.SETTLED, by=bob)
     gb.refresh_from_db()
     assert gb.status == S.SETTLED
@@ -256,14 +260,14 @@ def test_below_the_minimum_it_cannot_be_ordered_and_cancelling_refunds_everyone(
     bob = s.users["bob"]
     a = _order(w, gb, "b1_101", veg=1)  # 20.00 + 1.00
     b = _order(w, gb, "b2_101", rice=2)  # 70.00 + 1.00
-    services.order_pay(user=bob, order=a, amount_fen=2100)
-    services.order_pay(user=bob, order=b, amount_fen=7100)
+    order_services.order_pay(user=bob, order=a, amount_fen=2100)
+    order_services.order_pay(user=bob, order=b, amount_fen=7100)
     transition(gb, S.CLOSED, by=bob)
     with pytest.raises(Conflict, match="未达最低成团3户"):
         transition(gb, S.ORDERED, by=bob)
     transition(gb, S.CANCELLED, by=bob)
-    assert services.refunds_outstanding(gb) == 9200
-    assert services.refunds_pay_all(user=bob, group_buy=gb) == 9200
+    assert order_services.refunds_outstanding(gb) == 9200
+    assert order_services.refunds_pay_all(user=bob, group_buy=gb) == 9200
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.refunded_fen, b.refunded_fen) == (2100, 7100)
@@ -304,13 +308,13 @@ def test_a_household_changes_and_cancels_its_order_until_the_window_closes(w):
     assert again.pk == order.pk and again.placed_at == order.placed_at
     veg, rice = gb.items.order_by("id")
     assert (veg.ordered, rice.ordered) == (1, 1)
-    services.order_cancel(user=None, order=order)
+    order_services.order_cancel(user=None, order=order)
     veg.refresh_from_db()
     assert veg.ordered == 0
     order2 = _order(w, gb, "b1_102", veg=1)
     transition(gb, S.CLOSED, by=w.s.users["bob"])
     with pytest.raises(Conflict, match="接龙时间"):
-        services.order_cancel(user=None, order=order2)
+        order_services.order_cancel(user=None, order=order2)
     with pytest.raises(Conflict, match="接龙时间"):
         _order(w, gb, "b1_102", veg=2)
 
@@ -339,7 +343,7 @@ def test_short_goods_go_first_come_first_served_and_the_rest_is_refunded(w):
     middle = _order(w, gb, "b1_101", veg=2, rice=1, now=t0 + dt.timedelta(seconds=1))
     late = _order(w, gb, "b2_201", veg=4, now=t0 + dt.timedelta(seconds=2))
     for order, fen in ((early, 6100), (middle, 7600), (late, 8100)):
-        services.order_pay(user=bob, order=order, amount_fen=fen)
+        order_services.order_pay(user=bob, order=order, amount_fen=fen)
     transition(gb, S.CLOSED, by=bob)
     transition(gb, S.ORDERED, by=bob)
     veg, rice = gb.items.order_by("id")
@@ -352,7 +356,7 @@ def test_short_goods_go_first_come_first_served_and_the_rest_is_refunded(w):
     }
     assert allocated == {"1021号楼": [3], "1011号楼": [1, 1], "2012号楼": [0]}
     # Owed back, by hand: 102 nothing; 101 one veg (20.00); 201 everything, fee included (81.00).
-    services.refunds_pay_all(user=bob, group_buy=gb)
+    order_services.refunds_pay_all(user=bob, group_buy=gb)
     refunds = {o.pk: o.refunded_fen for o in GroupBuyOrder.objects.filter(group_buy=gb)}
     assert refunds == {early.pk: 0, middle.pk: 2000, late.pk: 8100}
     money = ledger(gb)
@@ -377,7 +381,7 @@ def test_a_price_change_after_opening_waits_for_every_orderer_s_consent(w):
     services.price_consent(user=None, change=change, order=b)
     veg.refresh_from_db()
     assert veg.unit_price_fen == 1950
-    assert services.order_due(GroupBuyOrder.objects.get(pk=b.pk)) == 2 * 1950 + 100
+    assert order_services.order_due(GroupBuyOrder.objects.get(pk=b.pk)) == 2 * 1950 + 100
 
 
 def test_a_price_cannot_change_once_ordered(w):
@@ -395,13 +399,13 @@ def test_money_never_leaves_more_than_is_held(w):
     bob = w.s.users["bob"]
     order = _order(w, gb, "b1_101", veg=1)  # due 21.00
     with pytest.raises(Problem, match="超过应付"):
-        services.order_pay(user=bob, order=order, amount_fen=2101)
-    services.order_pay(user=bob, order=order, amount_fen=2100)
+        order_services.order_pay(user=bob, order=order, amount_fen=2101)
+    order_services.order_pay(user=bob, order=order, amount_fen=2100)
     with pytest.raises(Problem, match="超过团长结余"):
-        services.supplier_pay(user=bob, group_buy=gb, amount_fen=2101)
-    services.supplier_pay(user=bob, group_buy=gb, amount_fen=2000)
+        order_services.supplier_pay(user=bob, group_buy=gb, amount_fen=2101)
+    order_services.supplier_pay(user=bob, group_buy=gb, amount_fen=2000)
     with pytest.raises(Problem, match="超过团长结余"):
-        services.order_refund(user=bob, order=order, amount_fen=101)
+        order_services.order_refund(user=bob, order=order, amount_fen=101)
     assert ledger(gb).held == 100
 
 
