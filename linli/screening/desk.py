@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.core.audit import audit
+from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, transition
 from linli.places.models import Building, Compound
@@ -91,9 +92,9 @@ def point_add(
     point.volunteers.set(volunteers)
     audit(
         user=user,
-        action="screening.point_add",
+        action=AuditEntry.Action.CREATE,
         target=round_,
-        summary=f"{round_.name}: {name} ({desks}, {len(volunteers)})",
+        summary=f"sampling point {name} ({desks} desks, {len(volunteers)} volunteers)",
         request=request,
     )
     return point
@@ -143,9 +144,9 @@ def slot_add(
     )
     audit(
         user=user,
-        action="screening.slot_add",
+        action=AuditEntry.Action.CREATE,
         target=round_,
-        summary=f"{round_.name}: {building.compound.name} {building.name} "
+        summary=f"time slot {building.compound.name} {building.name} "
         f"{timezone.localtime(starts_at):%H:%M}–{timezone.localtime(ends_at):%H:%M}",
         request=request,
     )
@@ -205,9 +206,9 @@ def slots_spread(
     )
     audit(
         user=user,
-        action="screening.slots_spread",
+        action=AuditEntry.Action.CREATE,
         target=round_,
-        summary=f"{round_.name}: {point.name} {len(made)} × {minutes}′",
+        summary=f"time slots by building at {point.name}: {len(made)} × {minutes} min",
         request=request,
     )
     return made
@@ -259,9 +260,9 @@ def tube_open(
         else:
             audit(
                 user=user,
-                action="screening.tube_open",
+                action=AuditEntry.Action.CREATE,
                 target=tube,
-                summary=f"{round_.name} {point.name}: {barcode} ({capacity})",
+                summary=f"tube {barcode} opened at {point.name} ({capacity})",
                 request=request,
             )
             return tube, True
@@ -309,9 +310,9 @@ def box_open(
     if created:
         audit(
             user=user,
-            action="screening.box_open",
+            action=AuditEntry.Action.CREATE,
             target=round_,
-            summary=f"{round_.name} {point.name}: {code}",
+            summary=f"transport box {code} opened at {point.name}",
             request=request,
         )
     return box, created
@@ -345,9 +346,9 @@ def box_add(
     tube.box = box
     audit(
         user=user,
-        action="screening.box_add",
+        action=AuditEntry.Action.UPDATE,
         target=tube,
-        summary=f"{box.code}: {barcode}",
+        summary=f"tube {barcode} into box {box.code}",
         request=request,
     )
     return tube
@@ -371,9 +372,9 @@ def box_seal(
     box.save(update_fields=["sealed_at"])
     audit(
         user=user,
-        action="screening.box_seal",
+        action=AuditEntry.Action.UPDATE,
         target=box.round,
-        summary=f"{box.code}: {len(tubes)}",
+        summary=f"transport box {box.code} sealed ({len(tubes)} tubes)",
         request=request,
     )
     return box

@@ -281,3 +281,39 @@ def test_antigen_rounds_have_no_tubes(scr, client_for):
     )
     assert response.status_code == 400 and "抗原自测不用采样管" in response.content.decode()
     assert not Tube.objects.exists()
+
+
+def test_the_desk_part_pages_are_in_english(scr):
+    from linli.core.tests.test_i18n import get_english, leftover_chinese
+
+    disabled = CareTag.objects.get(town=None, code="disabled")
+    scr.residents["wang"].care_tags.add(disabled)
+    tube = open_tube(scr, "T0018")
+    sample(scr, "zhao", tube)
+    town = english_client_for(scr, "town")
+    wang_tail = scr.residents["wang"].id_number[-4:]
+    pages = [
+        reverse("screening:rounds"),
+        reverse("screening:round_new"),
+        scr.round.get_absolute_url(),
+        reverse("screening:point_new", args=[scr.round.pk]),
+        reverse("screening:exemptions", args=[scr.round.pk]) + "?q=" + wang_tail,
+        reverse("screening:door_list", args=[scr.round.pk]),
+        url(scr) + f"?tube={tube.pk}&mode=door",
+        url(scr),
+    ]
+    # The round's and the point's names are data, as are a volunteer's masked names.
+    data = (scr.round.name, scr.point.name, "王*国", "赵*华")
+
+    def leftover(html):
+        for value in data:
+            html = html.replace(value, "")
+        return leftover_chinese(html)
+
+    for page in pages:
+        html = get_english(town, page)
+        assert not leftover(html), f"{page}: {leftover(html)}"
+    erin = english_client_for(scr, "erin")
+    html = get_english(erin, url(scr) + f"?tube={tube.pk}&mode=door")
+    assert "Door-to-door list" in html and "Seal tube" in html
+    assert not leftover(html), leftover(html)
