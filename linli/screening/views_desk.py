@@ -107,7 +107,10 @@ def _render(
         s.shown = sel.name_for(user, s.resident.name)  # type: ignore[attr-defined]
     lines: list[Any] = []
     if mode == "door":
-        lines = sel.door_list(point.round, sel.desk_people(point))
+        people = sel.desk_people(point)
+        if point.compound_id is not None:  # the door sampler walks the point's compound
+            people = people.filter(household__building__compound_id=point.compound_id)
+        lines = sel.door_list(point.round, people)
     found = list(results or [])
     for person in [*found, *(line.resident for line in lines)]:
         person.shown = sel.name_for(user, person.name)  # type: ignore[attr-defined]

@@ -317,3 +317,15 @@ def test_the_desk_part_pages_are_in_english(scr):
     html = get_english(erin, url(scr) + f"?tube={tube.pk}&mode=door")
     assert "Door-to-door list" in html and "Seal tube" in html
     assert not leftover(html), leftover(html)
+
+
+def test_the_desk_page_takes_a_bounded_number_of_queries(
+    scr, client_for, django_assert_max_num_queries
+):
+    tube = open_tube(scr, "T0019")
+    for key in ("wang", "zhao", "li", "chen", "liu"):
+        sample(scr, key, tube)
+    client = client_for("erin")
+    with django_assert_max_num_queries(25):
+        page = client.get(url(scr) + f"?tube={tube.pk}")
+    assert "5 / 10" in page.content.decode()

@@ -355,3 +355,18 @@ def test_the_door_list_is_refused_outside_the_round(scr, client_for):
         client_for("kaiwu").get(reverse("screening:door_list", args=[lishui_only.pk])).status_code
         == 404
     )
+
+
+def test_the_round_list_and_page_take_a_bounded_number_of_queries(
+    scr, client_for, django_assert_max_num_queries
+):
+    for i in range(5):
+        planned(scr, f"轮次{i}")
+    client = client_for("kaiwu")
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("screening:rounds")).status_code == 200
+    for i in range(5):
+        desk.point_add(user=scr.users["town"], round_=scr.round, name=f"点{i}")
+    town = client_for("town")
+    with django_assert_max_num_queries(30):
+        assert town.get(scr.round.get_absolute_url()).status_code == 200
