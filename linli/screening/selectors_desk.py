@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -20,9 +20,6 @@ from linli.screening.models import (
     TestRound,
     Tube,
 )
-
-if TYPE_CHECKING:
-    from linli.accounts.models import User
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
@@ -186,7 +183,3 @@ def waiting(user: Any) -> list[tuple[str, str, Any]]:
         )
         for p in points
     ]
-
-
-def user_can_sample(user: User, point: SamplingPoint) -> bool:
-    return bool(user.has_perm("screening.sample_testround", point))
