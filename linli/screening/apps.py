@@ -20,7 +20,18 @@ class ScreeningConfig(AppConfig):
 
         register_urls("screening/", "linli.screening.urls")
         # -- desk part --
+        self._ready_desk()
 
         # -- results part --
 
         # -- coverage part --
+
+    def _ready_desk(self) -> None:
+        """The desk part: rounds in the staff's bar, a volunteer's desks on 我的任务."""
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.plugins import register_waiting
+
+        register_nav("screening:rounds", _("核酸筛查"), audience=is_staff, order=160)
+        # A volunteer posted at a point reaches its desk from 我的任务, not from their bar.
+        register_waiting("linli.screening.selectors_desk.waiting")

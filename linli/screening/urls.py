@@ -1,12 +1,31 @@
 """The screening app's pages (app_name "screening"). Each part keeps its paths in its own
 block."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
+
+# -- desk part --
+from linli.screening import views_desk, views_rounds
 
 app_name = "screening"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # -- desk part (rounds, points, slots, the desk's scan flow) --
+    path("", views_rounds.rounds, name="rounds"),
+    path("new/", views_rounds.round_new, name="round_new"),
+    path("<int:pk>/", views_rounds.round_detail, name="round"),
+    path("<int:pk>/transition/", views_rounds.round_transition, name="round_transition"),
+    path("<int:pk>/points/new/", views_rounds.point_new, name="point_new"),
+    path("<int:pk>/slots/", views_rounds.slot_add, name="slot_add"),
+    path("<int:pk>/slots/spread/", views_rounds.slots_spread, name="slots_spread"),
+    path("<int:pk>/exemptions/", views_rounds.exemptions, name="exemptions"),
+    path("<int:pk>/door/", views_rounds.door_list, name="door_list"),
+    path("desk/<int:pk>/", views_desk.desk_page, name="desk"),
+    path("desk/<int:pk>/tube/", views_desk.tube_open, name="desk_tube"),
+    path("desk/<int:pk>/scan/", views_desk.scan, name="desk_scan"),
+    path("desk/<int:pk>/seal/", views_desk.tube_seal, name="desk_seal"),
+    path("desk/<int:pk>/box/", views_desk.box_open, name="desk_box"),
+    path("desk/<int:pk>/box/<int:box>/add/", views_desk.box_add, name="desk_box_add"),
+    path("desk/<int:pk>/box/<int:box>/seal/", views_desk.box_seal, name="desk_box_seal"),
     # -- results part (imports, self-reports, pools, cases, zones) --
     # -- coverage part (coverage, lists, report, streaks, zone board) --
 ]

@@ -63,6 +63,10 @@ SEGMENTS = {
     "claim": "supplies.BasketPost",  # basket/<token>/claim/<post>/
     "basket-buildings": "places.Building",
     "basket-posts": "supplies.BasketPost",
+    # screening: a round's pages (/screening/<round>/…), a point's desk and its boxes
+    "screening": "screening.TestRound",
+    "desk": "screening.SamplingPoint",
+    "box": "screening.TransportBox",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
