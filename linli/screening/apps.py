@@ -24,3 +24,20 @@ class ScreeningConfig(AppConfig):
         # -- results part --
 
         # -- coverage part --
+        self._ready_coverage()
+
+    def _ready_coverage(self) -> None:
+        """Coverage pages, the `round` report, the zone board (the coverage part)."""
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.reports import register_report
+        from linli.screening.reports import round_report, round_rows
+
+        register_report(
+            "round",
+            round_report,
+            title="检测轮次 (test round)",
+            rows=round_rows,
+            options=[("round", "检测轮次名称 (the test round's name)")],
+        )
+        register_nav("screening:coverage_rounds", _("筛查覆盖"), audience=is_staff, order=160)
