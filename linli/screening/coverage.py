@@ -68,7 +68,7 @@ def percent(sampled: int, expected: int) -> float | None:
 
 
 def _figures(row: dict[str, Any]) -> dict[str, Any]:
-    figures = {key: int(row.get(f"n_{key}") or 0) for key in FIGURES}
+    figures: dict[str, Any] = {key: int(row.get(f"n_{key}") or 0) for key in FIGURES}
     figures["percent"] = percent(figures["sampled"], figures["expected"])
     return figures
 

@@ -56,8 +56,7 @@ def round_report(
         )
     # A report leaves the app: names masked whoever asks (user=None for the masking).
     missing = [
-        selectors.person_line(r, None)
-        for r in selectors.people(found, "missing", user).iterator()
+        selectors.person_line(r, None) for r in selectors.people(found, "missing", user).iterator()
     ]
     return {
         "town": town.name,

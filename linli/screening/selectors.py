@@ -180,9 +180,7 @@ def open_pools(
         members = members.visible_to(user)
     visible = members.values("follow_up_id")
     rows = (
-        PoolFollowUp.objects.filter(
-            round=round_, status=PoolFollowUp.Status.OPEN, pk__in=visible
-        )
+        PoolFollowUp.objects.filter(round=round_, status=PoolFollowUp.Status.OPEN, pk__in=visible)
         .select_related("tube")
         .annotate(
             members_n=Count("members", distinct=True),

@@ -52,7 +52,7 @@ def _finished_rounds(town: Town, today: dt.date) -> list[TestRound]:
         r
         for r in rounds
         if r.status == TestRound.Status.CLOSED
-        or (r.kind == TestRound.Kind.PCR and r.tubes_n and not r.waiting)
+        or (r.kind == TestRound.Kind.PCR and r.tubes_n and not r.waiting)  # type: ignore[attr-defined]
     ]
 
 

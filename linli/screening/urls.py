@@ -1,7 +1,7 @@
 """The screening app's pages (app_name "screening"). Each part keeps its paths in its own
 block."""
 
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import URLPattern, URLResolver, path
 
 from linli.screening import views_coverage
 

@@ -39,7 +39,7 @@ def test_wrong_counters_are_corrected_and_printed(scr):
     assert "更正 2 栋" in out
     assert CoverageCount.objects.get(round=scr.round, building=scr.b2).sampled == 2
     assert CoverageCount.objects.get(round=scr.round, building=scr.lb1).positives == 0
-    assert AuditEntry.objects.filter(action="screening.recount").count() == 1
+    assert AuditEntry.objects.filter(summary__startswith="覆盖计数重算").count() == 1
     assert "更正 0 栋" in recount()
 
 

@@ -170,9 +170,10 @@ def test_counters_equal_a_fresh_aggregate_after_concurrent_scans():
         assert (row.sampled, row.positives) == raw.get(row.building_id, (0, 0)), row
     # Four first samples positive (yesterday's tube), whoever scanned them again today.
     assert sum(row.positives for row in rows) == 4
-    assert sum(row.sampled for row in rows) == Sample.objects.filter(
-        round_id=round_id, attempt=1
-    ).count()
+    assert (
+        sum(row.sampled for row in rows)
+        == Sample.objects.filter(round_id=round_id, attempt=1).count()
+    )
     # Each tube's count equals its samples.
     for tube in Tube.objects.filter(round_id=round_id).annotate(n=Count("samples")):
         assert tube.filled == tube.n, tube.barcode

@@ -137,7 +137,9 @@ def test_committee_staff_see_only_their_committee(scr, client_for):
     assert page.status_code == 200
     assert [line["name"] for line in page.context["lines"]] == ["新凯五村"]
     assert page.context["figures"]["expected"] == 4
-    assert client.get(f"/screening/coverage/{scr.round.pk}/building/{scr.lb1.pk}/").status_code == 404
+    assert (
+        client.get(f"/screening/coverage/{scr.round.pk}/building/{scr.lb1.pk}/").status_code == 404
+    )
     assert (
         client.get(f"/screening/coverage/{scr.round.pk}/committee/{scr.lishui.pk}/").status_code
         == 404
@@ -176,7 +178,10 @@ def test_open_pools_by_hours_since_flagged(scr, client_for):
     made = worked_round(scr)
     now = timezone.now()
     older = PoolFollowUp.objects.create(
-        tube=made.t1, round=scr.round, town=scr.town, flagged_at=now - dt.timedelta(hours=7, minutes=30)
+        tube=made.t1,
+        round=scr.round,
+        town=scr.town,
+        flagged_at=now - dt.timedelta(hours=7, minutes=30),
     )
     for found in Sample.objects.filter(tube=made.t1):
         PoolMember.objects.create(
@@ -184,7 +189,9 @@ def test_open_pools_by_hours_since_flagged(scr, client_for):
             sample=found,
             resident=found.resident,
             building_id=found.building_id,
-            result=Result.NEGATIVE if found.resident_id == scr.residents["li"].pk else Result.PENDING,
+            result=Result.NEGATIVE
+            if found.resident_id == scr.residents["li"].pk
+            else Result.PENDING,
         )
     newer = PoolFollowUp.objects.create(
         tube=made.t3, round=scr.round, town=scr.town, flagged_at=now - dt.timedelta(hours=2)

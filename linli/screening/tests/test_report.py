@@ -78,18 +78,24 @@ def test_the_api_serves_the_report_as_far_as_the_viewer_sees(scr):
 
     worked_round(scr)
     url = f"/api/v1/reports/round/?town=泗泾镇&round={ROUND}"
-    town = Client().get(url, headers={"authorization": f"Bearer {ApiToken.issue(scr.users['town'])}"})
+    town = Client().get(
+        url, headers={"authorization": f"Bearer {ApiToken.issue(scr.users['town'])}"}
+    )
     assert town.status_code == 200
     assert (town.json()["sampled"], town.json()["missing"]) == (4, 1)
     assert town.json()["missing_list"] == [CHEN]
     # 新凯五村's staff: their committee's figures only, nobody missing there.
-    kaiwu = Client().get(url, headers={"authorization": f"Bearer {ApiToken.issue(scr.users['kaiwu'])}"})
+    kaiwu = Client().get(
+        url, headers={"authorization": f"Bearer {ApiToken.issue(scr.users['kaiwu'])}"}
+    )
     assert kaiwu.status_code == 200
     assert (kaiwu.json()["expected"], kaiwu.json()["missing"]) == (4, 0)
     assert kaiwu.json()["missing_list"] == []
     assert kaiwu.json()["tubes"] == 3
     assert Client().get(url).status_code == 401
-    erin = Client().get(url, headers={"authorization": f"Bearer {ApiToken.issue(scr.users['erin'])}"})
+    erin = Client().get(
+        url, headers={"authorization": f"Bearer {ApiToken.issue(scr.users['erin'])}"}
+    )
     # erin works the desk but does not oversee coverage: refused with a reason, no names.
     assert erin.status_code in (403, 404, 422)
     assert "陈" not in erin.content.decode()

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linli.core.audit import audit
+from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.places.models import Town
 from linli.screening import counters, selectors
@@ -56,9 +57,9 @@ class Command(BaseCommand):
         if corrected:
             audit(
                 user=None,
-                action="screening.recount",
+                action=AuditEntry.Action.UPDATE,
                 target=round_,
-                summary=f"{round_.name}: {corrected}",
+                summary=f"覆盖计数重算 (recount) {round_.name}: {corrected}",
             )
         self.stdout.write(
             f"已核对 {len(after)} 栋，更正 {corrected} 栋 "
