@@ -19,6 +19,7 @@ Then times, `--runs` times each after a warm-up, medians, as town staff through 
 pages use (`linli.screening.coverage.totals`, which goes through `visible_to`):
 - one building, one committee, the whole town through the counters (the targets);
 - the round page's committee breakdown (a GROUP BY over the counters), for information;
+- a bare `SELECT 1` round trip (the floor any query pays, on a loaded machine most of it);
 - the baselines in the same run: the raw aggregate over the samples for one building, one
   committee and the whole town (what the counters save; 10–21 s at 25M in the issue).
 """
@@ -68,7 +69,8 @@ def insert(table: str, columns: dict[str, str], n: int, *, label: str) -> float:
     assert not missing, f"{table}: no value for {sorted(missing)}"
     started = time.perf_counter()
     names = ", ".join(columns)
-    exprs = ", ".join(columns.values())
+    # The expressions hold no parameters: double their % (modulo, printf) for the driver.
+    exprs = ", ".join(columns.values()).replace("%", "%%")
     for start in range(0, n, CHUNK):
         stop = min(start + CHUNK, n)
         sql, params = series(connection.vendor, start, stop, exprs)
@@ -365,15 +367,24 @@ def main() -> None:
             "town": median_ms(lambda: coverage.totals(round_, staff), runs),
         }
         breakdown = median_ms(lambda: coverage.breakdown(round_, "committee", staff), runs)
+
+        def round_trip() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchall()
+
+        floor = median_ms(round_trip, runs)
         base_runs = args.baseline_runs
         baselines = {
             "building": median_ms(lambda: raw(**building), base_runs),
             "committee": median_ms(lambda: raw(**raw_committee), base_runs),
             "town": median_ms(lambda: raw(), base_runs),
         }
+        print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for level, result in results.items():
             print_row(f"counters: one {level}", result, runs)
         print_row("counters: per-committee breakdown (info)", breakdown, runs)
+        print_row("SELECT 1 round trip (the floor, info)", floor, runs)
         for level, result in baselines.items():
             print_row(f"raw aggregate over samples: one {level}", result, base_runs)
         for level, result in results.items():

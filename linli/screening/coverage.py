@@ -37,10 +37,9 @@ def counts_for(
     round_: TestRound, user: User | AnonymousUser | None = None
 ) -> QuerySet[CoverageCount]:
     """The round's counter rows the viewer sees (`user=None`: the operator, every row)."""
-    rows = CoverageCount.objects.filter(round=round_)
     if user is None:
-        return rows
-    return rows & CoverageCount.objects.visible_to(user)
+        return CoverageCount.objects.filter(round=round_)
+    return CoverageCount.objects.visible_to(user).filter(round=round_)
 
 
 def _sums() -> dict[str, Any]:
@@ -77,8 +76,22 @@ def totals(
     round_: TestRound, user: User | AnonymousUser | None = None, **within: int
 ) -> dict[str, Any]:
     """The round's figures (or one committee's, compound's or building's: `committee_id=…`),
-    one aggregate over the counter rows."""
-    return _figures(counts_for(round_, user).filter(**within).aggregate(**_sums()))
+    one aggregate over the counter rows; one building's is its row, read as it is (the
+    aggregate's compilation would cost more than the query)."""
+    rows = counts_for(round_, user).filter(**within)
+    if set(within) == {"building_id"}:
+        found = rows.values_list("expected", "exempt", "sampled", "positives").first()
+        expected, exempt, sampled, positives = found or (0, 0, 0, 0)
+        return _figures(
+            {
+                "n_expected": expected,
+                "n_exempt": exempt,
+                "n_sampled": sampled,
+                "n_missing": max(expected - sampled, 0),
+                "n_positives": positives,
+            }
+        )
+    return _figures(rows.aggregate(**_sums()))
 
 
 def breakdown(
