@@ -63,6 +63,11 @@ SEGMENTS = {
     "claim": "supplies.BasketPost",  # basket/<token>/claim/<post>/
     "basket-buildings": "places.Building",
     "basket-posts": "supplies.BasketPost",
+    # screening, coverage part: screening/coverage/<round>/{committee,compound,building}/<id>/
+    "coverage": "screening.TestRound",
+    "committee": "places.Committee",
+    "compound": "places.Compound",
+    "building": "places.Building",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
@@ -82,6 +87,8 @@ WORDS = {
 # Group buys: the outputs and money actions, the outputs' formats.
 WORDS["kind"] += ["supplier", "buildings", "households", "pay", "refund", "refund-all"]
 WORDS["fmt"] = ["xlsx", "pdf"]
+# Screening coverage: the lists behind the figures.
+WORDS["which"] = ["expected", "exempt", "sampled", "missing", "positives", "nobody"]
 API = "api/v1/"
 SKIPPED = re.compile(r"^(admin/|i18n/|accounts/logout/|api/v1/docs/)")
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
