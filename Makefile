@@ -73,6 +73,8 @@ bench: install
 	$(BIN)/python bench/group_buy.py
 	$(BIN)/python bench/group_buy.py --backend postgres
 	$(BIN)/python bench/medicine_plan.py  # about 12 minutes (--quick: one)
+	$(BIN)/python bench/coverage.py  # 1M residents: about 2 minutes to build
+	$(BIN)/python bench/coverage.py --backend postgres  # (--residents 25000000: see the docs)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

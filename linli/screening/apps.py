@@ -35,3 +35,18 @@ class ScreeningConfig(AppConfig):
         register_nav("screening:rounds", _("核酸筛查"), audience=is_staff, order=160)
         # A volunteer posted at a point reaches its desk from 我的任务, not from their bar.
         register_waiting("linli.screening.selectors_desk.waiting")
+        self._ready_coverage()
+
+    def _ready_coverage(self) -> None:
+        """Coverage pages, the `round` report, the zone board (the coverage part)."""
+        from linli.core.reports import register_report
+        from linli.screening.reports import round_report, round_rows
+
+        register_report(
+            "round",
+            round_report,
+            title="检测轮次 (test round)",
+            rows=round_rows,
+            options=[("round", "检测轮次名称 (the test round's name)")],
+        )
+        register_nav("screening:coverage_rounds", _("筛查覆盖"), audience=is_staff, order=160)

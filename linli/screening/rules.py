@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from linli.accounts.rules import is_committee_staff, is_town_staff
+from linli.accounts.rules import is_committee_staff, is_staff, is_town_staff
 from linli.core.access import scope_for
 from linli.duty.rules import active_volunteer_of
 from linli.screening.models import SamplingPoint, TestRound
@@ -76,3 +76,9 @@ rules.add_perm("screening.add_testround", is_town_staff)
 rules.add_perm("screening.change_testround", runs_screening)
 rules.add_perm("screening.sample_testround", works_round)
 rules.add_perm("screening.view_coverage", oversees_round)
+
+# -- coverage part --
+
+# The zone board (分区管控看板) and the zero-infection streaks: town and committee staff, each
+# seeing the compounds of their scope.
+rules.add_perm("screening.view_zoneboard", is_staff)

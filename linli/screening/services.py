@@ -67,6 +67,7 @@ def round_create(
         action=AuditEntry.Action.CREATE,
         target=round_,
         summary=f"test round {name} {kind} {date} ({len(compounds)} compounds)",
+        summary=f"新建检测轮次 {name} {kind} {date} ({len(compounds)})",
         request=request,
     )
     return round_
@@ -116,6 +117,7 @@ def exemption_add(
         action=AuditEntry.Action.CREATE,
         target=round_,
         summary=f"exemption in {round_.name}: {mask_numbers_in(reason)}",
+        summary=f"免检 {round_.name}: {reason}",
         detail={"resident_id": resident.pk},
         request=request,
     )

@@ -67,6 +67,11 @@ SEGMENTS = {
     "screening": "screening.TestRound",
     "desk": "screening.SamplingPoint",
     "box": "screening.TransportBox",
+    # screening, coverage part: screening/coverage/<round>/{committee,compound,building}/<id>/
+    "coverage": "screening.TestRound",
+    "committee": "places.Committee",
+    "compound": "places.Compound",
+    "building": "places.Building",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
@@ -86,6 +91,8 @@ WORDS = {
 # Group buys: the outputs and money actions, the outputs' formats.
 WORDS["kind"] += ["supplier", "buildings", "households", "pay", "refund", "refund-all"]
 WORDS["fmt"] = ["xlsx", "pdf"]
+# Screening coverage: the lists behind the figures.
+WORDS["which"] = ["expected", "exempt", "sampled", "missing", "positives", "nobody"]
 API = "api/v1/"
 SKIPPED = re.compile(r"^(admin/|i18n/|accounts/logout/|api/v1/docs/)")
 _PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")

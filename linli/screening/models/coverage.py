@@ -8,7 +8,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.access import scoped_queryset
 from linli.screening.models.rounds import TestRound
+
+# Figures of a building are seen by whoever sees the building (the coverage part).
+CoverageCountQuerySet = scoped_queryset(
+    {
+        "town": "town_id",
+        "committee": "committee_id",
+        "compound": "compound_id",
+        "building": "building_id",
+    }
+)
 
 
 class CoverageCount(models.Model):
@@ -26,6 +37,8 @@ class CoverageCount(models.Model):
     exempt = models.PositiveIntegerField(_("免检"), default=0)
     sampled = models.PositiveIntegerField(_("已检"), default=0)
     positives = models.PositiveIntegerField(_("阳性"), default=0)
+
+    objects = CoverageCountQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -53,4 +53,6 @@ ROWS: dict[str, Any] = {
     # -- desk part --
     # -- results part --
     # -- coverage part --
+    # The zone board: staff, each seeing their scope's compounds (no object to check).
+    "screening.view_zoneboard": (None, None, STAFF, set()),
 }
