@@ -63,6 +63,10 @@ SEGMENTS = {
     "claim": "supplies.BasketPost",  # basket/<token>/claim/<post>/
     "basket-buildings": "places.Building",
     "basket-posts": "supplies.BasketPost",
+    # worksites: a site's board is /worksites/<compound>/, its transport requests and permits
+    "worksites": "places.Compound",
+    "transport": "worksites.TransportRequest",
+    "permits": "worksites.Permit",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {
