@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from linli.core.models import AuditEntry, ImportJob
-from linli.places.models import Building, Compound, Household, Resident
+from linli.places.models import Building, Compound, Household, Resident, TransferRequest
 from linli.testing.scenario import make_id_number
 from linli.worksites.models import WorkerInfo
 
@@ -260,6 +260,8 @@ def test_a_person_registered_in_another_committee_is_held_not_moved(scenario, tm
     assert chen.household == scenario.households["lb1_101"]
     assert not WorkerInfo.objects.filter(resident=chen).exists()
     assert "丽水" not in text
+    held = TransferRequest.objects.get(subject_id=chen.pk)
+    assert (held.from_committee, held.to_committee) == (scenario.lishui, scenario.kaiwu)
 
 
 def test_a_committee_clerk_imports_workers_through_the_upload_page(scenario, client_for, tmp_path):
