@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +17,6 @@ from linli.worksites.models import Permit
 from linli.worksites.views_permits import VERIFY_MISSES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def person_permit(s, *, start: dt.timedelta, length: dt.timedelta) -> Permit:
