@@ -22,10 +22,10 @@ class WorksitesConfig(AppConfig):
         # Declare TRANSPORT_WORKFLOW for transition(), and the rules.
         from linli.worksites import rules, workflow  # noqa: F401
         from linli.worksites.importers import IMPORTERS
-        from linli.worksites.selectors import worksites_report
+        from linli.worksites.selectors import report_rows, worksites_report
 
         register_urls("worksites/", "linli.worksites.urls")
         register_nav("worksites:list", _("工地"), audience=is_staff, order=158)
         for importer in IMPORTERS:
             register_importer(importer)
-        register_report("worksites", worksites_report, title="工地 (worksites)")
+        register_report("worksites", worksites_report, title="工地 (worksites)", rows=report_rows)

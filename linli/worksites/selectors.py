@@ -222,3 +222,15 @@ def worksites_report(*, town: Town, user: Any = None) -> dict[str, Any]:
             for pk, name, n in site_rows
         ],
     }
+
+
+def report_rows(figures: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The report's xlsx: the town's figures on top, then one row per site."""
+    rows: list[list[Any]] = [[key, figures[key], "", ""] for key in figures if key != "per_site"]
+    rows.append(["", "", "", ""])
+    rows.append(["工地 (name)", "工人 (workers)", "轮次 (rounds)", "最近一轮覆盖率 (coverage)"])
+    rows.extend(
+        [site["name"], site["workers"], site["rounds"], site["last_round_coverage"]]
+        for site in figures["per_site"]
+    )
+    return ["key", "value", "", ""], rows

@@ -124,7 +124,21 @@ def test_the_report_counts_sites_workers_rounds_positives_and_coverage(scenario)
         ],
     }
     text = report("--format", "text")
-    assert "workers" in text and "287" in text and "C工地" in text
+    assert "workers: 287" in text and "per_site: (3)" in text and "C工地" in text
+
+
+def test_the_report_writes_an_xlsx_with_a_row_per_site(scenario, tmp_path):
+    from openpyxl import load_workbook
+
+    make_site(scenario, "E工地", 7)
+    make_site(scenario, "F工地", 3)
+    out = tmp_path / "worksites.xlsx"
+    report("--format", "xlsx", "--output", str(out))
+    rows = [tuple(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
+    # Every cell is text (linli.core.export); no coverage without a round.
+    assert ("workers", "10", None, None) in rows
+    names = {r[0]: r[1:3] for r in rows}
+    assert names["E工地"] == ("7", "0") and names["F工地"] == ("3", "0")
 
 
 def test_a_town_without_positives_or_rounds_reports_null_days(scenario):
