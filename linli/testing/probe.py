@@ -72,6 +72,10 @@ SEGMENTS = {
     "committee": "places.Committee",
     "compound": "places.Compound",
     "building": "places.Building",
+    # worksites: a site's board is /worksites/<compound>/, its transport requests and permits
+    "worksites": "places.Compound",
+    "transport": "worksites.TransportRequest",
+    "permits": "worksites.Permit",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

@@ -26,6 +26,7 @@ from linli.places.models import TransferRequest
 from linli.screening.tests.rules_rows import ROWS as SCREENING_ROWS
 from linli.testing import supplies_suppliers as sup
 from linli.testing.scenario import PASSWORD, Scenario, build_grid_scenario
+from linli.worksites.tests.rules_rows import ROWS as WORKSITES_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -543,6 +544,7 @@ APPS = {
 }
 # The newer apps keep their rows beside their tests.
 EXPECTED.update(SCREENING_ROWS)
+EXPECTED.update(WORKSITES_ROWS)
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))

@@ -66,6 +66,7 @@ def test_gunicorns_access_log_names_link_paths_without_their_tokens():
         "/supplies/basket/SeCrEt4/claim/7/",
         "/supplies/basket-giver/SeCrEt5/",
         "/supplies/basket-claim/SeCrEt6/",
+        "/worksites/permit/SeCrEt7/",
     ],
 )
 def test_every_apps_token_links_are_logged_without_their_token(path, caplog):
