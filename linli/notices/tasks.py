@@ -18,7 +18,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import default_task_backend, task
+from django_tasks import task
 
 from linli.notices import robots
 from linli.notices.models import Delivery, DeliveryAttempt
@@ -64,7 +64,7 @@ def deliver(delivery_id: int) -> str:
         locked.save(update_fields=["attempts", "status", "finished_at"])
     if locked.status == Delivery.Status.RETRYING:
         wait = backoff(locked.attempts)
-        if wait and default_task_backend.supports_defer:
+        if wait and deliver.get_backend().supports_defer:
             deliver.using(run_after=timezone.now() + wait).enqueue(delivery_id)
         else:  # the immediate backend (tests with no wait): the next try now
             deliver.enqueue(delivery_id)
