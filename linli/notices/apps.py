@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NoticesConfig(AppConfig):
-    """Notices (通知) with read receipts (已读回执), their templates, and group robots (群机器人)."""
+    """Notices (通知) with read receipts (已读回执), templates, and group robots (群机器人)."""
 
     name = "linli.notices"
     label = "notices"

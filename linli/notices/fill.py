@@ -1,8 +1,8 @@
 """Notice templates (通知模板), filled from the data: the sender picks a template and its object,
 edits the text, sends. Each returns (title, body, suggested scope) from rows the sender sees.
 
-- sampling (核酸采样安排): a test round's time slots by building order, "明天 7:00 起按楼栋顺序核酸：
-  香樟苑1号楼 7:00–8:00；香樟苑2号楼 8:00–9:00。…";
+- sampling (核酸采样安排): a test round's time slots in building order, "明天 7:00 起
+  按楼栋顺序核酸：香樟苑1号楼 7:00–8:00；香樟苑2号楼 8:00–9:00。…";
 - package round (物资发放): what each package holds, how many buildings and packages;
 - group buy (团购到货): arrival (or the day expected) and the collection slots by building;
 - zone (分区调整): a compound's zone from a day, until when.
@@ -152,9 +152,7 @@ def _rows(user: User, template: str) -> Any:
         )
     if template == T.ZONE:
         scope = scope_for(user)
-        rows = ZoneAssignment.objects.select_related("compound").order_by(
-            "-effective_from", "-id"
-        )
+        rows = ZoneAssignment.objects.select_related("compound").order_by("-effective_from", "-id")
         if scope.all_towns:
             return rows
         if scope.ids["town"]:

@@ -45,7 +45,9 @@ class NoticeForm(forms.Form):
     )
     for_residents = forms.BooleanField(label=_("同时通知居民（各户确认）"), required=False)
     title = forms.CharField(label=_("标题"), max_length=100)
-    body = forms.CharField(label=_("正文"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        label=_("正文"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8})
+    )
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Notice.Urgency.choices)
     expires_at = forms.DateTimeField(
         label=_("有效期至"),
@@ -57,7 +59,7 @@ class NoticeForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    files = MultipleFileField(label=_("附件"), required=False)
+    files = MultipleFileField(label=_("附件"), required=False)  # type: ignore[assignment]
     template = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: Any, town_id: int, channels: Any, **kwargs: Any) -> None:

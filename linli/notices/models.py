@@ -28,7 +28,7 @@ class NoticeQuerySet(ScopedQuerySet["Notice"]):
     scope_paths = {"town": "town_id", "committee": "committee_id"}
 
     def also_visible_to(self, user: User | AnonymousUser) -> Q:
-        return Q(pk__in=Receipt.objects.filter(user_id=user.pk).values("notice_id"))
+        return Q(pk__in=Receipt.objects.filter(user_id=user.pk or 0).values("notice_id"))
 
 
 class Notice(models.Model):

@@ -74,7 +74,7 @@ def volunteers(notice: Notice) -> dict[int, tuple[int, int | None]]:
         if notice.scope == Scope.TOWN:
             extra = Volunteer.objects.filter(town_id=notice.town_id)
         elif notice.scope == Scope.COMMITTEE:
-            extra = Volunteer.objects.filter(committee_id=notice.committee_id)
+            extra = Volunteer.objects.filter(committee_id=notice.committee_id or 0)
     for volunteer_id, building_id in duties.order_by("building_id").values_list(
         "volunteer_id", "building_id"
     ):
@@ -116,7 +116,7 @@ def buildings(notice: Notice) -> Any:
     if notice.scope in (Scope.TEAM, Scope.DUTY_KIND):
         return Building.objects.none()
     if notice.scope == Scope.BUILDING:
-        return Building.objects.filter(pk=notice.building_id)
+        return Building.objects.filter(pk=notice.building_id or 0)
     return Building.objects.filter(_place_q(notice, ""))
 
 

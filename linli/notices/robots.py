@@ -53,7 +53,10 @@ def request_for(
     if kind == "wecom":
         return url, {"msgtype": "markdown", "markdown": {"content": text}}
     if kind == "dingtalk":
-        body: dict[str, object] = {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+        body: dict[str, object] = {
+            "msgtype": "markdown",
+            "markdown": {"title": title, "text": text},
+        }
         if secret:
             ts = int(now * 1000)
             joiner = "&" if "?" in url else "?"

@@ -65,7 +65,13 @@ def waiting(user: Any) -> list[tuple[str, str, Any]]:
     )
     if not counts["open"]:
         return []
-    return [(_("通知：待确认已读"), reverse("notices:mine"), QueueCount(counts["open"], counts["overdue"]))]
+    return [
+        (
+            _("通知：待确认已读"),
+            reverse("notices:mine"),
+            QueueCount(counts["open"], counts["overdue"]),
+        )
+    ]
 
 
 @dataclass
@@ -99,9 +105,7 @@ def receipts_by_building(user: User, notice: Notice) -> list[BuildingRow]:
     for r in receipts:
         key = r.building_id
         if key not in rows:
-            label = (
-                f"{r.building.compound} {r.building}" if r.building else _("不分楼栋")
-            )
+            label = f"{r.building.compound} {r.building}" if r.building else _("不分楼栋")
             rows[key] = BuildingRow(str(label))
         row = rows[key]
         row.total += 1

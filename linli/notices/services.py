@@ -71,7 +71,7 @@ def _check_place(
     missing = Problem("请选择发送范围", "choose where the notice goes")
     if scope not in Scope.values:
         raise missing
-    needed = {
+    needed: dict[str, Any] = {
         Scope.COMMITTEE: committee,
         Scope.COMPOUND: compound,
         Scope.WORKSITE: compound,
@@ -82,9 +82,8 @@ def _check_place(
         raise missing
     if scope == Scope.DUTY_KIND and duty_kind not in Duty.Kind.values:
         raise Problem("请选择志愿者类别", "choose a kind of volunteer")
-    if scope == Scope.WORKSITE and compound is not None:
-        if compound.kind != CompoundModel.Kind.WORKSITE:
-            raise Problem("所选小区不是工地", "that compound is not a worksite")
+    if scope == Scope.WORKSITE and compound and compound.kind != CompoundModel.Kind.WORKSITE:
+        raise Problem("所选小区不是工地", "that compound is not a worksite")
     place = needed.get(scope) or committee
     if place is not None and place.town_id != town.pk:
         raise missing
@@ -303,9 +302,7 @@ def receipt_read(
 ) -> tuple[Receipt, bool]:
     """A volunteer's one tap (已读): their receipt's first read is kept; a second tap changes
     nothing. (receipt, whether this tap marked it)."""
-    receipt = (
-        Receipt.objects.select_for_update().filter(notice=notice, user_id=user.pk).first()
-    )
+    receipt = Receipt.objects.select_for_update().filter(notice=notice, user_id=user.pk).first()
     if receipt is None:
         raise PermissionDenied
     if receipt.read_at is not None:
@@ -371,7 +368,9 @@ def notice_remind(*, user: User, notice: Notice, request: HttpRequest | None = N
     reminded = unread.update(reminders=F("reminders") + 1, reminded_at=now)
     if reminded:
         people, homes = _counts(locked, unread=True)
-        _queue(locked, Delivery.Purpose.REMIND, reminder_text(locked, people, homes, request), request)
+        _queue(
+            locked, Delivery.Purpose.REMIND, reminder_text(locked, people, homes, request), request
+        )
     audit(
         user=user,
         action=AuditEntry.Action.UPDATE,
@@ -390,9 +389,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 def _check_webhook(url: str) -> None:
     parts = urlsplit(url.strip())
-    secure = parts.scheme == "https" or (
-        parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
-    )
+    secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS)
     if not secure or not parts.hostname:
         raise Problem("Webhook 地址须以 https:// 开头", "the webhook must be an https:// address")
 

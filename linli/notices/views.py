@@ -4,6 +4,7 @@ volunteer's notices, attachments, robot channels and their delivery logs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -71,7 +72,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     objects = fill.objects_for(user, template) if template in fill.FILLERS else []
     initial: dict[str, Any] = {
         "urgency": Notice.Urgency.NORMAL,
-        "expires_at": timezone.localtime() + timezone.timedelta(days=1),
+        "expires_at": timezone.localtime() + dt.timedelta(days=1),
         "channels": [c.pk for c in channels],
     }
     status = 200
@@ -218,7 +219,7 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """An attachment, to the notice's senders and recipients only (a 404 for anyone else)."""
     user = user_of(request)
     notice = _notice(request, pk)

@@ -18,7 +18,6 @@ Status = Notice.Status
 SENDERS_ONLY = ("只有发送单位可以操作", "only the sending office may")
 
 
-
 def _after(change: Change[Notice]) -> None:
     if change.target == Status.SENT:
         from linli.notices.services import recipients_fix

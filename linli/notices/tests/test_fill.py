@@ -29,7 +29,9 @@ def _tomorrows_round(s):
         date=tomorrow,
         compounds=[s.xiangzhang],
     )
-    point = SamplingPoint.objects.create(round=round_, town=s.town, compound=s.xiangzhang, name="南门")
+    point = SamplingPoint.objects.create(
+        round=round_, town=s.town, compound=s.xiangzhang, name="南门"
+    )
     for building, start, end in [(s.b2, (7, 20), (7, 40)), (s.b1, (7, 0), (7, 20))]:
         TimeSlot.objects.create(
             round=round_,
@@ -99,7 +101,8 @@ def test_group_buy_not_yet_arrived(world):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     body = fill.fill(world.users["kaiwu"], "group_buy", gb.pk).body
     assert body == (
-        f"香樟苑「香樟苑蔬菜团」预计 {tomorrow.month}月{tomorrow.day}日 送达。领取时戴好口罩，不聚集。"
+        f"香樟苑「香樟苑蔬菜团」预计 {tomorrow.month}月{tomorrow.day}日 送达。"
+        "领取时戴好口罩，不聚集。"
     )
 
 

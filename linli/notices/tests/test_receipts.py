@@ -40,7 +40,7 @@ def test_a_volunteer_confirms_reading_in_one_tap_and_a_second_tap_changes_nothin
 
 def test_unread_notices_wait_on_my_tasks_until_read(world, client_for):
     n = sent(world)
-    [(label, url, counts)] = [row for row in waiting_for(world.users["alice"]) if "通知" in row[0]]
+    [(_label, url, counts)] = [row for row in waiting_for(world.users["alice"]) if "通知" in row[0]]
     assert (url, counts.open, counts.overdue) == ("/notices/mine/", 1, 0)
     assert "明日核酸检测安排" in client_for("alice").get(url).content.decode()
     services.receipt_read(user=world.users["alice"], notice=n)
@@ -151,7 +151,9 @@ def test_expired_notices_are_closed_by_the_command_and_cannot_be_read(world, cli
 
 def test_a_withdrawn_notice_leaves_my_tasks(world, client_for):
     n = sent(world)
-    assert client_for("kaiwu").post(f"/notices/{n.pk}/move/", {"to": "withdrawn"}).status_code == 302
+    assert (
+        client_for("kaiwu").post(f"/notices/{n.pk}/move/", {"to": "withdrawn"}).status_code == 302
+    )
     assert not [row for row in waiting_for(world.users["alice"]) if "通知" in row[0]]
 
 

@@ -101,9 +101,7 @@ def test_recipients_are_fixed_when_sent(world):
 
 def test_volunteers_are_counted_under_their_building(world):
     n = sent(world, scope=S.COMPOUND, compound=world.xiangzhang, building=None)
-    by_user = {
-        r.user.username: r.building_id for r in n.receipts.filter(kind="volunteer")
-    }
+    by_user = {r.user.username: r.building_id for r in n.receipts.filter(kind="volunteer")}
     assert by_user == {"alice": world.b1.pk, "bob": None, "erin": world.b2.pk}
 
 
