@@ -20,7 +20,8 @@ from gunicorn.glogging import Logger
 # giver and claimer links): the token is the segment after the prefix.
 LINK_PATH = re.compile(
     r"(/(?:care/ask|care/status|duty/join|medicine/ask|supplies/group-buys/door"
-    r"|supplies/group-buys/my|supplies/basket|supplies/basket-giver|supplies/basket-claim)/)"
+    r"|supplies/group-buys/my|supplies/basket|supplies/basket-giver|supplies/basket-claim"
+    r"|notices/door)/)"
     r"[^/\s?\"]+"
 )
 

@@ -163,3 +163,18 @@ def test_a_draft_has_no_recipients_until_sent(world, client_for):
     assert client_for("alice").get(f"/notices/{n.pk}/").status_code == 404
     assert client_for("kaiwu").post(f"/notices/{n.pk}/move/", {"to": "sent"}).status_code == 302
     assert Receipt.objects.filter(notice=n).count() == 3
+
+
+def test_the_door_link_is_logged_without_its_token(caplog):
+    import logging
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = "/notices/door/SeCrEt7/12/read/"
+    with caplog.at_level(logging.INFO, logger="django.server"):
+        logging.getLogger("django.server").info('"%s" %s %s', f"POST {path} HTTP/1.1", "200", "5")
+    logged = caplog.records[-1].getMessage()
+    assert "SeCrEt" not in logged and "/notices/door/***/12/read/" in logged
+    nginx = (Path(settings.BASE_DIR).parent / "deploy/nginx/linli.conf").read_text()
+    assert "|notices/door)/)" in nginx
