@@ -19,5 +19,5 @@ urlpatterns = [
     path("robots/<int:pk>/", views.channel, name="channel"),
     path("robots/<int:pk>/switch/", views.channel_switch, name="channel_switch"),
     path("door/<str:token>/", views_door.door, name="door"),
-    path("door/<str:token>/<int:pk>/read/", views_door.door_read, name="door_read"),
+    path("door/<str:token>/notices/<int:pk>/", views_door.door_read, name="door_read"),
 ]

@@ -63,6 +63,10 @@ SEGMENTS = {
     "claim": "supplies.BasketPost",  # basket/<token>/claim/<post>/
     "basket-buildings": "places.Building",
     "basket-posts": "supplies.BasketPost",
+    # notices: a notice (and a household's door to it), its files, robot channels
+    "notices": "notices.Notice",
+    "files": "notices.Attachment",
+    "robots": "notices.RobotChannel",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

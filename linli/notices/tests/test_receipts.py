@@ -52,11 +52,11 @@ def test_a_household_confirms_at_the_buildings_door_by_its_room(world, client):
     token = self_service_link(user=None, building=world.b1).token
     page = client.get(f"/notices/door/{token}/")
     assert page.status_code == 200 and "明日核酸检测安排" in page.content.decode()
-    answer = client.post(f"/notices/door/{token}/{n.pk}/read/", {"room": "101"})
+    answer = client.post(f"/notices/door/{token}/notices/{n.pk}/", {"room": "101"})
     assert answer.status_code == 200 and "已收到确认" in answer.content.decode()
     first = _receipt(n, household=world.households["b1_101"]).read_at
     assert first is not None
-    client.post(f"/notices/door/{token}/{n.pk}/read/", {"room": "101"})
+    client.post(f"/notices/door/{token}/notices/{n.pk}/", {"room": "101"})
     assert _receipt(n, household=world.households["b1_101"]).read_at == first
     assert _receipt(n, household=world.households["b1_102"]).read_at is None
 
@@ -64,7 +64,7 @@ def test_a_household_confirms_at_the_buildings_door_by_its_room(world, client):
 def test_a_room_not_in_the_building_gets_the_same_answer_and_marks_nothing(world, client):
     n = sent(world)
     token = self_service_link(user=None, building=world.b1).token
-    answer = client.post(f"/notices/door/{token}/{n.pk}/read/", {"room": "999"})
+    answer = client.post(f"/notices/door/{token}/notices/{n.pk}/", {"room": "999"})
     assert answer.status_code == 200 and "已收到确认" in answer.content.decode()
     assert not Receipt.objects.filter(notice=n, read_at__isnull=False).exists()
 
@@ -73,7 +73,7 @@ def test_door_taps_are_rate_limited_per_room(world, client):
     n = sent(world)
     token = self_service_link(user=None, building=world.b1).token
     codes = [
-        client.post(f"/notices/door/{token}/{n.pk}/read/", {"room": "102"}).status_code
+        client.post(f"/notices/door/{token}/notices/{n.pk}/", {"room": "102"}).status_code
         for _ in range(11)
     ]
     assert codes == [200] * 10 + [429]
@@ -171,10 +171,10 @@ def test_the_door_link_is_logged_without_its_token(caplog):
 
     from django.conf import settings
 
-    path = "/notices/door/SeCrEt7/12/read/"
+    path = "/notices/door/SeCrEt7/notices/12/"
     with caplog.at_level(logging.INFO, logger="django.server"):
         logging.getLogger("django.server").info('"%s" %s %s', f"POST {path} HTTP/1.1", "200", "5")
     logged = caplog.records[-1].getMessage()
-    assert "SeCrEt" not in logged and "/notices/door/***/12/read/" in logged
+    assert "SeCrEt" not in logged and "/notices/door/***/notices/12/" in logged
     nginx = (Path(settings.BASE_DIR).parent / "deploy/nginx/linli.conf").read_text()
     assert "|notices/door)/)" in nginx
