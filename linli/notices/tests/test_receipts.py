@@ -123,7 +123,7 @@ def test_the_sender_sees_who_has_not_read_by_building(world, client_for):
     # building) not; in all 2 of 7.
     assert html.count('<span class="of">1/3</span>') == 2
     assert '<span class="of">0/1</span>' in html and '<span class="of">2/7</span>' in html
-    assert "101室、102室" in html and "艾琳、201室" in html and "鲍勃" in html
+    assert "101室 · 102室" in html and "艾琳 · 201室" in html and "鲍勃" in html
     assert "张三丰" not in html and "13812345678" not in html
 
 
