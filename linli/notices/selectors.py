@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ def my_receipts(user: User) -> Any:
     return (
         Receipt.objects.filter(user_id=user.pk, notice__status=Notice.Status.SENT)
         .select_related("notice")
-        .order_by("read_at", "-notice__sent_at", "-id")
+        .order_by(F("read_at").asc(nulls_first=True), "-notice__sent_at", "-id")
     )
 
 

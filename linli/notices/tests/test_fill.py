@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from linli.notices import fill
 from linli.notices.models import Notice
-from linli.screening import services as screening
 from linli.screening.models import SamplingPoint, TestRound, TimeSlot, ZoneAssignment
 from linli.supplies.models import DistributionSlot, RoundBuilding
 from linli.testing.screening import at_local
@@ -21,14 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def _tomorrows_round(s):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    round_ = screening.round_create(
-        user=s.users["town"],
-        town=s.town,
-        name="第2轮核酸",
-        kind=TestRound.Kind.PCR,
-        date=tomorrow,
-        compounds=[s.xiangzhang],
+    # Made directly: screening's round_create audits an action too long for PostgreSQL's
+    # column on main today (a skeleton bug reported to the integrator).
+    round_ = TestRound.objects.create(
+        town=s.town, name="第2轮核酸", kind=TestRound.Kind.PCR, date=tomorrow
     )
+    round_.compounds.set([s.xiangzhang])
     point = SamplingPoint.objects.create(
         round=round_, town=s.town, compound=s.xiangzhang, name="南门"
     )
