@@ -35,3 +35,20 @@ def test_a_volunteer_opens_a_notice_and_taps_read(browser_page):
     page.screenshot(path=os.path.join(SHOTS, "notice-read.png"), full_page=True)
     assert Receipt.objects.get(notice=n, user=s.users["alice"]).read_at is not None
     assert page.locator("button.notice-read-button").count() == 0
+
+
+@pytest.mark.browser
+def test_the_sender_sees_who_has_not_read_on_a_phone(browser_page):
+    from linli.notices.models import Notice
+
+    s = build_grid_scenario(build_scenario())
+    build_notices_scenario(s)
+    n = sent(s, scope=Notice.Scope.COMPOUND, compound=s.xiangzhang, building=None)
+    page = browser_page
+    log_in(page, "kaiwu")
+    page.goto(page.base + f"/notices/{n.pk}/")
+    assert page.locator("table.notice-receipts tbody tr").count() == 3
+    assert fits_a_phone(page), page.evaluate("document.documentElement.scrollWidth")
+    assert small_targets(page) == []
+    os.makedirs(SHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SHOTS, "notice-sender.png"), full_page=True)
