@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "linli.supplies",
     "linli.screening",
     "linli.worksites",
+    "linli.notices",
     "linli.dashboards",
     # Imports each app's rules.py: the rule book of actions (docs/architecture.md, "Rules").
     "rules.apps.AutodiscoverRulesConfig",
@@ -197,6 +198,10 @@ LINLI_IMPORT_MAX_ROWS = 500_000
 # (docs/operations.md). An export of more rows than this is made by a worker, not the request.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LINLI_EXPORT_NOW_ROWS = int(env("LINLI_EXPORT_NOW_ROWS", "2000"))
+# Notices: the site's address for links in group robots' messages (https://linli.example.cn),
+# and the first wait before a robot's message is tried again (doubling each time).
+LINLI_SITE_URL = env("LINLI_SITE_URL", "")
+LINLI_ROBOT_BACKOFF_SECONDS = int(env("LINLI_ROBOT_BACKOFF_SECONDS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -22,6 +22,7 @@ LINK_PATH = re.compile(
     r"(/(?:care/ask|care/status|duty/join|medicine/ask|supplies/group-buys/door"
     r"|supplies/group-buys/my|supplies/basket|supplies/basket-giver|supplies/basket-claim"
     r"|worksites/permit)/)"
+    r"|notices/door)/)"
     r"[^/\s?\"]+"
 )
 

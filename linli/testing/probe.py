@@ -76,6 +76,10 @@ SEGMENTS = {
     "worksites": "places.Compound",
     "transport": "worksites.TransportRequest",
     "permits": "worksites.Permit",
+    # notices: a notice (and a household's door to it), its files, robot channels
+    "notices": "notices.Notice",
+    "files": "notices.Attachment",
+    "robots": "notices.RobotChannel",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

@@ -29,6 +29,7 @@ TOP_BAR = {
         "supplies:worksites",
         "supplies:group_buys",
         "supplies:rounds",
+        "notices:list",
     ],
     "kaiwu": [
         "home",
@@ -45,6 +46,7 @@ TOP_BAR = {
         "supplies:worksites",
         "supplies:group_buys",
         "supplies:rounds",
+        "notices:list",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).
     "alice": ["duty:mine", "duty:claim", "care:tasks", "care:visits"],

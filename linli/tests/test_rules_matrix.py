@@ -22,6 +22,7 @@ from linli.accounts.models import User
 from linli.care.services import help_request_create
 from linli.core.pinyin import initials
 from linli.duty.models import Claim, Duty, Team, Volunteer
+from linli.notices.tests.rules_rows import ROWS as NOTICES_ROWS
 from linli.places.models import TransferRequest
 from linli.screening.tests.rules_rows import ROWS as SCREENING_ROWS
 from linli.testing import supplies_suppliers as sup
@@ -541,10 +542,12 @@ APPS = {
     "supplies",
     "screening",
     "worksites",
+    "notices",
 }
 # The newer apps keep their rows beside their tests.
 EXPECTED.update(SCREENING_ROWS)
 EXPECTED.update(WORKSITES_ROWS)
+EXPECTED.update(NOTICES_ROWS)
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
