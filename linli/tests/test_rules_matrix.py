@@ -21,6 +21,7 @@ from django.urls import reverse
 from linli.accounts.models import User
 from linli.care.services import help_request_create
 from linli.core.pinyin import initials
+from linli.dashboards.tests.rules_rows import ROWS as DASHBOARDS_ROWS
 from linli.duty.models import Claim, Duty, Team, Volunteer
 from linli.places.models import TransferRequest
 from linli.screening.tests.rules_rows import ROWS as SCREENING_ROWS
@@ -542,6 +543,7 @@ APPS = {
 }
 # The newer apps keep their rows beside their tests.
 EXPECTED.update(SCREENING_ROWS)
+EXPECTED.update(DASHBOARDS_ROWS)
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))
