@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.rules import is_volunteer
 from linli.care.selectors import committee_counts
@@ -30,18 +31,17 @@ from linli.places.selectors import (
 
 # 我的楼栋: each part's figures link to the volunteer's own page of them.
 MINE_LINKS = {"care": "care:buildings", "grid": "duty:mine"}
+# (part, figure, short name on the chart's legend)
 TREND_SERIES = (
-    ("care", "open"),
-    ("care", "overdue"),
-    ("medicine", "delivered"),
-    ("supplies", "packages_delivered"),
+    ("care", "open", gettext_lazy("在办诉求")),
+    ("care", "overdue", gettext_lazy("超时诉求")),
+    ("medicine", "delivered", gettext_lazy("配药送达")),
+    ("supplies", "packages_delivered", gettext_lazy("物资签收")),
 )
 
 
 def trend(town: Town, user: Any, limit: int = 14) -> dict[str, Any]:
     """Figures over the days from the sent briefings' history (the last sent of each day)."""
-    from linli.dashboards.parts import PART_BY_KEY, label_of
-
     rows: dict[str, dict[str, Any]] = {}
     sent = SentBriefing.objects.visible_to(user).filter(town=town).order_by("-date", "-sent_at")
     for briefing in sent.only("date", "figures")[: limit * 3]:
@@ -50,12 +50,9 @@ def trend(town: Town, user: Any, limit: int = 14) -> dict[str, Any]:
             break
     days = sorted(rows)
     series = []
-    for part_key, key in TREND_SERIES:
-        part = PART_BY_KEY.get(part_key)
-        if part is None:
-            continue
+    for part_key, key, name in TREND_SERIES:
         values = [(rows[d].get(part_key) or {}).get(key) for d in days]
-        series.append({"name": f"{part.title}·{label_of(part, key)}", "data": values})
+        series.append({"name": str(name), "data": values})
     return {"days": days, "series": series}
 
 

@@ -38,8 +38,8 @@
     var colors = [brand, warn, calm, ok];
     chart.setOption({
       animation: false,
-      legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      legend: { top: 0, left: 0, right: 0 },
+      grid: { left: 8, right: 16, top: 64, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: trend.days.map(function (d) { return d.slice(5); }) },
       yAxis: { type: "value", minInterval: 1 },
       tooltip: { trigger: "axis" },
