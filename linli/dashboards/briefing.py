@@ -77,7 +77,14 @@ def daily_report(
     day = parse_day(date) or timezone.localdate()
     parts = {p.key: build_part(p, town=town, user=user, day=day) for p in PARTS}
     before = day - dt.timedelta(days=1)
-    sent = SentBriefing.objects.filter(town=town, date=before).order_by("-sent_at", "-id").first()
+    # A sent briefing holds the town's figures: the base of the changes for the operator and
+    # town staff only; anyone else's figures (their scope) are compared with their own, rebuilt.
+    town_wide = user is None or user.has_perm("dashboards.send_briefing")
+    sent = (
+        SentBriefing.objects.filter(town=town, date=before).order_by("-sent_at", "-id").first()
+        if town_wide
+        else None
+    )
     changes: dict[str, Any] = {}
     changes_from: dict[str, str | None] = {}
     for part in PARTS:

@@ -99,14 +99,20 @@ def sections(
     day: dt.date | None = None,
     audience: str = "staff",
     links: dict[str, str] | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> list[Section]:
     """One section per part the audience sees, its figures the part's report through the
     user's scope. `links` (part key → URL name) replaces each figure's own link: a volunteer's
     dashboard links to their own pages."""
+    from linli.core.access import scope_for
+
     day = day or timezone.localdate()
+    scope = scope_for(user)
     found = []
     for part in PARTS:
         if audience != "staff" and part.audience != "all":
+            continue
+        if only is not None and part.key not in only:
             continue
         figures = build_part(part, town=town, user=user, day=day)
         if links is None:
@@ -115,6 +121,7 @@ def sections(
         else:
             tiles = tiles_of(part, figures, links={}, default_link=links.get(part.key))
             url = url_of(links.get(part.key))
+        tiles = [t for t in tiles if t.key not in part.levels or scope.reaches(part.levels[t.key])]
         found.append(Section(part, figures, tiles, url))
     return found
 
@@ -132,7 +139,8 @@ def waiting(user: Any) -> list[tuple[str, str, Any]]:
 
     if not is_volunteer(user) or not user.town_id or not scope_for(user).reaches("building"):
         return []
-    found = {s.part.key: s.figures for s in sections(user=user, town=user.town, audience="all")}
+    parts = sections(user=user, town=user.town, audience="all", only=("care", "supplies"))
+    found = {s.part.key: s.figures for s in parts}
     care, supplies = found.get("care", {}), found.get("supplies", {})
     count = (
         (care.get("open") or 0)

@@ -41,6 +41,9 @@ class Part:
     links: dict[str, str] = field(default_factory=dict)  # figure key → URL name
     dated: bool = False  # the report takes --date (so yesterday can be rebuilt)
     audience: str = "staff"  # who sees the part on dashboards: staff, or "all" in scope
+    # figure key → the place level it speaks of: not shown on a dashboard whose viewer's scope
+    # does not reach that level (a building leader has no committee to count)
+    levels: dict[str, str] = field(default_factory=dict)
 
 
 def n(value: Any) -> str:
@@ -210,6 +213,12 @@ PARTS: list[Part] = [
         sublabels=_source_label,
         link="duty:coverage",
         audience="all",
+        levels={
+            "committees": "committee",
+            "committees_with_second_secretary": "committee",
+            "committees_without_second_secretary": "committee",
+            "second_secretaries": "compound",
+        },
     ),
     Part(
         "care",
@@ -290,6 +299,7 @@ PARTS: list[Part] = [
         },
         dated=True,
         audience="all",
+        levels={"worksite_orders": "committee", "worksite_orders_delivered": "committee"},
     ),
     # Wired when their reports land (one line each):
     # Part("screening", "screening", gettext_lazy("筛查"), …, dated=True),

@@ -178,3 +178,42 @@ def test_pdf_is_offered_only_by_kinds_that_lay_one_out(day, tmp_path):
         )  # fmt: skip
     with pytest.raises(CommandError, match="--output"):
         call_command("report", "daily", "--town", "泗泾镇", "--format", "pdf")
+
+
+@pytest.mark.django_db
+def test_the_town_wide_sent_briefing_is_no_base_for_a_narrower_scope(day):
+    from linli.dashboards.briefing import daily_report
+
+    SentBriefing.objects.create(
+        town=day.s.town,
+        date=day.day - dt.timedelta(days=1),
+        figures={"care": {"open": 5}},
+        text="昨日日报",
+        sent_at=timezone.now(),
+    )
+    # 新凯五村's staff (the API's report through their scope): compared with their own
+    # yesterday, rebuilt, never with the town's figures (which the difference would reveal).
+    theirs = daily_report(town=day.s.town, user=day.s.users["kaiwu"], date=day.day)
+    assert theirs["changes_from"]["care"] == "rebuilt"
+    # hr_open came today, hr_late and hr_gone's day before: open 2 today, 1 yesterday.
+    assert theirs["changes"]["care"]["open"] == 1
+    town = daily_report(town=day.s.town, user=day.s.users["town"], date=day.day)
+    assert town["changes_from"]["care"] == "sent" and town["changes"]["care"]["open"] == -3
+
+
+@pytest.mark.django_db
+def test_the_api_answers_the_same_briefing(day, report_json):
+    from django.test import Client
+
+    from linli.accounts.models import ApiToken
+
+    key = ApiToken.issue(day.s.users["town"])
+    api = Client(headers={"authorization": f"Bearer {key}"})
+    date = day.day.isoformat()
+    answer = api.get("/api/v1/reports/daily/", {"date": date})
+    assert answer.status_code == 200
+    ours = report_json("daily", "--date", date)
+    for key_, _kind, _dated in PART_REPORTS:
+        assert answer.json()[key_]["town"] == "泗泾镇" if key_ != "medicine" else True
+    assert answer.json()["care"] == ours["care"] and answer.json()["supplies"] == ours["supplies"]
+    assert api.get("/api/v1/reports/daily/", {"date": "bad"}).status_code in (400, 422)

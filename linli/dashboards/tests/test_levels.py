@@ -89,6 +89,10 @@ def test_a_building_leader_sees_their_building(day, client_for):
     supplies = found["supplies"]
     assert (supplies["rounds_households"], supplies["rounds_delivered"]) == (2, 2)
     assert supplies["rounds_missing"] == 0
+    # Levels above their buildings are not counted for them.
+    assert "committees" not in found["grid"] and "second_secretaries" not in found["grid"]
+    assert "worksite_orders" not in supplies
+    assert found["grid"]["buildings"] == 1
     page = response.content.decode()
     assert f'href="{reverse("care:buildings")}" data-figure="open"' in page
     assert reverse("duty:coverage") not in page  # staff's pages are not linked
@@ -99,6 +103,8 @@ def test_a_second_secretary_sees_their_compound(day, client_for):
     care = found["care"]
     assert (care["open"], care["special_residents"], care["visits_due"]) == (2, 3, 2)
     assert (found["supplies"]["rounds_households"], found["supplies"]["rounds_missing"]) == (4, 1)
+    # A compound's second secretary: themself counted, the committees not.
+    assert found["grid"]["second_secretaries"] == 1 and "committees" not in found["grid"]
 
 
 @pytest.mark.parametrize(
