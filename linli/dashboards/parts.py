@@ -268,6 +268,13 @@ PARTS: list[Part] = [
             "advances_open_fen": gettext_lazy("垫付未还（分）"),
         },
         link="medicine:desk",
+        links={
+            "team": "medicine:team",
+            "desk": "medicine:team",
+            "runners": "medicine:team",
+            "hospitals": "medicine:hospitals",
+            "per_runner": "medicine:print",
+        },
         dated=True,
     ),
     Part(

@@ -42,6 +42,7 @@ def test_town_staff_see_every_part_of_the_whole_town(day, client_for):
         ("buildings", reverse("duty:coverage")),
         ("group_buys_open", reverse("supplies:group_buys")),
         ("requests", reverse("medicine:desk")),
+        ("hospitals", reverse("medicine:hospitals")),
     ]:
         assert re.search(rf'<a class="figure dash-tile" href="{url}" data-figure="{key}"', page)
     assert reverse("dashboards:daily") in page
