@@ -28,3 +28,13 @@ class CareConfig(AppConfig):
         # 我的任务 lists a volunteer's other queues with what waits in them: no 诉求 for them.
         register_nav("care:index", _("诉求"), audience=~is_volunteer, order=120)
         register_nav("care:visits", _("走访"), audience=rules.always_true, order=130)
+        # The day in figures (the daily briefing's care part).
+        from linli.care.reports import care_report
+        from linli.core.reports import register_report
+
+        register_report(
+            "care",
+            care_report,
+            title="关爱 (care)",
+            options=[("date", "日期 YYYY-MM-DD，默认今天 (the day; today without it)")],
+        )

@@ -24,7 +24,9 @@ refused. The API passes the same options from the query (`?round=NAME`, `?date=â
 pass `request.user` so the figures go through the access gate. The dict's values are numbers,
 strings, or one level of nested dicts (name â†’ number); text and xlsx output flatten them as
 `key.name`. A report may pass `rows=` to lay out its xlsx itself: a function taking the dict
-and returning (headers, rows).
+and returning (headers, rows). A report that has its own forms passes `text=` (a function of
+the dict returning the text), `xlsx=` (returning a whole workbook's bytes, several sheets) or
+`pdf=` (returning a PDF's bytes): `--format pdf` is offered only by kinds that pass `pdf=`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ from linli.core.validators import Problem
 
 Builder = Callable[..., dict[str, Any]]
 RowsLayout = Callable[[dict[str, Any]], tuple[Sequence[str], Iterable[Sequence[Any]]]]
-FORMATS = ("json", "text", "xlsx")
+TextLayout = Callable[[dict[str, Any]], str]
+FileLayout = Callable[[dict[str, Any]], bytes]
+FORMATS = ("json", "text", "xlsx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class Report:
     rows: RowsLayout | None = None
     # Extra `--NAME VALUE` options of `linli report` this kind takes: (name, help).
     options: tuple[tuple[str, str], ...] = ()
+    # A kind's own forms: its text, its whole xlsx workbook, its PDF.
+    text: TextLayout | None = None
+    xlsx: FileLayout | None = None
+    pdf: FileLayout | None = None
 
 
 _reports: dict[str, Report] = {}
@@ -61,9 +69,21 @@ def register_report(
     title: str = "",
     rows: RowsLayout | None = None,
     options: Sequence[tuple[str, str]] = (),
+    text: TextLayout | None = None,
+    xlsx: FileLayout | None = None,
+    pdf: FileLayout | None = None,
 ) -> None:
     """Make `linli report KIND` (and `report_for(KIND)`) available."""
-    _reports[kind] = Report(kind=kind, build=build, title=title, rows=rows, options=tuple(options))
+    _reports[kind] = Report(
+        kind=kind,
+        build=build,
+        title=title,
+        rows=rows,
+        options=tuple(options),
+        text=text,
+        xlsx=xlsx,
+        pdf=pdf,
+    )
 
 
 def report_options() -> dict[str, str]:
@@ -137,3 +157,9 @@ def xlsx_layout(
     if report.rows is not None:
         return report.rows(figures)
     return ("key", "value"), flatten(figures)
+
+
+def report_text(kind: str, figures: dict[str, Any]) -> str:
+    """The kind's own text form (`text=`), else the figures line by line."""
+    report = report_for(kind)
+    return report.text(figures) if report.text is not None else as_text(figures)

@@ -4,4 +4,5 @@ from linli.dashboards import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mine/", views.mine, name="my_buildings"),
 ]

@@ -19,6 +19,17 @@ class SuppliesConfig(AppConfig):
         self._ready_suppliers()
         self._ready_group_buys()
         self._ready_rounds()
+        # -- daily briefing part --
+        from linli.core.reports import register_report
+        from linli.supplies.reports_day import supplies_report
+
+        register_report(
+            "supplies",
+            supplies_report,
+            title="物资 (supplies)",
+            options=[("date", "日期 YYYY-MM-DD，默认今天 (the day; today without it)")],
+        )
+        # -- end of the daily briefing part --
 
     def _ready_suppliers(self) -> None:
         """The suppliers part (issue 11): the registry, vetting, complaints, worksites."""

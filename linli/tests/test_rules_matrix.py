@@ -21,6 +21,7 @@ from django.urls import reverse
 from linli.accounts.models import User
 from linli.care.services import help_request_create
 from linli.core.pinyin import initials
+from linli.dashboards.tests.rules_rows import ROWS as DASHBOARDS_ROWS
 from linli.duty.models import Claim, Duty, Team, Volunteer
 from linli.notices.tests.rules_rows import ROWS as NOTICES_ROWS
 from linli.places.models import TransferRequest
@@ -548,6 +549,7 @@ APPS = {
 EXPECTED.update(SCREENING_ROWS)
 EXPECTED.update(WORKSITES_ROWS)
 EXPECTED.update(NOTICES_ROWS)
+EXPECTED.update(DASHBOARDS_ROWS)
 
 
 @pytest.mark.parametrize("rule", sorted(EXPECTED))

@@ -1,5 +1,6 @@
-"""`linli report KIND --town NAME [--date D | --round NAME …] --format json|text|xlsx
-[--output FILE]`: the options between brackets are a kind's own (`register_report(options=)`)."""
+"""`linli report KIND --town NAME [--date D | --round NAME …] --format json|text|xlsx|pdf
+[--output FILE]`: the options between brackets are a kind's own (`register_report(options=)`);
+pdf is offered by the kinds that lay one out (`register_report(pdf=)`: `daily`)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from linli.core.export import write_xlsx
 from linli.core.reports import (
     FORMATS,
     as_json,
-    as_text,
     build_report,
+    report_for,
     report_kinds,
     report_options,
+    report_text,
     xlsx_layout,
 )
 from linli.core.validators import Problem
@@ -29,8 +31,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="报表类型 (report kind): " + ", ".join(report_kinds()))
         parser.add_argument("--town", required=True, help="镇/街道名称 (town name)")
-        parser.add_argument("--format", default="text", help="json | text | xlsx")
-        parser.add_argument("--output", help="xlsx 文件路径 (file to write, for --format xlsx)")
+        parser.add_argument("--format", default="text", help="json | text | xlsx | pdf")
+        parser.add_argument(
+            "--output", help="xlsx/pdf 文件路径 (file to write, for --format xlsx or pdf)"
+        )
         for name, text in report_options().items():  # a kind's own options, e.g. --round
             parser.add_argument(f"--{name}", help=text)
 
@@ -42,11 +46,13 @@ class Command(BaseCommand):
             )
         if fmt not in FORMATS:
             raise CommandError(f"未知的格式 {fmt!r} (unknown format; use {' | '.join(FORMATS)})")
-        if fmt == "xlsx" and not output:
+        if fmt == "pdf" and report_for(kind).pdf is None:
+            raise CommandError(f"报表 {kind} 没有 PDF 格式 (report {kind!r} has no pdf form)")
+        if fmt in ("xlsx", "pdf") and not output:
             raise CommandError(
-                "xlsx 格式需要 --output 文件路径 (--format xlsx needs --output FILE)"
+                f"{fmt} 格式需要 --output 文件路径 (--format {fmt} needs --output FILE)"
             )
-        if fmt == "xlsx" and not Path(output).resolve().parent.is_dir():
+        if fmt in ("xlsx", "pdf") and not Path(output).resolve().parent.is_dir():
             raise CommandError(f"无法写入 {output} (cannot write the file: no such folder)")
         towns = apps.get_model(settings.LINLI_TOWN_MODEL)._default_manager
         town = towns.filter(name=options["town"]).first()
@@ -60,11 +66,16 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(as_json(figures))
         elif fmt == "text":
-            self.stdout.write(as_text(figures))
+            self.stdout.write(report_text(kind, figures))
         else:
-            headers, rows = xlsx_layout(kind, figures)
+            report = report_for(kind)
+            whole = report.pdf if fmt == "pdf" else report.xlsx
             try:
-                write_xlsx(output, headers, rows, sheet_title=kind)
+                if whole is not None:
+                    Path(output).write_bytes(whole(figures))
+                else:
+                    headers, rows = xlsx_layout(kind, figures)
+                    write_xlsx(output, headers, rows, sheet_title=kind)
             except OSError as exc:
                 raise CommandError(f"无法写入 {output} (cannot write the file): {exc}") from exc
             self.stdout.write(f"{output}")
