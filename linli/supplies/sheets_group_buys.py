@@ -85,7 +85,7 @@ def pdf_bytes(
     """A plain table on A4 pages, the header repeated on each page.
 
     A page's cells are written as one text object (one `BT … ET`, the font set once), not one
-    `drawString` each (a text object, bidi shaping and the font operator per cell: 70% of the
+    `drawString` each (a text object, bidi shaping and the font operator per cell: half the
     time of a 200-household pick list); a cell is measured only when it might be too wide
     (`len(text)` times the font's widest glyph bounds its width)."""
     from reportlab.lib.pagesizes import A4

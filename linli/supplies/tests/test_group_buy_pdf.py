@@ -1,6 +1,6 @@
 """The pick list per household as PDF, downloaded and read back: every household's room and
 amount due in their columns, over several pages, and each page's cells written as one text
-object (the speed-up of a 200-household list: one `drawString` per cell cost 5x the time)."""
+object (the speed-up of a 200-household list: one `drawString` per cell took twice as long)."""
 
 from __future__ import annotations
 
