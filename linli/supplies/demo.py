@@ -28,10 +28,10 @@ DEMO_SUPPLIERS: list[tuple[str, list[str], int, str, tuple[str, str], int | None
 
 def demo_supplier_logins(town: Any, password: str) -> list[Any]:
     """Suppliers with their papers (one lacking them, one suspended after a complaint) and the
-    demo worksites' daily needs; a package round under way and the shared basket of a
-    building; each built once."""
+    demo worksites' daily needs; a package round under way, the shared basket of a building,
+    and a committee's group buys (open, arrived, settled); each built once."""
     from linli.accounts.models import User
-    from linli.supplies.models import BasketPost, PackageRound, Supplier
+    from linli.supplies.models import BasketPost, GroupBuy, PackageRound, Supplier
 
     if not Supplier.objects.filter(town=town).exists():
         build_demo_suppliers(town)
@@ -40,6 +40,8 @@ def demo_supplier_logins(town: Any, password: str) -> list[Any]:
         build_demo_round(town, staff)
     if not BasketPost.objects.filter(town=town).exists():
         build_demo_basket(town)
+    if not GroupBuy.objects.filter(town=town).exists():
+        build_demo_group_buys(town)
     return []
 
 
@@ -233,3 +235,205 @@ def build_demo_basket(town: Any) -> dict[str, int]:
         post=posts[0], room=claimer_room, phone=claimer_phone, quantity=1, slot_start=slot.start
     )
     return {"posts": len(posts), "claims": 1}
+
+
+# -- group buys part (issue 12): one open, one arrived and disinfected, one settled ----------
+
+DEMO_GROUP_BUY_COMMITTEE = "新凯五村"
+DEMO_GROUP_BUY_RULES = """新凯五村居民委员会《团购管理办法》（疫情封控期间试行）
+
+一、团长资格：团长须为本小区登记居民或居委指定的志愿者，实名登记后方可组织团购。
+二、供应商：只能选用镇保供平台审核通过、证照齐全的供应商，严禁向“三无”商家订货。
+三、价格：商品售价加价不得超过供应商标价的10%，每户服务费不超过3元；开团后改价须经每位已下单居民同意。
+四、成团：接龙时长不超过48小时，不足5户不成团，团长须全额退款。
+五、配送：货到小区门口须先消杀（外包装酒精喷洒），按楼栋分时段取货，不得聚集。
+六、账目：团长须如实登记收款、付款、退款，居委随时抽查；居民投诉由居委核实处理。"""
+# households ordering (half from each compound): the open group buy's ~20; the arrived and the
+# settled ones fewer (each order is ~25 queries through the services: time of `linli demo`)
+DEMO_OPEN_ORDERS, DEMO_PAST_ORDERS = 20, 8
+# name, list price (fen), price (fen), stock, unit, pack size: mark-ups 7.9%, 9.4%, 8.0%
+DEMO_GROUP_BUY_ITEMS = [
+    ("蔬菜套餐", 1900, 2050, 60, "箱", "约5斤，6-8个品种"),
+    ("大米5kg", 3200, 3500, 40, "袋", "5kg"),
+    ("鸡蛋30枚", 2500, 2700, 40, "盒", "30枚"),
+]
+DEMO_GROUP_BUY_FEE = 200
+DEMO_EGGS_SHORT = 2  # the settled group buy's eggs: two boxes fewer came than were ordered
+DEMO_ORGANISER_LOGINS = ("leader", "secretary", "paired")  # the duty demo's logins
+
+
+def _demo_organiser(committee: Any) -> Any:
+    """The organiser: the first of the duty demo's logins in service in the committee (so a
+    tester signing in as it sees the group buys), else its first volunteer in service."""
+    from linli.duty.models import Volunteer
+
+    serving = Volunteer.objects.filter(committee=committee, status=Volunteer.Status.ACTIVE)
+    for username in DEMO_ORGANISER_LOGINS:
+        found = serving.filter(user__username=username).select_related("user").first()
+        if found is not None:
+            return found
+    return serving.select_related("user").order_by("pk").first()
+
+
+def _demo_households(compounds: list[Any], wanted: int) -> list[Any]:
+    """Up to `wanted` households: the first rooms of each compound (`wanted` shared evenly)
+    in turn, then what is left of the larger compounds'."""
+    from linli.places.models import Household
+
+    each = [
+        list(
+            Household.objects.filter(building__compound=c)
+            .select_related("building")
+            .order_by("building__sort_key", "building_id", "room", "pk")[: wanted // len(compounds)]
+        )
+        for c in compounds
+    ]
+    return [h for column in zip(*each, strict=False) for h in column] + [
+        h for column in each for h in column[min(map(len, each)) :]
+    ]
+
+
+@transaction.atomic
+def build_demo_group_buys(town: Any) -> dict[str, int]:
+    """新凯五村's rules (《团购管理办法》, its organiser nominated) and three group buys over two
+    of its compounds, each of a vegetables box, rice and eggs, all through the services: one
+    open now, its households ordering; one arrived and disinfected, with a slot per building;
+    one settled: everyone paid, two boxes of eggs short (refunded), the supplier paid its
+    list prices, the organiser holding the mark-up and the fees."""
+    from linli.accounts.models import User
+    from linli.core.workflow import transition
+    from linli.places.models import Committee, Compound
+    from linli.supplies import services_group_buy_orders as orders
+    from linli.supplies import services_group_buys as services
+    from linli.supplies.models import GroupBuy, GroupBuyItem, GroupBuyOrder, GroupBuyRules, Supplier
+
+    committee = (
+        Committee.objects.filter(town=town, name=DEMO_GROUP_BUY_COMMITTEE).first()
+        or Committee.objects.filter(town=town).order_by("pk").first()
+    )
+    staff = (
+        User.objects.filter(town=town, role=User.Role.COMMITTEE_STAFF, committee=committee)
+        .order_by("pk")
+        .first()
+    )
+    organiser = _demo_organiser(committee) if committee is not None else None
+    vetted = Supplier.objects.filter(town=town, vetting=Supplier.Vetting.VETTED).order_by("pk")
+    supplier = next((s for s in vetted if "vegetables" in s.categories), None)
+    compounds = list(
+        Compound.objects.filter(
+            committee=committee, kind=Compound.Kind.RESIDENTIAL, buildings__households__isnull=False
+        )
+        .distinct()
+        .order_by("pk")[:2]
+    )
+    if committee is None or staff is None or organiser is None or supplier is None:
+        return {"group_buys": 0}
+    if not compounds:
+        return {"group_buys": 0}
+    services.group_buy_rules_save(
+        user=staff,
+        committee=committee,
+        text=DEMO_GROUP_BUY_RULES,
+        organisers=GroupBuyRules.Organisers.RESIDENT_OR_NOMINATED,
+        max_markup_bp=1000,
+        max_fee_fen=300,
+        max_window_hours=48,
+        min_orders=5,
+        disinfection_required=True,
+        suspended=False,
+        nominated=[organiser],
+    )
+    runner = organiser.user or staff  # moves it (a nominated organiser's login, else staff)
+    now = timezone.now()
+    made: dict[str, int] = {}
+
+    def group_buy(title: str, opens_at: dt.datetime, delivery_in_days: int, wanted: int) -> Any:
+        gb = services.group_buy_create(
+            user=runner,
+            compounds=compounds,
+            organiser=organiser,
+            supplier=supplier,
+            title=title,
+            fee_fen=DEMO_GROUP_BUY_FEE,
+            opens_at=opens_at,
+            closes_at=opens_at + dt.timedelta(hours=24),
+            delivery_on=timezone.localdate(opens_at) + dt.timedelta(days=delivery_in_days),
+            after_sales=f"团长 {organiser.name}，质量问题当日可退换",
+            items=[
+                services.ItemIn(name, price, listed, stock, unit=unit, pack_size=pack)
+                for name, listed, price, stock, unit, pack in DEMO_GROUP_BUY_ITEMS
+            ],
+        )
+        transition(gb, GroupBuy.Status.SUBMITTED, by=runner)
+        transition(gb, GroupBuy.Status.APPROVED, by=staff)
+        transition(gb, GroupBuy.Status.OPEN, by=runner)
+        items = list(GroupBuyItem.objects.filter(group_buy=gb).order_by("pk"))
+        households = _demo_households(compounds, wanted)
+        for n, household in enumerate(households):
+            # each household: one or two boxes of vegetables, a bag of rice, a box of eggs
+            lines = [(items[0].pk, 1 + n % 2), (items[1].pk, 1), (items[2].pk, 1)]
+            orders.order_place(
+                user=runner,
+                group_buy=gb,
+                household=household,
+                items=lines,
+                source=GroupBuyOrder.Source.VOLUNTEER,
+                now=opens_at + dt.timedelta(minutes=10 + 7 * n),
+            )
+        made[title] = len(households)
+        return gb, households
+
+    group_buy("本周蔬菜米蛋团购", now - dt.timedelta(hours=2), 2, DEMO_OPEN_ORDERS)
+
+    arrived, households = group_buy(
+        "上周蔬菜米蛋团购（已到货）", now - dt.timedelta(days=2), 1, DEMO_PAST_ORDERS
+    )
+    transition(arrived, GroupBuy.Status.CLOSED, by=runner)
+    transition(arrived, GroupBuy.Status.ORDERED, by=runner)
+    arrived = orders_arrive(arrived, runner, short=0)
+    services.group_buy_disinfect(
+        user=runner, group_buy=arrived, by_name="门岗志愿者", method="外包装酒精喷洒消杀"
+    )
+    start = timezone.localtime(now).replace(hour=9, minute=0, second=0, microsecond=0)
+    buildings = {h.building.pk: h.building for h in households}.values()
+    for n, building in enumerate(sorted(buildings, key=lambda b: (b.compound_id, b.pk))):
+        services.slot_add(
+            user=runner,
+            group_buy=arrived,
+            building=building,
+            starts_at=start + dt.timedelta(minutes=30 * n),
+            ends_at=start + dt.timedelta(minutes=30 * (n + 1)),
+        )
+
+    settled, _ = group_buy(
+        "首周蔬菜米蛋团购（已结算）", now - dt.timedelta(days=4), 1, DEMO_PAST_ORDERS
+    )
+    for order in settled.orders.order_by("placed_at"):
+        orders.order_pay(
+            user=runner, order=order, amount_fen=orders.order_due(order), note="微信转账"
+        )
+    transition(settled, GroupBuy.Status.CLOSED, by=runner)
+    transition(settled, GroupBuy.Status.ORDERED, by=runner)
+    settled = orders_arrive(settled, runner, short=DEMO_EGGS_SHORT)
+    services.group_buy_disinfect(
+        user=runner, group_buy=settled, by_name="门岗志愿者", method="外包装酒精喷洒消杀"
+    )
+    transition(settled, GroupBuy.Status.DISTRIBUTING, by=runner)
+    orders.refunds_pay_all(user=runner, group_buy=settled)
+    to_supplier = sum((item.arrived or 0) * item.list_price_fen for item in settled.items.all())
+    orders.supplier_pay(
+        user=runner, group_buy=settled, amount_fen=to_supplier, note="按标价结算货款"
+    )
+    transition(settled, GroupBuy.Status.SETTLED, by=runner)
+    return {"group_buys": len(made), "orders": sum(made.values())}
+
+
+def orders_arrive(gb: Any, by: Any, *, short: int) -> Any:
+    """The goods reached the gate: every item as ordered, the last (eggs) `short` fewer."""
+    from linli.supplies.services_group_buys import group_buy_arrive
+
+    items = list(gb.items.order_by("pk"))
+    came = {item.pk: item.ordered for item in items}
+    came[items[-1].pk] = max(0, items[-1].ordered - short)
+    note = f"{items[-1].name}少到{short}{items[-1].unit}" if short else ""
+    return group_buy_arrive(user=by, group_buy=gb, arrived=came, note=note)

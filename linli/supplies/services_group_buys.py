@@ -124,9 +124,11 @@ def group_buy_rules_save(
     min_orders: int,
     disinfection_required: bool,
     suspended: bool,
+    nominated: Iterable[Volunteer] | None = None,
     request: HttpRequest | None = None,
 ) -> GroupBuyRules:
-    """Set a committee's rules (or a compound's own)."""
+    """Set a committee's rules (or a compound's own); `nominated`, when given, replaces the
+    volunteers the committee nominated as organisers (None leaves them as they are)."""
     if compound is not None and compound.committee_id != committee.pk:
         raise Problem("小区不属于该居委", "the compound is not the committee's")
     if organisers not in GroupBuyRules.Organisers.values:
@@ -148,12 +150,22 @@ def group_buy_rules_save(
             "suspended": suspended,
         },
     )
+    nominees = None if nominated is None else list(nominated)
+    if nominees is not None:
+        if any(v.committee_id != committee.pk for v in nominees):
+            raise Problem("指定团长须为本居委的志愿者", "nominees must be its volunteers")
+        row.nominated.set(nominees)
     audit(
         user=user,
         action=AuditEntry.Action.UPDATE,
         target=row,
         summary="group buy rules saved" + (" (suspended)" if suspended else ""),
-        detail={"max_markup_bp": max_markup_bp, "max_fee_fen": max_fee_fen, "min": min_orders},
+        detail={
+            "max_markup_bp": max_markup_bp,
+            "max_fee_fen": max_fee_fen,
+            "min": min_orders,
+            **({"nominated": [v.pk for v in nominees]} if nominees is not None else {}),
+        },
         request=request,
     )
     return row
