@@ -66,7 +66,6 @@ def round_create(
         user=user,
         action=AuditEntry.Action.CREATE,
         target=round_,
-        summary=f"test round {name} {kind} {date} ({len(compounds)} compounds)",
         summary=f"新建检测轮次 {name} {kind} {date} ({len(compounds)})",
         request=request,
     )
@@ -116,8 +115,7 @@ def exemption_add(
         user=user,
         action=AuditEntry.Action.CREATE,
         target=round_,
-        summary=f"exemption in {round_.name}: {mask_numbers_in(reason)}",
-        summary=f"免检 {round_.name}: {reason}",
+        summary=f"免检 {round_.name}: {mask_numbers_in(reason)}",
         detail={"resident_id": resident.pk},
         request=request,
     )
