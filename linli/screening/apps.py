@@ -22,5 +22,14 @@ class ScreeningConfig(AppConfig):
         # -- desk part --
 
         # -- results part --
+        from linli.core.imports import register_importer
+        from linli.screening.importers import (
+            AntigenResultsImporter,
+            LabResultsImporter,
+            SamplesImporter,
+        )
+
+        for importer in (SamplesImporter, LabResultsImporter, AntigenResultsImporter):
+            register_importer(importer)
 
         # -- coverage part --
