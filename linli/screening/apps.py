@@ -31,5 +31,12 @@ class ScreeningConfig(AppConfig):
 
         for importer in (SamplesImporter, LabResultsImporter, AntigenResultsImporter):
             register_importer(importer)
+        from linli.accounts.rules import is_staff
+        from linli.core.context_processors import register_nav
+        from linli.core.plugins import register_door
+
+        register_door("screening:antigen", _("抗原结果上报"), order=40)
+        register_nav("screening:follow_ups", _("混管追踪"), audience=is_staff, order=162)
+        register_nav("screening:cases", _("病例"), audience=is_staff, order=163)
 
         # -- coverage part --

@@ -53,9 +53,7 @@ def result_word(text: str) -> str:
     """阴性/阳性 (or negative/positive) → the Result value; anything else is a Problem."""
     found = RESULT_WORDS.get(text.strip().lower())
     if found is None:
-        raise Problem(
-            f"结果“{text}”应为 阴性 或 阳性", f"result {text!r} should be 阴性 or 阳性"
-        )
+        raise Problem(f"结果“{text}”应为 阴性 或 阳性", f"result {text!r} should be 阴性 or 阳性")
     return found
 
 

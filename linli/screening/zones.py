@@ -140,9 +140,12 @@ def zones_recompute(
         user=user,
         action="screening.zones_recompute",
         summary=f"zones from {since} to {today}: {len(changed)} compounds",
-        detail={"since": str(since), "today": str(today), "ruleset": RULESET, "changed": {
-            str(k): v for k, v in changed.items()
-        }},
+        detail={
+            "since": str(since),
+            "today": str(today),
+            "ruleset": RULESET,
+            "changed": {str(k): v for k, v in changed.items()},
+        },
         request=request,
         town_id=town.pk,
     )

@@ -33,7 +33,9 @@ from linli.screening.importers.common import (
 from linli.screening.models import Case, Result, Sample, TestRound
 from linli.screening.results import result_word
 
-RESULT = Column("result", "结果", ("抗原结果", "检测结果", "自测结果"), required=True, example="阴性")
+RESULT = Column(
+    "result", "结果", ("抗原结果", "检测结果", "自测结果"), required=True, example="阴性"
+)
 TIME = Column("time", "时间", ("检测时间", "自测时间", "上报时间"), example="2022-04-20 08:00")
 
 
@@ -72,7 +74,9 @@ class AntigenResultsImporter(PeopleMixin, Importer):
     def check_columns(self, present: set[str]) -> None:
         name = self.params.get("round", "").strip()
         if self.round is None:
-            raise Problem(f"找不到检测轮次“{name}”（--round）", f"no round named {name!r} (--round)")
+            raise Problem(
+                f"找不到检测轮次“{name}”（--round）", f"no round named {name!r} (--round)"
+            )
         if self.round.kind != TestRound.Kind.ANTIGEN:
             raise Problem("该轮次不是抗原轮次", "the round is not an antigen round")
         if self.round.status not in (TestRound.Status.OPEN, TestRound.Status.CLOSED):
@@ -88,9 +92,12 @@ class AntigenResultsImporter(PeopleMixin, Importer):
         if text:
             at = row.clean("time", TIME.label, lambda t: parse_when(t, day=self.day))
         else:
-            at = min(dt.datetime.combine(self.day, dt.time(12)).replace(
-                tzinfo=timezone.get_current_timezone()
-            ), self.now)
+            at = min(
+                dt.datetime.combine(self.day, dt.time(12)).replace(
+                    tzinfo=timezone.get_current_timezone()
+                ),
+                self.now,
+            )
         if at > self.now + FUTURE_SLACK:
             row.column = TIME.label
             raise Problem("时间不能晚于现在", "the time is in the future")

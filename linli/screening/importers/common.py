@@ -17,7 +17,9 @@ ID_NUMBER = Column(
     "id_number", "身份证号", ("身份证号码", "身份证", "证件号码"), required=True,
     example=EXAMPLE_ID_NUMBER,
 )  # fmt: skip
-NAME = Column("name", "姓名", ("被采样人", "受检者", "姓名（必填）"), required=True, example="张建国")
+NAME = Column(
+    "name", "姓名", ("被采样人", "受检者", "姓名（必填）"), required=True, example="张建国"
+)
 _FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -93,7 +95,7 @@ class PeopleMixin(Importer):
                 ).values_list("resident_id", flat=True)
             )
         self.people: dict[str, Person] = {
-            number: Person(pk, name, building, compound, pk in tagged)
+            str(number): Person(pk, name, building, compound, pk in tagged)
             for pk, name, number, building, compound in people.filter(
                 id_number__isnull=False
             ).values_list(

@@ -30,10 +30,24 @@ from linli.screening.importers.common import FUTURE_SLACK, parse_when
 from linli.screening.models import LabResult, Result, Sample, Tube
 from linli.screening.results import LATE_AFTER, LabRow, apply_lab_rows, result_word
 
-BARCODE = Column("barcode", "采样管条码", ("条码", "管码", "试管条码", "样本编号"), required=True, example="SJ0000001")
-LAB = Column("lab", "检测机构", ("检测单位", "实验室", "检测实验室"), required=True, example="松江区疾控中心")
+BARCODE = Column(
+    "barcode",
+    "采样管条码",
+    ("条码", "管码", "试管条码", "样本编号"),
+    required=True,
+    example="SJ0000001",
+)
+LAB = Column(
+    "lab", "检测机构", ("检测单位", "实验室", "检测实验室"), required=True, example="松江区疾控中心"
+)
 RESULT = Column("result", "结果", ("检测结果", "核酸结果"), required=True, example="阴性")
-REPORTED = Column("reported_at", "报告时间", ("出结果时间", "检测时间", "报告日期"), required=True, example="2022-04-20 18:00")  # fmt: skip
+REPORTED = Column(
+    "reported_at",
+    "报告时间",
+    ("出结果时间", "检测时间", "报告日期"),
+    required=True,
+    example="2022-04-20 18:00",
+)
 RECENT_DAYS = 60  # tubes of rounds this recent are preloaded; older barcodes one by one
 T = Tube.Status
 
@@ -108,7 +122,9 @@ class LabResultsImporter(Importer):
             row.column = REPORTED.label
             raise Problem("报告时间不能晚于现在", "the report time is in the future")
         lab = values["lab"].strip()[:100]
-        self.unique(row, (tube_id, lab, at), zh="同一采样管、机构和报告时间", en="tube, lab and time")
+        self.unique(
+            row, (tube_id, lab, at), zh="同一采样管、机构和报告时间", en="tube, lab and time"
+        )
         if (tube_id, lab, at) in self.known:
             self.skipped += 1
             return None  # imported before: unchanged
@@ -140,9 +156,7 @@ class LabResultsImporter(Importer):
 
     def plan(self, records: list[LabRow]) -> Plan:
         moving = sum(1 for r in records if r.moves_from)
-        return Plan(
-            created=len(records), updated=moving, unchanged=self.skipped, payload=records
-        )
+        return Plan(created=len(records), updated=moving, unchanged=self.skipped, payload=records)
 
     def apply(self, plan: Plan) -> None:
         apply_lab_rows(

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_noop
 
 from linli.core.imports import BATCH, Column, Importer, Plan, Row
 from linli.core.validators import Problem
-from linli.places.models import Compound, Resident
 from linli.core.workflow import transition
+from linli.places.models import Compound, Resident
 from linli.screening import counters, services
 from linli.screening.importers.common import (
     FUTURE_SLACK,
@@ -40,8 +40,12 @@ from linli.screening.importers.common import (
 )
 from linli.screening.models import Sample, SamplingPoint, TestRound, Tube, TubeChange
 
-BARCODE = Column("barcode", "采样管条码", ("条码", "管码", "试管条码"), required=True, example="SJ0000001")
-TAKEN = Column("taken_at", "采样时间", ("时间", "采样日期"), required=True, example="2022-04-20 07:30")
+BARCODE = Column(
+    "barcode", "采样管条码", ("条码", "管码", "试管条码"), required=True, example="SJ0000001"
+)
+TAKEN = Column(
+    "taken_at", "采样时间", ("时间", "采样日期"), required=True, example="2022-04-20 07:30"
+)
 POINT = Column("point", "采样点", ("采样地点", "采样机构"), example="香樟苑采样点")
 CAPACITIES = (1, 5, 10, 20)
 
@@ -79,7 +83,9 @@ class SamplesImporter(PeopleMixin, Importer):
         name = self.params.get("round", "").strip()
         if self.town.pk is not None and name:
             self.round = find_round(self.town.pk, name)
-        tags = set(self.round.single_tube_tags.values_list("pk", flat=True)) if self.round else set()
+        tags = (
+            set(self.round.single_tube_tags.values_list("pk", flat=True)) if self.round else set()
+        )
         self.load_people(tags)
         self.tubes: dict[str, tuple[int, int, str, int]] = {}  # barcode → id, round, status, cap
         self.sampled: dict[int, int | None] = {}  # resident → the tube of their latest sample
@@ -107,12 +113,17 @@ class SamplesImporter(PeopleMixin, Importer):
                     f"no round named {name!r}; to create it give --kind pcr --date D",
                 )
             if kind != TestRound.Kind.PCR:
-                raise Problem("采样管导入只用于核酸轮次（--kind pcr）", "samples import is for PCR rounds")
+                raise Problem(
+                    "采样管导入只用于核酸轮次（--kind pcr）", "samples import is for PCR rounds"
+                )
             if self.committee is not None:
                 raise Problem("只有镇筛查专班可以新建轮次", "only the town's office creates rounds")
             self.day = parse_day(day)
         elif self.round.kind != TestRound.Kind.PCR:
-            raise Problem("该轮次是抗原轮次，请用 antigen-results 导入", "an antigen round: use antigen-results")
+            raise Problem(
+                "该轮次是抗原轮次，请用 antigen-results 导入",
+                "an antigen round: use antigen-results",
+            )
         elif self.round.status not in (TestRound.Status.OPEN, TestRound.Status.CLOSED):
             raise Problem("该轮次未开始采样", "the round is not open")
 

@@ -92,7 +92,9 @@ def test_results_move_tubes_samples_counters_cases_and_pools_and_a_reimport_chan
     assert case.resident == s.residents["zhang"] and case.building == s.b1
     assert case.status == Case.Status.CONFIRMED
     assert case.positive_on == timezone.localdate(timezone.now() - dt.timedelta(hours=6))
-    positives = dict(CoverageCount.objects.filter(round=s.round).values_list("building", "positives"))
+    positives = dict(
+        CoverageCount.objects.filter(round=s.round).values_list("building", "positives")
+    )
     assert positives == {s.b1.pk: 1, s.b2.pk: 0, s.lb1.pk: 0}
     follow_up = PoolFollowUp.objects.get()
     assert follow_up.tube == tubes["pool"] and follow_up.status == PoolFollowUp.Status.OPEN
@@ -106,9 +108,7 @@ def test_results_move_tubes_samples_counters_cases_and_pools_and_a_reimport_chan
     assert PoolFollowUp.objects.count() == 1 and follow_up.members.count() == 2
 
 
-def test_a_second_lab_agreeing_is_recorded_and_one_disagreeing_is_a_bad_row(
-    scr, tubes, tmp_path
-):
+def test_a_second_lab_agreeing_is_recorded_and_one_disagreeing_is_a_bad_row(scr, tubes, tmp_path):
     at = local(timezone.now() - dt.timedelta(hours=2))
     run(sheet(tmp_path, [["NEG001", LAB, "阴性", at]]))
     later = local(timezone.now() - dt.timedelta(hours=1))

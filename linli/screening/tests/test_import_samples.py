@@ -65,9 +65,7 @@ def test_a_sheet_creates_and_opens_the_round_seals_its_tubes_and_a_reimport_chan
     )
     wang = Sample.objects.get(round=made, resident=s.residents["wang"])
     assert wang.source == Sample.Source.IMPORT and wang.tube == tubes["SY0001"]
-    assert timezone.localtime(wang.taken_at).replace(tzinfo=None) == dt.datetime(
-        2022, 4, 20, 7, 30
-    )
+    assert timezone.localtime(wang.taken_at).replace(tzinfo=None) == dt.datetime(2022, 4, 20, 7, 30)
     sampled = dict(CoverageCount.objects.filter(round=made).values_list("building", "sampled"))
     assert sampled == {s.b1.pk: 2, s.b2.pk: 2, s.lb1.pk: 2}
     imports = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORT).count()
@@ -119,9 +117,7 @@ def test_without_kind_and_date_the_round_must_exist(scr, tmp_path):
     assert not TestRound.objects.filter(name="没有的轮次").exists()
 
 
-def test_into_an_existing_round_a_desk_sample_and_a_key_group_in_a_pool_are_bad_rows(
-    scr, tmp_path
-):
+def test_into_an_existing_round_a_desk_sample_and_a_key_group_in_a_pool_are_bad_rows(scr, tmp_path):
     from linli.testing.screening import open_tube, sample
 
     s = scr
