@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from linli.core.bulk import BATCH
+from linli.core.bulk import BATCH, insert_rows
 from linli.core.validators import Problem
 from linli.screening import counters
 from linli.screening.models import LabResult, Result, Sample, Tube, TubeChange
@@ -76,6 +77,7 @@ class Applied:
     tubes: int = 0
     positives: int = 0
     pools: int = 0
+    case_days: list[dt.date] = field(default_factory=list)
 
 
 def apply_lab_rows(
@@ -97,25 +99,12 @@ def apply_lab_rows(
             raise Problem(  # the importer refuses these rows; a safeguard
                 "采样管状态不能改为已出结果", "the tube cannot move to resulted"
             )
-    now = timezone.now()
+    by_id = by.pk if by is not None else None
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     total = len(rows)
     for start in range(0, total, BATCH):
         chunk = rows[start : start + BATCH]
-        LabResult.objects.bulk_create(
-            [
-                LabResult(
-                    tube_id=r.tube_id,
-                    town_id=town_id,
-                    lab=r.lab,
-                    result=r.result,
-                    reported_at=r.reported_at,
-                    job_id=job_id,
-                )
-                for r in chunk
-            ],
-            batch_size=BATCH,
-            ignore_conflicts=True,
-        )
+        _insert_lab_results(chunk, town_id=town_id, job_id=job_id)
         done.lab_results += len(chunk)
         moving = [r for r in chunk if r.moves_from]
         negatives = [r.tube_id for r in moving if r.result == Result.NEGATIVE]
@@ -133,35 +122,71 @@ def apply_lab_rows(
             Sample.objects.filter(tube_id__in=negatives, result=Result.PENDING).update(
                 result=Result.NEGATIVE, result_at=Subquery(resulted)
             )
-        TubeChange.objects.bulk_create(
-            [
-                TubeChange(
-                    tube_id=r.tube_id,
-                    from_status=r.moves_from,
-                    to_status=T.RESULTED,
-                    by=by,
-                    at=now,
-                    reason=reason[:300],
-                )
-                for r in moving
-            ],
-            batch_size=BATCH,
+        insert_rows(
+            TubeChange,
+            ["tube_id", "from_status", "to_status", "by_id", "at", "reason"],
+            [(r.tube_id, r.moves_from, T.RESULTED, by_id, stamp, reason[:300]) for r in moving],
+            returning=False,
         )
         done.tubes += len(moving)
         for r in positives:
-            pool = _positive(user=user, row=r)
             done.positives += 1
-            done.pools += pool
+            done.pools += _positive(user=user, row=r, case_days=done.case_days)
         if progress is not None:
             progress(min(start + BATCH, total), total)
     if done.tubes:
         from linli.screening.pools import retests_resulted
 
         retests_resulted(user=user, town_id=town_id)
+    if done.case_days:
+        _recompute_zones(user=user, town_id=town_id, since=min(done.case_days))
     return done
 
 
-def _positive(*, user: User | None, row: LabRow) -> int:
+def _insert_lab_results(chunk: Sequence[LabRow], *, town_id: int, job_id: int | None) -> None:
+    """Insert the chunk's LabResults in bulk. The importer left out the rows already recorded,
+    so a conflict means another import of the same rows committed meanwhile: then the chunk
+    goes again with ignore_conflicts (the unique constraint keeps each result once)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    created = adapt(timezone.now())
+    try:
+        with transaction.atomic():
+            insert_rows(
+                LabResult,
+                ["tube_id", "town_id", "lab", "result", "reported_at", "job_id", "created_at"],
+                [
+                    (r.tube_id, town_id, r.lab, r.result, adapt(r.reported_at), job_id, created)
+                    for r in chunk
+                ],
+                returning=False,
+            )
+    except IntegrityError:
+        LabResult.objects.bulk_create(
+            [
+                LabResult(
+                    tube_id=r.tube_id,
+                    town_id=town_id,
+                    lab=r.lab,
+                    result=r.result,
+                    reported_at=r.reported_at,
+                    job_id=job_id,
+                )
+                for r in chunk
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+
+
+def _recompute_zones(*, user: User | None, town_id: int, since: dt.date) -> None:
+    """Once per file: the zones from the earliest day of a case the file opened."""
+    from linli.places.models import Town
+    from linli.screening.zones import zones_recompute
+
+    zones_recompute(town=Town.objects.get(pk=town_id), since=since, user=user)
+
+
+def _positive(*, user: User | None, row: LabRow, case_days: list[dt.date]) -> int:
     """A positive tube: a single tube's sample is a case; a pool's samples are followed up.
     Returns 1 for a pool, 0 for a single tube."""
     from linli.screening.cases import case_open
@@ -179,7 +204,8 @@ def _positive(*, user: User | None, row: LabRow) -> int:
             )
             sample.result = Result.POSITIVE
             counters.add_positive(sample)
-            case_open(user=user, sample=sample)
+            case_open(user=user, sample=sample, recompute=False)
+            case_days.append(timezone.localdate(sample.taken_at))
         return 0
     Sample.objects.filter(pk__in=[s.pk for s in samples]).update(
         result=Result.POOL_POSITIVE, result_at=row.reported_at
