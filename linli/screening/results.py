@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from linli.core.bulk import BATCH, insert_rows
@@ -110,18 +109,7 @@ def apply_lab_rows(
         negatives = [r.tube_id for r in moving if r.result == Result.NEGATIVE]
         positives = [r for r in moving if r.result == Result.POSITIVE]
         if negatives:
-            first = (
-                LabResult.objects.filter(tube_id=OuterRef("pk"))
-                .order_by("reported_at")
-                .values("reported_at")[:1]
-            )
-            Tube.objects.filter(pk__in=negatives).update(
-                status=T.RESULTED, result=Result.NEGATIVE, resulted_at=Subquery(first)
-            )
-            resulted = Tube.objects.filter(pk=OuterRef("tube_id")).values("resulted_at")[:1]
-            Sample.objects.filter(tube_id__in=negatives, result=Result.PENDING).update(
-                result=Result.NEGATIVE, result_at=Subquery(resulted)
-            )
+            _negatives(negatives)
         insert_rows(
             TubeChange,
             ["tube_id", "from_status", "to_status", "by_id", "at", "reason"],
@@ -141,6 +129,29 @@ def apply_lab_rows(
     if done.case_days:
         _recompute_zones(user=user, town_id=town_id, since=min(done.case_days))
     return done
+
+
+def _negatives(tube_ids: list[int]) -> None:
+    """Result the tubes negative (reported at their first lab result) and their pending
+    samples with them: one UPDATE each for the chunk. The ids are integers of our own rows,
+    written into the statement (binding thousands of parameters costs more than the update);
+    the values are bound."""
+    qn = connection.ops.quote_name
+    tube, sample, lab = (qn(m._meta.db_table) for m in (Tube, Sample, LabResult))
+    ids = ",".join(str(int(pk)) for pk in tube_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {tube} SET status = %s, result = %s, resulted_at = "  # noqa: S608
+            f"(SELECT MIN(l.reported_at) FROM {lab} l WHERE l.tube_id = {tube}.id) "
+            f"WHERE id IN ({ids})",
+            [T.RESULTED, Result.NEGATIVE],
+        )
+        cursor.execute(
+            f"UPDATE {sample} SET result = %s, result_at = "  # noqa: S608
+            f"(SELECT t.resulted_at FROM {tube} t WHERE t.id = {sample}.tube_id) "
+            f"WHERE tube_id IN ({ids}) AND result = %s",
+            [Result.NEGATIVE, Result.PENDING],
+        )
 
 
 def _insert_lab_results(chunk: Sequence[LabRow], *, town_id: int, job_id: int | None) -> None:

@@ -31,11 +31,14 @@ _FORMATS = (
 FUTURE_SLACK = dt.timedelta(minutes=5)
 
 
-def parse_when(text: str, *, day: dt.date | None = None) -> dt.datetime:
+def parse_when(
+    text: str, *, day: dt.date | None = None, tz: dt.tzinfo | None = None
+) -> dt.datetime:
     """A sheet's time as the town's wall clock: a date and time; a time alone is on `day`;
-    a date alone (with no `day` to say otherwise) is noon."""
+    a date alone (with no `day` to say otherwise) is noon. `tz`: the current time zone, given
+    by a caller parsing many rows."""
     text = text.strip()
-    tz = timezone.get_current_timezone()
+    tz = tz or timezone.get_current_timezone()
     if len(text) == 16 and text[4] == "-" and text[10] == " " and text[13] == ":":
         try:  # the common "2022-04-20 18:00" without strptime (a lab's file has 100,000)
             return dt.datetime(

@@ -28,7 +28,13 @@ from linli.core.imports import Column, Importer, Plan, Row
 from linli.core.validators import Problem
 from linli.screening.importers.common import FUTURE_SLACK, parse_when
 from linli.screening.models import LabResult, Result, Sample, Tube
-from linli.screening.results import LATE_AFTER, LabRow, apply_lab_rows, result_word
+from linli.screening.results import (
+    LATE_AFTER,
+    RESULT_WORDS,
+    LabRow,
+    apply_lab_rows,
+    result_word,
+)
 
 BARCODE = Column(
     "barcode",
@@ -60,6 +66,7 @@ class LabResultsImporter(Importer):
 
     def prepare(self) -> None:
         self.now = timezone.now()
+        self.tz = timezone.get_current_timezone()
         self.late = 0
         self.skipped = 0
         since = timezone.localdate() - dt.timedelta(days=RECENT_DAYS)
@@ -116,8 +123,14 @@ class LabResultsImporter(Importer):
             row.column = BARCODE.label
             raise Problem(f"找不到采样管条码“{barcode}”", f"unknown tube barcode {barcode!r}")
         tube_id, status, _result, capacity, last_at = tube
-        result = row.clean("result", RESULT.label, result_word)
-        at = row.clean("reported_at", REPORTED.label, parse_when)
+        result = RESULT_WORDS.get(values["result"].strip().lower()) or row.clean(
+            "result", RESULT.label, result_word
+        )
+        text = values["reported_at"]
+        try:
+            at = parse_when(text, tz=self.tz)
+        except Problem:
+            at = row.clean("reported_at", REPORTED.label, parse_when)
         if at > self.now + FUTURE_SLACK:
             row.column = REPORTED.label
             raise Problem("报告时间不能晚于现在", "the report time is in the future")
