@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.core.audit import audit
+from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import Conflict, transition
 from linli.screening import counters
@@ -87,7 +88,11 @@ def retest_sample(
     the next attempt with the reason 混管阳性复核; the tube is sealed at once."""
     from linli.screening.sampling import sample_record
 
-    member = PoolMember.objects.select_for_update().select_related("follow_up").get(pk=member.pk)
+    member = (
+        PoolMember.objects.select_for_update(of=("self",))
+        .select_related("follow_up")
+        .get(pk=member.pk)
+    )
     if member.result != Result.PENDING:
         raise Conflict("此人已有复核结果", "this member already has a retest result")
     if member.retest_id is not None:
@@ -107,7 +112,7 @@ def retest_sample(
     PoolMember.objects.filter(pk=member.pk).update(retest=sample)
     audit(
         user=user,
-        action="screening.retest_sample",
+        action=AuditEntry.Action.CREATE,
         target=member.follow_up,
         summary=f"retest {tube.barcode}",
         request=request,
@@ -134,7 +139,7 @@ def member_result(
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise Problem("时间不能晚于现在", "the time is in the future")
     member = (
-        PoolMember.objects.select_for_update()
+        PoolMember.objects.select_for_update(of=("self",))
         .select_related("follow_up", "sample", "retest")
         .get(pk=member.pk)
     )
@@ -155,7 +160,7 @@ def member_result(
     if audited:
         audit(
             user=user,
-            action="screening.member_result",
+            action=AuditEntry.Action.UPDATE,
             target=member.follow_up,
             summary=f"member {member.pk}: {result}",
             request=request,

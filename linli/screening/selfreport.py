@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.core.audit import audit
+from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.places.models import Building, Resident
 from linli.screening.models import Case, Result, Sample, TestRound
@@ -90,7 +91,7 @@ def antigen_report(
             )
         audit(
             user=user if proxy else None,
-            action="screening.antigen_report",
+            action=AuditEntry.Action.CREATE,
             target=round_,
             summary=f"{'proxy' if proxy else 'self'} {result}",
             detail={"resident_id": resident.pk},

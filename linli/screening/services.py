@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 
 from linli.core.audit import audit
+from linli.core.models import AuditEntry
 from linli.core.validators import Problem
 from linli.core.workflow import transition
 from linli.places.models import CareTag, Compound, Resident, Town
@@ -62,7 +63,7 @@ def round_create(
     round_.single_tube_tags.set(single_tube_tags)
     audit(
         user=user,
-        action="screening.round_create",
+        action=AuditEntry.Action.CREATE,
         target=round_,
         summary=f"{name} {kind} {date} ({len(compounds)})",
         request=request,
@@ -111,7 +112,7 @@ def exemption_add(
     counters.add_exempt(round_.pk, building_id)
     audit(
         user=user,
-        action="screening.exemption_add",
+        action=AuditEntry.Action.CREATE,
         target=round_,
         summary=f"{round_.name}: {reason}",
         detail={"resident_id": resident.pk},

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.core.audit import audit
+from linli.core.models import AuditEntry
 from linli.places.models import Compound, Town
 from linli.screening.models import Case, Zone, ZoneAssignment
 
@@ -138,7 +139,7 @@ def zones_recompute(
     ZoneAssignment.objects.bulk_create(rows, batch_size=2000)
     audit(
         user=user,
-        action="screening.zones_recompute",
+        action=AuditEntry.Action.UPDATE,
         summary=f"zones from {since} to {today}: {len(changed)} compounds",
         detail={
             "since": str(since),
