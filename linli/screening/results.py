@@ -106,7 +106,7 @@ def apply_lab_rows(
         _insert_lab_results(chunk, town_id=town_id, job_id=job_id)
         done.lab_results += len(chunk)
         moving = [r for r in chunk if r.moves_from]
-        negatives = [r.tube_id for r in moving if r.result == Result.NEGATIVE]
+        negatives = [r for r in moving if r.result == Result.NEGATIVE]
         positives = [r for r in moving if r.result == Result.POSITIVE]
         if negatives:
             _negatives(negatives)
@@ -131,20 +131,23 @@ def apply_lab_rows(
     return done
 
 
-def _negatives(tube_ids: list[int]) -> None:
-    """Result the tubes negative (reported at their first lab result) and their pending
-    samples with them: one UPDATE each for the chunk. The ids are integers of our own rows,
-    written into the statement (binding thousands of parameters costs more than the update);
-    the values are bound."""
+def _negatives(rows: list[LabRow]) -> None:
+    """Result the tubes negative (at their row's report time) and their pending samples with
+    them: one UPDATE … FROM (VALUES …) for the tubes (PostgreSQL, and SQLite ≥ 3.33) and one
+    UPDATE for the samples. The tube ids are integers of our own rows, written into the
+    statement; statuses and times are bound."""
     qn = connection.ops.quote_name
-    tube, sample, lab = (qn(m._meta.db_table) for m in (Tube, Sample, LabResult))
-    ids = ",".join(str(int(pk)) for pk in tube_ids)
+    tube, sample = qn(Tube._meta.db_table), qn(Sample._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    ids = ",".join(str(int(r.tube_id)) for r in rows)
+    cast = "::timestamptz" if connection.vendor == "postgresql" else ""
+    values = ", ".join(f"({int(r.tube_id)}, %s{cast})" for r in rows)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {tube} SET status = %s, result = %s, resulted_at = "  # noqa: S608
-            f"(SELECT MIN(l.reported_at) FROM {lab} l WHERE l.tube_id = {tube}.id) "
-            f"WHERE id IN ({ids})",
-            [T.RESULTED, Result.NEGATIVE],
+            f"WITH v(id, at) AS (VALUES {values}) "  # noqa: S608
+            f"UPDATE {tube} SET status = %s, result = %s, resulted_at = v.at "
+            f"FROM v WHERE {tube}.id = v.id",
+            [*(adapt(r.reported_at) for r in rows), T.RESULTED, Result.NEGATIVE],
         )
         cursor.execute(
             f"UPDATE {sample} SET result = %s, result_at = "  # noqa: S608

@@ -79,6 +79,9 @@ def test_results_move_tubes_samples_counters_cases_and_pools_and_a_reimport_chan
         tube.refresh_from_db()
         assert tube.status == Tube.Status.RESULTED
     assert tubes["neg"].result == Result.NEGATIVE and tubes["pool"].result == Result.POSITIVE
+    assert local(tubes["neg"].resulted_at) == at
+    li = Sample.objects.get(round=s.round, resident=s.residents["li"])
+    assert local(li.result_at) == at
     results = dict(Sample.objects.filter(round=s.round).values_list("resident__name", "result"))
     assert results == {
         "李秀英": "negative",
