@@ -82,3 +82,36 @@ rules.add_perm("screening.view_coverage", oversees_round)
 # The zone board (分区管控看板) and the zero-infection streaks: town and committee staff, each
 # seeing the compounds of their scope.
 rules.add_perm("screening.view_zoneboard", is_staff)
+
+# -- results part --------------------------------------------------------------------------
+
+
+@rules.predicate
+def staff_of_building(user: Any, building: Any) -> bool:
+    """Town staff of the building's town, or staff of its committee."""
+    if building is None or user is None or not user.is_authenticated:
+        return False
+    if is_town_staff(user):
+        scope = scope_for(user)
+        return scope.all_towns or building.town_id in scope.ids["town"]
+    return (
+        is_committee_staff(user)
+        and user.committee_id is not None
+        and building.compound.committee_id == user.committee_id
+    )
+
+
+@rules.predicate
+def answers_for_building(user: Any, building: Any) -> bool:
+    """Who reports antigen results for a building's residents (代为上报): its building team
+    (the leader, 楼组长, and members) and the staff over it."""
+    from linli.duty.rules import is_on_building_team
+
+    return bool(is_on_building_team(user, building)) or bool(staff_of_building(user, building))
+
+
+# A pool's follow-up (its round's overseers record retests and their results), a case's moves
+# (the office), antigen reports for a building's residents.
+rules.add_perm("screening.change_poolfollowup", oversees_round)
+rules.add_perm("screening.change_case", runs_screening)
+rules.add_perm("screening.report_antigen", answers_for_building)

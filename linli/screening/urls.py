@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, path
 # -- desk part --
 from linli.screening import views_desk, views_rounds
 from linli.screening import views_coverage
+from linli.screening import views_cases, views_results
 
 app_name = "screening"
 
@@ -28,6 +29,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("desk/<int:pk>/box/<int:box>/add/", views_desk.box_add, name="desk_box_add"),
     path("desk/<int:pk>/box/<int:box>/seal/", views_desk.box_seal, name="desk_box_seal"),
     # -- results part (imports, self-reports, pools, cases, zones) --
+    path("antigen/<str:token>/", views_results.antigen_door, name="antigen"),
+    path("follow-ups/", views_results.follow_ups, name="follow_ups"),
+    path("follow-ups/<int:pk>/", views_results.follow_up, name="follow_up"),
+    path("follow-ups/<int:pk>/retest/", views_results.follow_up_retest, name="follow_up_retest"),
+    path("follow-ups/<int:pk>/result/", views_results.follow_up_result, name="follow_up_result"),
+    path("cases/", views_cases.cases, name="cases"),
+    path("cases/<int:pk>/", views_cases.case, name="case"),
+    path("cases/<int:pk>/move/", views_cases.case_move, name="case_move"),
     # -- coverage part (coverage, lists, report, streaks, zone board) --
     path("coverage/", views_coverage.coverage_rounds, name="coverage_rounds"),
     path("coverage/zones/", views_coverage.zone_board, name="zone_board"),

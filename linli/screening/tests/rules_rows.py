@@ -29,6 +29,28 @@ def open_round(s: Scenario, where: str) -> Any:
     return services.round_open(user=s.users["town"], round_=round_)
 
 
+def pool_follow_up(s: Scenario, where: str) -> Any:
+    from linli.screening.models import PoolFollowUp, Tube
+
+    round_ = open_round(s, where)
+    tube = Tube.objects.create(round=round_, town=s.town, barcode=f"矩阵{where}")
+    return PoolFollowUp.objects.create(
+        tube=tube, round=round_, town=s.town, flagged_at=timezone.now()
+    )
+
+
+def case(s: Scenario, where: str) -> Any:
+    from linli.screening.models import Case
+
+    resident = s.residents["zhang" if where == "in" else "chen"]
+    return Case.objects.create(
+        town=s.town,
+        resident=resident,
+        building=resident.household.building,
+        positive_on=timezone.localdate(),
+    )
+
+
 ROWS: dict[str, Any] = {
     # -- shared --
     "screening.add_testround": (None, None, {"town"}, set()),
@@ -52,6 +74,24 @@ ROWS: dict[str, Any] = {
     ),
     # -- desk part --
     # -- results part --
+    "screening.change_poolfollowup": (
+        lambda s: pool_follow_up(s, "in"),
+        lambda s: pool_follow_up(s, "out"),
+        STAFF,
+        {"town"},
+    ),
+    "screening.change_case": (
+        lambda s: case(s, "in"),
+        lambda s: case(s, "out"),
+        {"town"},
+        {"town"},
+    ),
+    "screening.report_antigen": (
+        lambda s: s.b1,
+        lambda s: s.lb1,
+        {"town", "kaiwu", "alice", "gina"},
+        {"town"},
+    ),
     # -- coverage part --
     # The zone board: staff, each seeing their scope's compounds (no object to check).
     "screening.view_zoneboard": (None, None, STAFF, set()),

@@ -62,7 +62,8 @@ class Command(BaseCommand):
             help="以此账号的名义和权限范围导入 (import as this login, within its scope)",
         )
         for name, text in importer_options().items():  # a kind's own options, e.g. --round
-            parser.add_argument(f"--{name}", help=text)
+            # Its own dest: a kind's --kind (a round's kind) must not overwrite KIND.
+            parser.add_argument(f"--{name}", dest=f"param_{name}", help=text)
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The rows and records of an import all live until it ends: the cyclic garbage collector
@@ -130,7 +131,11 @@ class Command(BaseCommand):
                 rejects=options["rejects"],
                 mapping=mapping,
                 audit_detail={"via": "command"},
-                params={k: options[k] for k in importer_options() if options.get(k)},
+                params={
+                    k: options[f"param_{k}"]
+                    for k in importer_options()
+                    if options.get(f"param_{k}")
+                },
             )
         except Problem as exc:
             raise CommandError(str(exc)) from None
