@@ -21,7 +21,7 @@ from gunicorn.glogging import Logger
 LINK_PATH = re.compile(
     r"(/(?:care/ask|care/status|duty/join|medicine/ask|supplies/group-buys/door"
     r"|supplies/group-buys/my|supplies/basket|supplies/basket-giver|supplies/basket-claim"
-    r"|worksites/permit|notices/door)/)"
+    r"|worksites/permit|notices/door|screening/antigen)/)"
     r"[^/\s?\"]+"
 )
 

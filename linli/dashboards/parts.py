@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from linli.care.models import HelpRequest
 from linli.duty.models import Volunteer
+from linli.screening.models import Zone
 
 Figures = dict[str, Any]
 
@@ -190,6 +191,73 @@ def say_supplies(f: Figures) -> str:
     )
 
 
+# -- screening: `screening` --------------------------------------------------------------------
+
+
+def _zone_label(_key: str, code: str) -> Any:
+    try:
+        return Zone(code).label
+    except ValueError:
+        return code
+
+
+def say_screening(f: Figures) -> str:
+    part = PART_BY_KEY["screening"]
+    since = f["days_since_last_positive"]
+    return _(
+        "当日检测 {rounds} 轮（核酸 {pcr} 轮、抗原 {antigen} 轮），应检 {expected} 人，已检 {sampled} 人，"
+        "未检 {missing} 人，阳性 {positives} 人；采样管 {tubes} 管，待出结果 {waiting} 管；"
+        "新增病例 {new} 例，在管病例 {open} 例，混管阳性追踪中 {pools} 管；分区：{zones}；{since}。"
+    ).format(
+        rounds=n(f["rounds"]),
+        pcr=n(f["pcr_rounds"]),
+        antigen=n(f["antigen_rounds"]),
+        expected=n(f["expected"]),
+        sampled=n(f["sampled"]),
+        missing=n(f["missing"]),
+        positives=n(f["positives"]),
+        tubes=n(f["tubes"]),
+        waiting=n(f["tubes_waiting"]),
+        new=n(f["cases_new"]),
+        open=n(f["cases_open"]),
+        pools=n(f["pools_open"]),
+        zones=listing(part, "zones", f["zones"], _("个小区")),
+        since=_("距最近一例阳性 {days} 天").format(days=since)
+        if since is not None
+        else _("尚无阳性"),
+    )
+
+
+# -- worksites: `worksites` --------------------------------------------------------------------
+
+
+def say_worksites(f: Figures) -> str:
+    sites = "；".join(
+        _("{name} {workers} 人、检测 {rounds} 轮、最近一轮覆盖 {coverage}").format(
+            name=site["name"],
+            workers=n(site["workers"]),
+            rounds=n(site["rounds"]),
+            coverage=n(site["last_round_coverage"]),
+        )
+        for site in f["per_site"]
+    )
+    since = f["days_since_last_positive"]
+    return _(
+        "工地 {sites} 个，工人 {workers} 人（最多 {largest} 人，最少 {smallest} 人）；"
+        "核酸 {pcr} 轮、抗原 {antigen} 轮，阳性 {positives} 例{since}。{per_site}"
+    ).format(
+        sites=n(f["worksites"]),
+        workers=n(f["workers"]),
+        largest=n(f["largest"]),
+        smallest=n(f["smallest"]),
+        pcr=n(f["pcr_rounds"]),
+        antigen=n(f["antigen_rounds"]),
+        positives=n(f["positives"]),
+        since=_("，距最近一例阳性 {days} 天").format(days=since) if since is not None else "",
+        per_site=_("各工地：{sites}。").format(sites=sites) if sites else "",
+    )
+
+
 PARTS: list[Part] = [
     Part(
         "grid",
@@ -308,9 +376,59 @@ PARTS: list[Part] = [
         audience="all",
         levels={"worksite_orders": "committee", "worksite_orders_delivered": "committee"},
     ),
-    # Wired when their reports land (one line each):
-    # Part("screening", "screening", gettext_lazy("筛查"), …, dated=True),
-    # Part("worksites", "worksites", gettext_lazy("工地"), …),
+    Part(
+        "screening",
+        "screening",
+        gettext_lazy("筛查"),
+        gettext_lazy("核酸筛查"),
+        say_screening,
+        labels={
+            "rounds": gettext_lazy("当日检测轮次"),
+            "pcr_rounds": gettext_lazy("核酸轮次"),
+            "antigen_rounds": gettext_lazy("抗原轮次"),
+            "expected": gettext_lazy("应检"),
+            "sampled": gettext_lazy("已检"),
+            "missing": gettext_lazy("未检"),
+            "positives": gettext_lazy("阳性"),
+            "tubes": gettext_lazy("采样管"),
+            "tubes_waiting": gettext_lazy("待出结果"),
+            "cases_new": gettext_lazy("新增病例"),
+            "cases_open": gettext_lazy("在管病例"),
+            "pools_open": gettext_lazy("混管追踪中"),
+            "zones": gettext_lazy("分区"),
+            "days_since_last_positive": gettext_lazy("距最近阳性（天）"),
+        },
+        sublabels=_zone_label,
+        link="screening:rounds",
+        links={
+            "cases_new": "screening:cases",
+            "cases_open": "screening:cases",
+            "pools_open": "screening:follow_ups",
+            "zones": "screening:zone_board",
+            "days_since_last_positive": "screening:zone_board",
+        },
+        dated=True,
+        levels={"tubes": "town", "tubes_waiting": "town"},
+    ),
+    Part(
+        "worksites",
+        "worksites",
+        gettext_lazy("工地"),
+        gettext_lazy("工地防控"),
+        say_worksites,
+        labels={
+            "worksites": gettext_lazy("工地"),
+            "workers": gettext_lazy("工人"),
+            "largest": gettext_lazy("最大工地人数"),
+            "smallest": gettext_lazy("最小工地人数"),
+            "pcr_rounds": gettext_lazy("核酸轮次"),
+            "antigen_rounds": gettext_lazy("抗原轮次"),
+            "positives": gettext_lazy("阳性"),
+            "days_since_last_positive": gettext_lazy("距最近阳性（天）"),
+            "per_site": gettext_lazy("工地"),
+        },
+        link="worksites:list",
+    ),
 ]
 PART_BY_KEY = {part.key: part for part in PARTS}
 # Keys of a report that are about the report, not figures: not repeated as tiles or rows.

@@ -99,7 +99,8 @@ def group_buy(gb: Any) -> Filled:
     else:
         when = f"预计 {_md(gb.delivery_on)} 送达"
     slots = list(gb.slots.select_related("building").order_by("starts_at", "building__sort_key"))
-    body = f"{gb.compound}「{gb.title}」{when}。"
+    compounds = list(gb.compounds.order_by("pk"))
+    body = f"{gb.compound_names}「{gb.title}」{when}。"
     if slots:
         body += (
             "请按楼栋分时段领取："
@@ -109,7 +110,10 @@ def group_buy(gb: Any) -> Filled:
             + "。"
         )
     body += "领取时戴好口罩，不聚集。"
-    return Filled(f"团购到货：{gb.title}", body, Notice.Scope.COMPOUND, gb.compound_id)
+    if len(compounds) == 1:
+        return Filled(f"团购到货：{gb.title}", body, Notice.Scope.COMPOUND, compounds[0].pk)
+    # Over several compounds (of one committee): the committee's notice.
+    return Filled(f"团购到货：{gb.title}", body, Notice.Scope.COMMITTEE, gb.committee_id)
 
 
 ZONE_ADVICE = {
@@ -145,11 +149,7 @@ def _rows(user: User, template: str) -> Any:
     if template == T.PACKAGE_ROUND:
         return PackageRound.objects.visible_to(user).distinct().order_by("-created_at", "-id")
     if template == T.GROUP_BUY:
-        return (
-            GroupBuy.objects.visible_to(user)
-            .select_related("compound")
-            .order_by("-delivery_on", "-id")
-        )
+        return GroupBuy.objects.visible_to(user).order_by("-delivery_on", "-id")
     if template == T.ZONE:
         scope = scope_for(user)
         rows = ZoneAssignment.objects.select_related("compound").order_by("-effective_from", "-id")
@@ -165,7 +165,7 @@ def _label(template: str, obj: Any) -> str:
     if template == T.ZONE:
         return f"{obj.compound} {obj.get_zone_display()} {_md(obj.effective_from)}"
     if template == T.GROUP_BUY:
-        return f"{obj.compound} {obj.title}"
+        return f"{obj.compound_names} {obj.title}"
     return str(obj)
 
 

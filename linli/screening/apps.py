@@ -51,20 +51,3 @@ class ScreeningConfig(AppConfig):
             title="筛查日报 (screening, one day)",
             options=[("date", "日期 YYYY-MM-DD，默认今天 (the day; today without it)")],
         )
-        # -- desk part --
-
-        # -- results part --
-        from linli.core.imports import register_importer
-        from linli.screening.importers import (
-            AntigenResultsImporter,
-            LabResultsImporter,
-            SamplesImporter,
-
-        from linli.accounts.rules import is_staff
-        from linli.core.context_processors import register_nav
-        from linli.core.plugins import register_door
-
-        register_nav("screening:follow_ups", _("混管追踪"), audience=is_staff, order=162)
-        register_nav("screening:cases", _("病例"), audience=is_staff, order=163)
-
-        # -- coverage part --

@@ -72,9 +72,7 @@ def screening_report(
         **sums,
         # Tubes hold several buildings' people: counted for a viewer of the whole town only.
         "tubes": tubes.count() if whole_town else None,
-        "tubes_waiting": tubes.exclude(status=Tube.Status.RESULTED).count()
-        if whole_town
-        else None,
+        "tubes_waiting": tubes.exclude(status=Tube.Status.RESULTED).count() if whole_town else None,
         "cases_new": cases.filter(positive_on=day).exclude(status=Case.Status.CLEARED).count(),
         "cases_open": cases.filter(status__in=OPEN_CASES, positive_on__lte=day).count(),
         "pools_open": members.filter(follow_up__status=PoolFollowUp.Status.OPEN)

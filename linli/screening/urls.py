@@ -4,9 +4,7 @@ block."""
 from django.urls import URLPattern, URLResolver, path
 
 # -- desk part --
-from linli.screening import views_desk, views_rounds
-from linli.screening import views_coverage
-from linli.screening import views_cases, views_results
+from linli.screening import views_cases, views_coverage, views_desk, views_results, views_rounds
 
 app_name = "screening"
 

@@ -68,6 +68,7 @@ def test_gunicorns_access_log_names_link_paths_without_their_tokens():
         "/supplies/basket-claim/SeCrEt6/",
         "/worksites/permit/SeCrEt7/",
         "/notices/door/SeCrEt8/",
+        "/screening/antigen/SeCrEt9/",
     ],
 )
 def test_every_apps_token_links_are_logged_without_their_token(path, caplog):

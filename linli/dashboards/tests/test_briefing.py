@@ -103,7 +103,7 @@ def test_the_text_states_every_figure_of_the_json(day, report_json, capsys):
     text = capsys.readouterr().out
     assert text.startswith(f"泗泾镇疫情防控工作日报（{date}）")
     paragraphs = _paragraphs(text)
-    assert set(paragraphs) == {"grid", "care", "medicine", "supplies"}
+    assert set(paragraphs) == {"grid", "care", "medicine", "supplies", "screening", "worksites"}
     numbers = numbers_of(briefing)
     assert len(numbers) > 40
     for path, value in numbers:

@@ -20,7 +20,7 @@ def figures(response) -> dict[str, dict[str, object]]:
 def test_town_staff_see_every_part_of_the_whole_town(day, client_for):
     response = client_for("town").get(reverse("home"))
     found = figures(response)
-    assert list(found) == ["grid", "care", "medicine", "supplies"]
+    assert list(found) == ["grid", "care", "medicine", "supplies", "screening", "worksites"]
     care = found["care"]
     assert (care["open"], care["overdue"], care["opened"], care["closed"]) == (2, 1, 2, 2)
     assert (care["special_residents"], care["visits_due"], care["visits_done"]) == (4, 3, 1)
