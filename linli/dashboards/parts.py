@@ -205,8 +205,9 @@ def say_screening(f: Figures) -> str:
     part = PART_BY_KEY["screening"]
     since = f["days_since_last_positive"]
     return _(
-        "当日检测 {rounds} 轮（核酸 {pcr} 轮、抗原 {antigen} 轮），应检 {expected} 人，已检 {sampled} 人，"
-        "未检 {missing} 人，阳性 {positives} 人；采样管 {tubes} 管，待出结果 {waiting} 管；"
+        "当日检测 {rounds} 轮（核酸 {pcr} 轮、抗原 {antigen} 轮），"
+        "应检 {expected} 人，已检 {sampled} 人，未检 {missing} 人，阳性 {positives} 人；"
+        "采样管 {tubes} 管，待出结果 {waiting} 管；"
         "新增病例 {new} 例，在管病例 {open} 例，混管阳性追踪中 {pools} 管；分区：{zones}；{since}。"
     ).format(
         rounds=n(f["rounds"]),
