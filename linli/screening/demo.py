@@ -191,7 +191,9 @@ def _today(
     people = _people(compounds[:1], TODAY_BUILDINGS) + _people(_sampled(sites), 99)
     # Sampled this morning, every 7th missed: the coverage pages' missing list.
     people = [p for i, p in enumerate(people) if i % 7 != 6]
-    _sample(staff, round_, point, people, _at(day, 7), f"T{day:%m%d}")
+    tubes = _sample(staff, round_, point, people, _at(day, 7), f"T{day:%m%d}")
+    for tube in tubes[:-1]:  # the last tube still open at the desk
+        desk.tube_seal(user=staff, tube=tube)
     return round_
 
 
