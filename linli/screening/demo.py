@@ -1,13 +1,17 @@
 """The demo town's screening (`make demo`), built once through the screening services:
 
 - yesterday's PCR round over the login committee's compounds (新凯五村, the committee of the
-  other demo logins) and the town's worksites: sampled at one point into 10-in-1 tubes, sealed, boxed, resulted through
-  the lab-results path (`results.apply_lab_rows`), one pool positive; part of its members
-  retested at home, one of them positive (a case, the zones recomputed); then closed;
+  other demo logins) and the town's worksites: sampled at one point into 10-in-1 tubes,
+  sealed, boxed, resulted through the lab-results path (`results.apply_lab_rows`), one pool
+  positive; part of its members retested at home, one of them positive (a case, the zones
+  recomputed); then closed;
 - today's PCR round over the same compounds, open, with a sampling point in the first
   compound, slots by building (`desk.slots_spread`), the volunteer posted there (the demo
-  login `sampler`), and the first buildings' residents sampled, so coverage has a missing list.
+  login `sampler`), and the first building's residents sampled (and the small worksite's),
+  so coverage has a missing list.
 
+Every sample goes through the one sample writer (`sampling.sample_record`, about 15 ms each on
+SQLite), so the demo samples a few buildings, not the committee's 3,000 people.
 Deterministic: the people sampled are chosen by id order, the times from the round's day.
 """
 

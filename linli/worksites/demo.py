@@ -1,9 +1,9 @@
 """The demo town's worksites (`make demo`), built once through the worksites services: each
 worksite's profile (person in charge, contractor), its residents' employment (WorkerInfo,
-written in bulk as the workers importer writes it), and on the small pipe-works site beside 新凯五村 a valid vehicle
-permit, a worker's pass expiring in two days, a transport request awaiting the town's
-approval and a crew lent to the street tomorrow; its person in charge is the demo login
-`foreman`, the site's second secretary (as linli/worksites/rules.py describes).
+written in bulk as the workers importer writes it), and on the small pipe-works site beside
+新凯五村 a valid vehicle permit, a worker's pass expiring in two days, a transport request
+awaiting the town's approval and a crew lent to the street tomorrow; its person in charge is
+the demo login `foreman`, the site's second secretary (as linli/worksites/rules.py describes).
 
 The sites are in the demo's test rounds (linli/screening/demo.py), so the boards show roster
 vs tested.
@@ -39,7 +39,7 @@ PROFILES = {
 FOREMAN_SITE = "新凯路雨污管网改造工地"
 PLATE = "沪D·A2345"
 ROUTE = "工地—泗泾站—九亭物资中转站"
-NEW_WORKERS = 3  # of the largest site, entered within the observation window (under watch)
+NEW_WORKERS = 3  # of the foreman's site, entered within the observation window (under watch)
 
 
 @transaction.atomic
@@ -82,8 +82,9 @@ def build_demo_worksites(town: Town, staff: Any) -> Volunteer | None:
         note="钢筋及防疫物资",
     )  # fmt: skip
     crew = list(
-        Resident.objects.filter(household__building__compound=site, status=Resident.Status.PRESENT)
-        .order_by("id")[1:4]
+        Resident.objects.filter(
+            household__building__compound=site, status=Resident.Status.PRESENT
+        ).order_by("id")[1:4]
     )
     services.crew_loan_record(
         user=staff, compound=site, task="barriers", place="新凯五村紫藤苑东门", headcount=4,
@@ -96,7 +97,8 @@ def _workers(town: Town, sites: list[Compound], main: Compound) -> None:
     """Each site resident's employer (the site's contractor), trade and day of entry: most
     came a month or more ago, the main site's last few within the observation window."""
     today = timezone.localdate()
-    contractors = dict(SiteProfile.objects.filter(town=town).values_list("compound_id", "contractor"))
+    profiles = SiteProfile.objects.filter(town=town)
+    contractors = dict(profiles.values_list("compound_id", "contractor"))
     infos = []
     for site in sites:
         residents = list(
