@@ -14,12 +14,14 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
         from linli.core.plugins import register_door, register_urls, register_waiting
 
         # Declare NOTICE_WORKFLOW for transition().
         from linli.notices import workflow  # noqa: F401
 
         register_urls("notices/", "linli.notices.urls")
+        register_demo_login_provider("linli.notices.demo.demo_notice_logins")
         # A volunteer's unread notices are on 我的任务, not in their one-row bar.
         register_waiting("linli.notices.selectors.waiting")
         register_door("notices:door", _("通知公告"), order=5)

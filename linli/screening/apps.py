@@ -15,6 +15,7 @@ class ScreeningConfig(AppConfig):
     def ready(self) -> None:
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
         from linli.core.plugins import register_door, register_urls, register_waiting
         from linli.core.reports import register_report
@@ -35,6 +36,7 @@ class ScreeningConfig(AppConfig):
         register_nav("screening:rounds", _("核酸筛查"), audience=is_staff, order=160)
         # A volunteer posted at a point reaches its desk from 我的任务, not from their bar.
         register_waiting("linli.screening.selectors_desk.waiting")
+        register_demo_login_provider("linli.screening.demo.demo_screening_logins")
         register_door("screening:antigen", _("抗原结果上报"), order=40)
         for importer in (SamplesImporter, LabResultsImporter, AntigenResultsImporter):
             register_importer(importer)

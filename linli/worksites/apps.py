@@ -15,6 +15,7 @@ class WorksitesConfig(AppConfig):
     def ready(self) -> None:
         from linli.accounts.rules import is_staff
         from linli.core.context_processors import register_nav
+        from linli.core.demo_logins import register_demo_login_provider
         from linli.core.imports import register_importer
         from linli.core.plugins import register_urls
         from linli.core.reports import register_report
@@ -25,6 +26,7 @@ class WorksitesConfig(AppConfig):
         from linli.worksites.selectors import report_rows, worksites_report
 
         register_urls("worksites/", "linli.worksites.urls")
+        register_demo_login_provider("linli.worksites.demo.demo_worksite_logins")
         register_nav("worksites:list", _("工地"), audience=is_staff, order=158)
         for importer in IMPORTERS:
             register_importer(importer)
