@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from linli.places.models import Building, Committee, Compound
 from linli.places.selectors import user_town_or_refuse
 from linli.screening import coverage, selectors, streaks
-from linli.screening.models import SamplingPoint, TestRound
+from linli.screening.models import SamplingPoint, TestRound, Zone
 
 ROUNDS_PER_PAGE = 20
 PEOPLE_PER_PAGE = 100
@@ -219,10 +219,20 @@ def zone_board(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("screening.view_zoneboard"):
         raise PermissionDenied
     today = timezone.localdate()
-    lines = streaks.streaks(town, request.user, today=today)
+    # The sealed first, then the controlled, then the rest: what the board is looked at for.
+    rank = {Zone.SEALED: 0, Zone.CONTROLLED: 1, Zone.PRECAUTION: 2}
+    lines = sorted(
+        streaks.streaks(town, request.user, today=today),
+        key=lambda line: rank.get(line["zone"], 3),
+    )
+    counts = {zone: sum(line["zone"] == zone for line in lines) for zone in rank}
     sections = [
         (_("小区"), [line for line in lines if line["kind"] != Compound.Kind.WORKSITE]),
         (_("工地"), [line for line in lines if line["kind"] == Compound.Kind.WORKSITE]),
     ]
-    context = {"today": today, "sections": sections}
+    context = {
+        "today": today,
+        "sections": sections,
+        "counts": [(zone, Zone(zone).label, n) for zone, n in counts.items()],
+    }
     return render(request, "screening/coverage_zones.html", context)

@@ -122,10 +122,17 @@ def _render(
     sealed = list(
         Tube.objects.filter(point=point, status=T.SEALED, box=None).order_by("-sealed_at")[:50]
     )
+    # Tubes left open at this point (a desk that reloaded, or another desk's): to go on with.
+    unsealed = (
+        list(Tube.objects.filter(point=point, status=T.OPEN).order_by("opened_at")[:20])
+        if tube is None
+        else []
+    )
     context = {
         "point": point,
         "round": point.round,
         "tube": tube,
+        "unsealed": unsealed,
         "samples": samples[:RECENT],
         "box": box,
         "box_tubes": list(box.tubes.order_by("barcode")) if box is not None else [],

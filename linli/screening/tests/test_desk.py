@@ -329,3 +329,19 @@ def test_the_desk_page_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(25):
         page = client.get(url(scr) + f"?tube={tube.pk}")
     assert "5 / 10" in page.content.decode()
+
+
+def test_a_tube_left_open_is_offered_again_when_the_desk_reloads(scr, client_for):
+    client = client_for("erin")
+    open_at_desk(client, scr, "T0700", capacity=5)
+    scan(client, scr, tube_of("T0700"), q=scr.residents["wang"].id_number)
+    # The phone reloads the desk without the tube in its address: the open tube is there to
+    # go on with, and a sealed one is not.
+    page = client.get(url(scr)).content.decode()
+    assert "T0700 · 1 / 5" in page
+    assert f"?tube={tube_of('T0700').pk}" in page
+    open_at_desk(client, scr, "T0701", capacity=1)
+    scan(client, scr, tube_of("T0701"), q=scr.residents["zhao"].id_number)
+    client.post(url(scr, "desk_seal"), {"tube": tube_of("T0701").pk})
+    page = client.get(url(scr)).content.decode()
+    assert "T0700 · 1 / 5" in page and "T0701 ·" not in page
