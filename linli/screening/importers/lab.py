@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -69,10 +70,12 @@ def raw_rows(query: Any) -> list[tuple[Any, ...]]:
 
 
 def aware(value: Any) -> dt.datetime | None:
-    """A datetime as the driver gave it: PostgreSQL's are aware already; SQLite's are text in
-    UTC (Django stores them so with USE_TZ)."""
+    """A datetime as the driver gave it: PostgreSQL's are aware already (or epoch seconds);
+    SQLite's are text in UTC (Django stores them so with USE_TZ)."""
     if value is None:
         return None
+    if isinstance(value, float):  # epoch seconds (see `_load`)
+        return dt.datetime.fromtimestamp(value, dt.UTC)
     if not isinstance(value, dt.datetime):
         value = dt.datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
@@ -102,12 +105,23 @@ class LabResultsImporter(Importer):
             self.known.add((tube_id, lab, aware(at) or self.now))
 
     def _load(self, tubes: Any) -> None:
-        last = (
-            Sample.objects.filter(tube_id=OuterRef("pk"))
-            .order_by("-taken_at")
-            .values("taken_at")[:1]
-        )
-        rows = tubes.annotate(last_at=Subquery(last)).values_list(
+        if connection.vendor == "postgresql":
+            # The last sample time as epoch seconds: a float is read in a fraction of the time
+            # psycopg takes to build 100,000 datetimes.
+            qn = connection.ops.quote_name
+            sample, tube = qn(Sample._meta.db_table), qn(Tube._meta.db_table)
+            last: Any = RawSQL(  # noqa: S611 (identifiers from the models, no values)
+                f"SELECT EXTRACT(EPOCH FROM max(s.taken_at))::float8 FROM {sample} s "  # noqa: S608
+                f"WHERE s.tube_id = {tube}.id",
+                [],
+            )
+        else:
+            last = Subquery(
+                Sample.objects.filter(tube_id=OuterRef("pk"))
+                .order_by("-taken_at")
+                .values("taken_at")[:1]
+            )
+        rows = tubes.annotate(last_at=last).values_list(
             "id", "barcode", "status", "result", "capacity", "last_at"
         )
         for pk, barcode, status, result, capacity, last_at in raw_rows(rows):

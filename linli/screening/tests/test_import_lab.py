@@ -188,3 +188,39 @@ def test_a_committee_clerk_may_not_import_results(scr, tubes, tmp_path):
     )
     assert "镇筛查专班" in result.file_problem_zh and "screening office" in result.file_problem_en
     assert not result.written and not LabResult.objects.exists()
+
+
+def test_each_negative_tube_and_its_samples_take_their_own_rows_report_time(scr, tubes, tmp_path):
+    """The whole file's negatives land in one statement set (PostgreSQL binds the ids and an
+    index into the file's few report times): every tube still gets its own row's time."""
+    now = timezone.now()
+    first, second, third = (local(now - dt.timedelta(hours=h)) for h in (3, 2, 1))
+    path = sheet(
+        tmp_path,
+        [
+            ["NEG001", LAB, "阴性", first],
+            ["POOL01", LAB, "阴性", second],
+            ["ONE001", LAB, "阴性", third],
+            ["NEG001", "另一检测机构", "阴性", third],  # a second lab agreeing: recorded only
+        ],
+    )
+    run(path)
+    times = {t.barcode: local(t.resulted_at) for t in Tube.objects.filter(round=scr.round)}
+    assert times == {"NEG001": first, "POOL01": second, "ONE001": third}
+    samples = {
+        name: (result, local(at))
+        for name, result, at in Sample.objects.filter(round=scr.round).values_list(
+            "resident__name", "result", "result_at"
+        )
+    }
+    assert samples == {
+        "李秀英": ("negative", first),
+        "陈国强": ("negative", first),
+        "刘小红": ("negative", first),
+        "王建国": ("negative", second),
+        "赵丽华": ("negative", second),
+        "张三丰": ("negative", third),
+    }
+    assert LabResult.objects.count() == 4
+    assert TubeChange.objects.filter(to_status=Tube.Status.RESULTED).count() == 3
+    assert not Case.objects.exists() and not PoolFollowUp.objects.exists()
