@@ -40,6 +40,11 @@ def _fast_tests(settings, tmp_path):
     settings.AXES_ENABLED = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Locmem caches live as long as the process: rate-limit counts must not carry over from the
+    # test before.
+    from django.core.cache import cache
+
+    cache.clear()
     # Tasks run at once, in the request that enqueues them; test_tasks.py runs a real worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

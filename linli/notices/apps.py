@@ -25,4 +25,4 @@ class NoticesConfig(AppConfig):
         # A volunteer's unread notices are on 我的任务, not in their one-row bar.
         register_waiting("linli.notices.selectors.waiting")
         register_door("notices:door", _("通知公告"), order=5)
-        register_nav("notices:list", _("通知"), audience=is_staff, order=160)
+        register_nav("notices:list", _("通知"), audience=is_staff, order=165)

@@ -80,6 +80,11 @@ SEGMENTS = {
     "notices": "notices.Notice",
     "files": "notices.Attachment",
     "robots": "notices.RobotChannel",
+    # screening, results part: a pool's follow-up, a case
+    "follow-ups": "screening.PoolFollowUp",
+    "cases": "screening.Case",
+    # the daily briefing: a sent one, as it was sent
+    "history": "dashboards.SentBriefing",
 }
 # Words in other parameters: export kinds, reveal fields, report kinds; tokens get a bad one.
 WORDS = {

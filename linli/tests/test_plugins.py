@@ -13,6 +13,7 @@ from linli.testing.scenario import build_grid_scenario
 TOP_BAR = {
     "town": [
         "home",
+        "dashboards:daily",
         "places:committees",
         "places:residents",
         "places:import",
@@ -29,6 +30,8 @@ TOP_BAR = {
         "supplies:worksites",
         "supplies:group_buys",
         "supplies:rounds",
+        "worksites:list",
+        "screening:rounds",
         "notices:list",
     ],
     "kaiwu": [
@@ -46,6 +49,8 @@ TOP_BAR = {
         "supplies:worksites",
         "supplies:group_buys",
         "supplies:rounds",
+        "worksites:list",
+        "screening:rounds",
         "notices:list",
     ],
     # A volunteer's bar: their work only, one row on a phone (no 首页, 居民 or 诉求).

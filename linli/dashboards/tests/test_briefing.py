@@ -19,6 +19,8 @@ PART_REPORTS = [
     ("care", "care", True),
     ("medicine", "medicine", True),
     ("supplies", "supplies", True),
+    ("screening", "screening", True),
+    ("worksites", "worksites", False),
 ]
 
 
@@ -57,6 +59,9 @@ def test_changes_are_worked_from_yesterday_rebuilt(day, report_json):
         "care": "rebuilt",
         "medicine": "rebuilt",
         "supplies": "rebuilt",
+        "screening": "rebuilt",
+        # The worksites report takes no date either.
+        "worksites": None,
     }
 
 
@@ -86,6 +91,8 @@ def _paragraphs(text: str) -> dict[str, str]:
         "关爱帮扶": "care",
         "配药专班": "medicine",
         "物资保障": "supplies",
+        "核酸筛查": "screening",
+        "工地防控": "worksites",
     }
     found = {}
     for line in text.splitlines():
@@ -117,7 +124,8 @@ def test_the_text_states_every_figure_of_the_json(day, report_json, capsys):
         for path, value in numbers_of({part: changes}):
             if value:
                 assert re.search(rf"(?<![\d.]){value:+d}(?![\d.])", paragraph), (path, value)
-        assert "其余持平" in paragraph
+        # Some figures moved and the rest did not, or nothing moved (the empty screening part).
+        assert "其余持平" in paragraph or "较昨日：均持平" in paragraph
     # Lists of names are stated as how many: nobody is named, no number spelled out.
     assert "未结对的特殊人群 3" in paragraphs["grid"]
     for name in ("张三丰", "李秀英", "陈国强", "艾丽丝", "冉娜", "1390000"):
@@ -135,7 +143,7 @@ def test_the_xlsx_has_a_sheet_per_part_as_on_the_upward_forms(day, tmp_path):
         "--output", str(target),
     )  # fmt: skip
     book = load_workbook(target)
-    assert book.sheetnames == ["网格", "关爱", "配药", "物资"]
+    assert book.sheetnames == ["网格", "关爱", "配药", "物资", "筛查", "工地"]
     care = {row[0]: row[1:] for row in book["关爱"].iter_rows(min_row=3, values_only=True)}
     assert care["在办诉求"] == (2, 0)
     assert care["当日办结诉求"] == (2, 2)

@@ -133,7 +133,8 @@ def test_downloads_are_the_briefing_and_audited(day, client_for):
     date = {"date": day.day.isoformat()}
     xlsx = town.get(reverse("dashboards:daily_xlsx"), date)
     assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
-    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["网格", "关爱", "配药", "物资"]
+    sheets = load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    assert sheets == ["网格", "关爱", "配药", "物资", "筛查", "工地"]
     pdf = town.get(reverse("dashboards:daily_pdf"), date)
     assert pdf["Content-Type"] == "application/pdf"
     assert "在办诉求 2 件" in "".join(texts(pdf.content))
