@@ -14,8 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.core.validators import Problem
 from linli.notices.models import Notice
@@ -124,7 +125,10 @@ ZONE_ADVICE = {
 
 
 def zone(assignment: Any) -> Filled:
-    label = assignment.get_zone_display()
+    # The notice's text is Chinese whatever the sender's page language (the other templates'
+    # words are written in Chinese; this one comes from the zone's label).
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(assignment.get_zone_display())
     body = f"{assignment.compound}自{_md(assignment.effective_from)}起为{label}"
     if assignment.release_on:
         body += f"，如无新增阳性，预计{_md(assignment.release_on)}解除"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.notices import fill
 from linli.notices.models import Notice
@@ -112,7 +112,9 @@ def test_zone_change(world):
         release_on=dt.date(2026, 12, 14),
         ruleset="2022-4",
     )
-    filled = fill.fill(world.users["kaiwu"], "zone", zone.pk)
+    # The notice is Chinese whatever language the sender's page is in.
+    with translation.override("en"):
+        filled = fill.fill(world.users["kaiwu"], "zone", zone.pk)
     assert filled.title == "分区调整：香樟苑为管控区"
     assert filled.body == (
         "香樟苑自12月7日起为管控区，如无新增阳性，预计12月14日解除。管控区内人不出小区，严禁聚集。"
