@@ -26,6 +26,7 @@ from linli.duty.models import Volunteer
 from linli.places.models import Building, Committee, Compound, Household
 from linli.supplies import selectors_group_buys as selectors
 from linli.supplies import services_group_buy_orders as order_services
+from linli.supplies import services_group_buy_prices as prices
 from linli.supplies import services_group_buys as services
 from linli.supplies.forms_group_buys import (
     AmountForm,
@@ -328,7 +329,7 @@ def price(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     if not form.is_valid():
         return _problem(request, Problem("价格无效", "invalid price"))
     try:
-        change = services.price_change(
+        change = prices.price_change(
             user=user_of(request),
             item=row,
             new_price_fen=form.cleaned_data["price"],

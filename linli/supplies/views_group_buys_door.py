@@ -31,6 +31,7 @@ from linli.core.workflow import Conflict
 from linli.places.models import Household, Resident
 from linli.supplies import selectors_group_buys as selectors
 from linli.supplies import services_group_buy_orders as order_services
+from linli.supplies import services_group_buy_prices as prices
 from linli.supplies import services_group_buys as services
 from linli.supplies.forms_group_buys import DoorOrderForm, OrderForm
 from linli.supplies.models import GroupBuy, GroupBuyOrder, PriceChange
@@ -185,7 +186,7 @@ def my_order(request: HttpRequest, token: str) -> HttpResponse:
         "refund": refund_due_fen(order, due),
         "form": form,
         "token": token,
-        "pending": services.pending_price_changes(order) if may_change else [],
+        "pending": prices.pending_price_changes(order) if may_change else [],
         "slots": gb.slots.filter(building_id=order.household.building_id),
         "rules": services.rules_for(order.household.building.compound),
     }
@@ -235,7 +236,7 @@ def my_order_consent(request: HttpRequest, token: str, change: int) -> HttpRespo
     if found is None:
         raise Http404
     try:
-        services.price_consent(user=None, change=found, order=order, request=request)
+        prices.price_consent(user=None, change=found, order=order, request=request)
     except Problem as exc:
         return render(
             request,

@@ -14,6 +14,7 @@ from linli.core.validators import Problem
 from linli.core.workflow import Conflict, NotAllowed, transition
 from linli.places.models import Household
 from linli.supplies import services_group_buy_orders as order_services
+from linli.supplies import services_group_buy_prices as prices
 from linli.supplies import services_group_buys as services
 from linli.supplies.group_buy_workflow import AFTER_ORDER, GROUP_BUY_WORKFLOW
 from linli.supplies.models import GroupBuy, GroupBuyOrder, SupplierPaper
@@ -370,15 +371,15 @@ def test_a_price_change_after_opening_waits_for_every_orderer_s_consent(w):
     a = _order(w, gb, "b1_101", veg=1)
     b = _order(w, gb, "b1_102", veg=2)
     with pytest.raises(Problem, match="原因"):
-        services.price_change(user=s.users["bob"], item=veg, new_price_fen=1950, reason="")
-    change = services.price_change(
+        prices.price_change(user=s.users["bob"], item=veg, new_price_fen=1950, reason="")
+    change = prices.price_change(
         user=s.users["bob"], item=veg, new_price_fen=1950, reason="批发价下调"
     )
     assert not change.applied
-    services.price_consent(user=None, change=change, order=a)
+    prices.price_consent(user=None, change=change, order=a)
     veg.refresh_from_db()
     assert veg.unit_price_fen == 2000
-    services.price_consent(user=None, change=change, order=b)
+    prices.price_consent(user=None, change=change, order=b)
     veg.refresh_from_db()
     assert veg.unit_price_fen == 1950
     assert order_services.order_due(GroupBuyOrder.objects.get(pk=b.pk)) == 2 * 1950 + 100
@@ -391,7 +392,7 @@ def test_a_price_cannot_change_once_ordered(w):
     transition(gb, S.CLOSED, by=bob)
     transition(gb, S.ORDERED, by=bob)
     with pytest.raises(Conflict, match="不能改价"):
-        services.price_change(user=bob, item=gb.items.first(), new_price_fen=1, reason="x")
+        prices.price_change(user=bob, item=gb.items.first(), new_price_fen=1, reason="x")
 
 
 def test_money_never_leaves_more_than_is_held(w):
