@@ -17,12 +17,11 @@ A result reported more than `LATE_AFTER` (24 h) after the tube's last sample is 
 applied, and the import names each such row.
 
 Where the time goes (bench/lab_import.py, 100,000 tubes, 300,000 samples): on PostgreSQL
-almost all of it is the server updating rows, not round trips: each sample UPDATE writes a
-new row version and an entry in each of the sample table's 12 indexes (its pages are full, so
-no HOT update), each tube's in its 10 (its status is indexed), and the foreign keys of the
-200,000 inserted LabResult and TubeChange rows are checked at commit. A fillfactor of about
-50 on screening_sample (a schema change, not made here) lets the sample UPDATE be HOT: 21 s →
-1.2 s measured under the same load.
+almost all of it is the server writing rows, not round trips, so the file is four statements
+(`_write_postgres`: the ids go as array literals). The tube and sample UPDATEs are HOT updates
+(no index holds the columns they change, and their tables leave half of each page free:
+migration 0002), and a LabResult has one foreign key to check at commit. SQLite writes in
+chunks of `BATCH`.
 """
 
 from __future__ import annotations
@@ -94,7 +93,6 @@ def apply_lab_rows(
     user: User | None,
     town_id: int,
     rows: Sequence[LabRow],
-    job_id: int | None = None,
     reason: str = "",
     progress: Callable[[int, int], None] | None = None,
 ) -> Applied:
@@ -108,29 +106,24 @@ def apply_lab_rows(
             raise Problem(  # the importer refuses these rows; a safeguard
                 "采样管状态不能改为已出结果", "the tube cannot move to resulted"
             )
-    by_id = by.pk if by is not None else None
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     total = len(rows)
     # The whole file in a few set-wise statements (each backend batches its own way): the
     # LabResults, the negative tubes and their samples, the tubes' history; then the few
     # positives one by one.
-    _insert_lab_results(rows, town_id=town_id, job_id=job_id)
-    done.lab_results = total
-    if progress is not None:
-        progress(total // 3, total)
     moving = [r for r in rows if r.moves_from]
     negatives = [r for r in moving if r.result == Result.NEGATIVE]
     positives = [r for r in moving if r.result == Result.POSITIVE]
-    if negatives:
-        _negatives(negatives)
-    if progress is not None:
-        progress(2 * total // 3, total)
-    insert_rows(
-        TubeChange,
-        ["tube_id", "from_status", "to_status", "by_id", "at", "reason"],
-        [(r.tube_id, r.moves_from, T.RESULTED, by_id, stamp, reason[:300]) for r in moving],
-        returning=False,
+    write = _write_postgres if connection.vendor == "postgresql" else _write_in_chunks
+    write(
+        rows,
+        negatives,
+        moving,
+        by_id=by.pk if by is not None else None,
+        reason=reason[:300],
     )
+    if progress is not None:
+        progress(total // 2, total)
+    done.lab_results = total
     done.tubes = len(moving)
     for r in positives:
         done.positives += 1
@@ -146,44 +139,107 @@ def apply_lab_rows(
     return done
 
 
-def _negatives(rows: list[LabRow]) -> None:
-    """Result the tubes negative (at their row's report time) and their pending samples with
-    them. Each row moves a different tube (the importer gives a tube's result once)."""
-    if connection.vendor == "postgresql":
-        _negatives_postgres(rows)
-        return
-    adapt = _adapter()
-    for start in range(0, len(rows), BATCH):
-        _negatives_chunk(rows[start : start + BATCH], adapt)
+class _Codes:
+    """Few distinct values (report times, labs, statuses) numbered 1, 2, …: a row sends its
+    value's number, and the values go once, as an array."""
+
+    def __init__(self) -> None:
+        self.values: dict[object, int] = {}
+
+    def __call__(self, value: object) -> int:
+        return self.values.setdefault(value, len(self.values) + 1)
+
+    def array(self) -> list[object]:
+        return list(self.values)
 
 
-def _negatives_postgres(rows: list[LabRow]) -> None:
-    """Two statements for the whole file, the tube ids bound as one array (no IN list to
-    parse and plan, no statement text growing with the file). A lab reports in batches, so
-    the report times are few: each row gives the index of its time in a second array (ints
-    are sent far faster than datetimes). The samples take their tube's time, joined."""
+def _ints(values: Sequence[int]) -> str:
+    """An integer array as PostgreSQL's text literal ("{1,2,3}"), cast in the statement: built
+    in a few milliseconds where the driver adapts 100,000 Python ints one by one."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _write_postgres(
+    rows: Sequence[LabRow],
+    negatives: Sequence[LabRow],
+    moving: Sequence[LabRow],
+    *,
+    by_id: int | None,
+    reason: str,
+) -> None:
+    """Four statements for the whole file, every row's values bound as integer arrays (tube
+    ids, and the numbers of its time, lab, result and former status among the few distinct
+    ones): no per-row values for the driver to adapt, no statement text growing with the file.
+
+    - the LabResults (a result another import committed meanwhile is kept once: ON CONFLICT);
+    - the negative tubes: resulted, at their row's time;
+    - their pending samples: negative, at their tube's time (joined; updated in place, see
+      migration 0002);
+    - the moving tubes' history rows (TubeChange), as the tube workflow's transition writes."""
     qn = connection.ops.quote_name
     tube, sample = qn(Tube._meta.db_table), qn(Sample._meta.db_table)
-    times: dict[dt.datetime, int] = {}
-    ids, index = [], []
-    for r in rows:
-        ids.append(r.tube_id)
-        index.append(times.setdefault(r.reported_at, len(times) + 1))
+    lab_result, change = qn(LabResult._meta.db_table), qn(TubeChange._meta.db_table)
+    times, labs, results, statuses = _Codes(), _Codes(), _Codes(), _Codes()
+    ids = _ints([r.tube_id for r in rows])
+    at = _ints([times(r.reported_at) for r in rows])
+    lab = _ints([labs(r.lab) for r in rows])
+    result = _ints([results(r.result) for r in rows])
+    negative = _ints([r.tube_id for r in negatives])
+    negative_at = _ints([times(r.reported_at) for r in negatives])
+    moved = _ints([r.tube_id for r in moving])
+    moved_from = _ints([statuses(r.moves_from) for r in moving])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {tube} SET status = %s, result = %s, resulted_at = (%s::timestamptz[])[v.k] "  # noqa: S608
-            f"FROM unnest(%s::bigint[], %s::int[]) AS v(id, k) WHERE {tube}.id = v.id",
-            [T.RESULTED, Result.NEGATIVE, list(times), ids, index],
+            f"INSERT INTO {lab_result} (tube_id, lab, result, reported_at, created_at) "  # noqa: S608
+            "SELECT v.id, (%s::text[])[v.l], (%s::text[])[v.r], (%s::timestamptz[])[v.k], %s "
+            "FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS v(id, k, l, r) "
+            "ON CONFLICT DO NOTHING",
+            [labs.array(), results.array(), times.array(), timezone.now(), ids, at, lab, result],
         )
+        if negatives:
+            cursor.execute(
+                f"UPDATE {tube} SET status = %s, result = %s, "  # noqa: S608
+                f"resulted_at = (%s::timestamptz[])[v.k] FROM unnest(%s::bigint[], %s::int[]) "
+                f"AS v(id, k) WHERE {tube}.id = v.id",
+                [T.RESULTED, Result.NEGATIVE, times.array(), negative, negative_at],
+            )
+            cursor.execute(
+                f"UPDATE {sample} SET result = %s, result_at = t.resulted_at "  # noqa: S608
+                f"FROM {tube} t WHERE t.id = ANY(%s::bigint[]) AND {sample}.tube_id = t.id "
+                f"AND {sample}.result = %s",
+                [Result.NEGATIVE, negative, Result.PENDING],
+            )
         cursor.execute(
-            f"UPDATE {sample} SET result = %s, result_at = t.resulted_at "  # noqa: S608
-            f"FROM {tube} t WHERE t.id = ANY(%s::bigint[]) AND {sample}.tube_id = t.id "
-            f"AND {sample}.result = %s",
-            [Result.NEGATIVE, ids, Result.PENDING],
+            f"INSERT INTO {change} (tube_id, from_status, to_status, by_id, at, reason) "  # noqa: S608
+            "SELECT v.id, (%s::text[])[v.s], %s, %s, %s, %s "
+            "FROM unnest(%s::bigint[], %s::int[]) AS v(id, s)",
+            [statuses.array(), T.RESULTED, by_id, timezone.now(), reason, moved, moved_from],
         )
 
 
-def _negatives_chunk(rows: list[LabRow], adapt: Callable[[dt.datetime], object]) -> None:
+def _write_in_chunks(
+    rows: Sequence[LabRow],
+    negatives: Sequence[LabRow],
+    moving: Sequence[LabRow],
+    *,
+    by_id: int | None,
+    reason: str,
+) -> None:
+    """SQLite: the same writes as `_write_postgres`, a chunk of `BATCH` rows at a time."""
+    _insert_lab_results(rows)
+    adapt = _adapter()
+    for start in range(0, len(negatives), BATCH):
+        _negatives_chunk(negatives[start : start + BATCH], adapt)
+    stamp = adapt(timezone.now())
+    insert_rows(
+        TubeChange,
+        ["tube_id", "from_status", "to_status", "by_id", "at", "reason"],
+        [(r.tube_id, r.moves_from, T.RESULTED, by_id, stamp, reason) for r in moving],
+        returning=False,
+    )
+
+
+def _negatives_chunk(rows: Sequence[LabRow], adapt: Callable[[dt.datetime], object]) -> None:
     """SQLite (≥ 3.33), a chunk at a time: one UPDATE … FROM (VALUES …) for the tubes and one
     UPDATE for their samples, on the driver's own cursor (Django's would rewrite each "%s" of
     these long statements). The tube ids are integers of our own rows, written into the
@@ -227,7 +283,7 @@ def _adapter() -> Callable[[dt.datetime], object]:
     return adapted
 
 
-def _insert_lab_results(chunk: Sequence[LabRow], *, town_id: int, job_id: int | None) -> None:
+def _insert_lab_results(chunk: Sequence[LabRow]) -> None:
     """Insert the chunk's LabResults in bulk. The importer left out the rows already recorded,
     so a conflict means another import of the same rows committed meanwhile: then the chunk
     goes again with ignore_conflicts (the unique constraint keeps each result once)."""
@@ -237,24 +293,14 @@ def _insert_lab_results(chunk: Sequence[LabRow], *, town_id: int, job_id: int | 
         with transaction.atomic():
             insert_rows(
                 LabResult,
-                ["tube_id", "town_id", "lab", "result", "reported_at", "job_id", "created_at"],
-                [
-                    (r.tube_id, town_id, r.lab, r.result, adapt(r.reported_at), job_id, created)
-                    for r in chunk
-                ],
+                ["tube_id", "lab", "result", "reported_at", "created_at"],
+                [(r.tube_id, r.lab, r.result, adapt(r.reported_at), created) for r in chunk],
                 returning=False,
             )
     except IntegrityError:
         LabResult.objects.bulk_create(
             [
-                LabResult(
-                    tube_id=r.tube_id,
-                    town_id=town_id,
-                    lab=r.lab,
-                    result=r.result,
-                    reported_at=r.reported_at,
-                    job_id=job_id,
-                )
+                LabResult(tube_id=r.tube_id, lab=r.lab, result=r.result, reported_at=r.reported_at)
                 for r in chunk
             ],
             batch_size=BATCH,

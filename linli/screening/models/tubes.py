@@ -61,7 +61,10 @@ class Tube(models.Model):
         TWENTY = 20, _("20 混 1")
 
     round = models.ForeignKey(TestRound, on_delete=models.CASCADE, related_name="tubes")
-    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
+    # Indexed by the unique (town, barcode) constraint.
+    town = models.ForeignKey(
+        "places.Town", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     point = models.ForeignKey(
         SamplingPoint, null=True, blank=True, on_delete=models.PROTECT, related_name="tubes"
     )
@@ -95,7 +98,8 @@ class Tube(models.Model):
                 condition=Q(filled__lte=models.F("capacity")), name="tube_not_overfilled"
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        # No index holds status or result: a lab's results update 100,000 tubes in place (HOT
+        # updates, with the fillfactor set in migration 0002).
         verbose_name = _("采样管")
         verbose_name_plural = _("采样管")
 
@@ -140,7 +144,10 @@ class Sample(models.Model):
         SELF = "self", _("本人上报")
         PROXY = "proxy", _("代为上报")
 
-    round = models.ForeignKey(TestRound, on_delete=models.CASCADE, related_name="samples")
+    # Indexed by the unique (round, resident, attempt) constraint.
+    round = models.ForeignKey(
+        TestRound, on_delete=models.CASCADE, related_name="samples", db_index=False
+    )
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     resident = models.ForeignKey("places.Resident", on_delete=models.PROTECT, related_name="+")
     # The resident's building when sampled: the coverage counters' key.
@@ -183,10 +190,9 @@ class Sample(models.Model):
                 condition=Q(attempt=1) | ~Q(reason=""), name="sample_resample_has_reason"
             ),
         ]
-        indexes = [
-            models.Index(fields=["round", "building"]),
-            models.Index(fields=["tube"]),
-        ]
+        # No index holds result or result_at: results update samples in place (HOT updates,
+        # with the fillfactor set in migration 0002).
+        indexes = [models.Index(fields=["round", "building"])]
         verbose_name = _("采样记录")
         verbose_name_plural = _("采样记录")
 
@@ -197,8 +203,11 @@ class Sample(models.Model):
 class LabResult(models.Model):
     """A lab's result for a tube (检测结果), as imported: idempotent on tube + lab + time."""
 
-    tube = models.ForeignKey(Tube, on_delete=models.CASCADE, related_name="lab_results")
-    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
+    # Indexed by the unique (tube, lab, reported_at) constraint. No town of its own: the
+    # tube's (a lab's file writes 100,000 of these; each foreign key is checked per row).
+    tube = models.ForeignKey(
+        Tube, on_delete=models.CASCADE, related_name="lab_results", db_index=False
+    )
     lab = models.CharField(_("检测机构"), max_length=100)
     result = models.CharField(
         _("结果"),
@@ -209,9 +218,6 @@ class LabResult(models.Model):
         ],
     )
     reported_at = models.DateTimeField(_("报告时间"))
-    job = models.ForeignKey(
-        "core.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
