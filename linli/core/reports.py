@@ -130,9 +130,12 @@ def as_json(figures: dict[str, Any]) -> str:
 
 
 def _item(value: Any) -> str:
-    """A nested value as text: a list as its items joined by commas."""
+    """A nested value as text: a list as its items joined by commas, a dict (a list's row, as
+    `per_site`'s) as its `key: value` pairs."""
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(_item(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_item(v)}" for key, v in value.items())
     return str(value)
 
 
@@ -144,7 +147,7 @@ def as_text(figures: dict[str, Any]) -> str:
             lines.extend(f"  {name}: {_item(v)}" for name, v in value.items())
         elif isinstance(value, list):
             lines.append(f"{key}: ({len(value)})")
-            lines.extend(f"  - {item}" for item in value)
+            lines.extend(f"  - {_item(item)}" for item in value)
         else:
             lines.append(f"{key}: {value}")
     return "\n".join(lines)

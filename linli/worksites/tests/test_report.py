@@ -124,7 +124,10 @@ def test_the_report_counts_sites_workers_rounds_positives_and_coverage(scenario)
         ],
     }
     text = report("--format", "text")
-    assert "workers: 287" in text and "per_site: (3)" in text and "C工地" in text
+    assert "workers: 287" in text and "per_site: (3)" in text
+    # Each site a line of its own figures, not a Python dict.
+    assert "  - name: C工地, workers: 40, rounds: 2, last_round_coverage: 0.75" in text
+    assert "{" not in text
 
 
 def test_the_report_writes_an_xlsx_with_a_row_per_site(scenario, tmp_path):
