@@ -64,9 +64,18 @@ def _progress_key(job_id: int) -> str:
     return f"import-{job_id}"
 
 
-def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bool) -> ImportJob:
-    """Store an uploaded file and queue its check (`job_check`: the preview, a dry run)."""
-    get_importer(kind)
+def job_create(
+    *,
+    user: User,
+    upload: UploadedFile,
+    kind: str,
+    skip_bad_rows: bool,
+    params: dict[str, str] | None = None,
+) -> ImportJob:
+    """Store an uploaded file and queue its check (`job_check`: the preview, a dry run).
+    `params` are the kind's own options (`Importer.options`); others are dropped."""
+    importer = get_importer(kind)
+    own = {k: v.strip() for k, v in (params or {}).items() if k in dict(importer.options)}
     committee = import_scope(user)  # also refuses a login without a town
     name = Path(upload.name or "upload").name
     if not name.lower().endswith(EXTENSIONS):
@@ -91,6 +100,7 @@ def job_create(*, user: User, upload: UploadedFile, kind: str, skip_bad_rows: bo
             file_name=name[:200],
             stored_file=stored,
             skip_bad_rows=skip_bad_rows,
+            params={k: v[:200] for k, v in own.items() if v},
             status=ImportJob.Status.CHECKING,
         )
         job_check.enqueue(job.pk)
@@ -291,6 +301,7 @@ def _run(
         file_name=job.file_name,
         dry_run=dry_run,
         skip_bad_rows=job.skip_bad_rows,
+        params=job.params,
         rejects=rejects,
         progress=report,
         audit_detail={"via": "upload", "job": job.pk},

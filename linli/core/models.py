@@ -95,6 +95,9 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     stored_file = models.CharField(max_length=200, blank=True)
     skip_bad_rows = models.BooleanField(_("跳过错误行"), default=False)
+    # The kind's own options (`Importer.options`, e.g. the test round), as `linli import`
+    # takes them.
+    params = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.PREVIEW
     )

@@ -68,6 +68,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     upload=upload,
                     kind=kind,
                     skip_bad_rows="skip_bad_rows" in request.POST,
+                    # Each kind's options are named "<kind>-<option>" on the page.
+                    params={
+                        name: request.POST.get(f"{kind}-{name}", "")
+                        for name, _help in kinds[kind].options
+                    },
                 )
             except Problem as exc:
                 messages.error(request, exc.text())
@@ -79,6 +84,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return HttpResponseClientRedirect(f"{reverse('places:import')}?kind={kind}")
     context = {
         "kinds": [(k, gettext(cls.label), cls.columns) for k, cls in kinds.items()],
+        "options": [
+            (
+                k,
+                gettext(cls.label),
+                [
+                    (f"{k}-{n}", gettext(h), request.POST.get(f"{k}-{n}", ""))
+                    for n, h in cls.options
+                ],
+            )
+            for k, cls in kinds.items()
+            if cls.options
+        ],
         "selected": request.POST.get("kind") or request.GET.get("kind") or "residents",
         "jobs": ImportJob.objects.filter(user=user)[:10],
     }

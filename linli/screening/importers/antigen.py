@@ -52,8 +52,11 @@ class AntigenResultsImporter(PeopleMixin, Importer):
     label = gettext_noop("抗原自测结果")
     columns = (ID_NUMBER, NAME, RESULT, TIME)
     options = (
-        ("round", "检测轮次名称 (the test round's name)"),
-        ("date", "时间只有时分时的日期 YYYY-MM-DD (the day of times given without one)"),
+        ("round", gettext_noop("检测轮次名称 (the test round's name)")),
+        (
+            "date",
+            gettext_noop("时间只有时分时的日期 YYYY-MM-DD (the day of times given without one)"),
+        ),
     )
     list_url = "screening:cases"
 

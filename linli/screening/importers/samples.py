@@ -71,9 +71,9 @@ class SamplesImporter(PeopleMixin, Importer):
     label = gettext_noop("采样记录")
     columns = (BARCODE, ID_NUMBER, NAME, TAKEN, POINT)
     options = (
-        ("round", "检测轮次名称 (the test round's name)"),
-        ("kind", "新建轮次的类型 pcr/antigen (the kind of a round to create)"),
-        ("date", "新建轮次的日期 YYYY-MM-DD (the date of a round to create)"),
+        ("round", gettext_noop("检测轮次名称 (the test round's name)")),
+        ("kind", gettext_noop("新建轮次的类型 pcr/antigen (the kind of a round to create)")),
+        ("date", gettext_noop("新建轮次的日期 YYYY-MM-DD (the date of a round to create)")),
     )
     list_url = "screening:follow_ups"
 
@@ -104,7 +104,7 @@ class SamplesImporter(PeopleMixin, Importer):
     def check_columns(self, present: set[str]) -> None:
         name = self.params.get("round", "").strip()
         if not name:
-            raise Problem("请用 --round 指定检测轮次", "name the round with --round NAME")
+            raise Problem("请指定检测轮次（--round）", "name the test round (--round)")
         if self.round is None:
             kind, day = self.params.get("kind", ""), self.params.get("date", "")
             if not (kind and day):

@@ -160,3 +160,38 @@ def test_a_committee_clerk_reaches_only_their_committees_people(scr, tmp_path):
     assert [e.row for e in result.errors] == [4]
     assert "丽水" not in result.errors[0].zh  # never says where they live
     assert not result.written
+
+
+def test_the_upload_page_takes_the_round_and_a_round_to_create(scr, client_for, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from linli.core.models import ImportJob
+
+    path = sheet(tmp_path, rows_of(scr))
+    client = client_for("town")
+    page = client.get(reverse("places:import")).content.decode()
+    assert 'data-for-kind="samples"' in page and 'name="samples-round"' in page
+
+    def upload(**fields):
+        data = {"kind": "samples", "file": SimpleUploadedFile(path.name, path.read_bytes())}
+        response = client.post(reverse("places:import"), {**data, **fields})
+        assert response.status_code == 302
+        return ImportJob.objects.latest("pk"), client.get(response["Location"]).content.decode()
+
+    # Without the round: the preview says what to fill in, and nothing lands.
+    job, preview = upload(**{"antigen-results-round": "4月20日外院核酸"})  # another kind's field
+    assert job.params == {} and "请指定检测轮次" in preview
+    job, preview = upload(
+        **{
+            "samples-round": " 4月20日外院核酸 ",
+            "samples-kind": "pcr",
+            "samples-date": "2022-04-20",
+        }
+    )
+    assert job.params == {"round": "4月20日外院核酸", "kind": "pcr", "date": "2022-04-20"}
+    assert "将新增" in preview and not TestRound.objects.filter(name="4月20日外院核酸").exists()
+    done = client.post(reverse("places:import_confirm", args=[job.pk]), follow=True)
+    assert "导入完成" in done.content.decode()
+    made = TestRound.objects.get(name="4月20日外院核酸")
+    assert Sample.objects.filter(round=made).count() == 6

@@ -9,7 +9,9 @@
    - data-copy="#id" on a button: copy that input's text, then show data-copied on the button;
    - every table in .table-wrap: a cell without data-label gets its column's header, which
      the phone's card layout shows beside the value (tables2's template writes it itself);
-   - data-back on a link: go back a page when there is one to go back to (else follow it). */
+   - data-back on a link: go back a page when there is one to go back to (else follow it);
+   - fieldset[data-for-kind] in a form with a select named "kind": shown for that kind only
+     (without JavaScript every kind's fieldset shows, each headed by its kind). */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -68,6 +70,20 @@
     if (form && !event.detail.successful) {  // a network error: let the user try again
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
     }
+  });
+  function showKindOptions(select) {
+    select.form.querySelectorAll("fieldset[data-for-kind]").forEach(function (set) {
+      set.hidden = set.getAttribute("data-for-kind") !== select.value;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLSelectElement && target.name === "kind" && target.form) {
+      showKindOptions(target);
+    }
+  });
+  document.querySelectorAll("form select[name='kind']").forEach(function (select) {
+    if (select.form) showKindOptions(select);
   });
   function labelCells() {
     document.querySelectorAll(".table-wrap table").forEach(function (table) {

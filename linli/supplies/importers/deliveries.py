@@ -113,7 +113,7 @@ class DeliveriesImporter(Importer):
         RESULT,
         TEAM,
     ]
-    options = [("round", "发放轮次名称 (the package round's name)")]
+    options = [("round", gettext_noop("发放轮次名称 (the package round's name)"))]
     list_url = "supplies:rounds"
 
     def prepare(self) -> None:
