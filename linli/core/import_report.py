@@ -1,13 +1,19 @@
 """The report of an import or dry run: counts, row errors and warnings (Chinese first, English
-in parentheses), as the upload page shows it, `linli import` prints it and ImportJob stores it."""
+in parentheses), as the upload page shows it, `linli import` prints it and ImportJob stores it;
+and the rejects file (`write_rejects`), the bad rows as they were with their reasons."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from linli.core.validators import Problem, in_language
+
+if TYPE_CHECKING:
+    from linli.core.imports import Row
 
 FIRST_OF_GROUP = 5  # rows shown under each reason on the page; the rejects file has them all
 _NUMBERS = re.compile(r"[0-9]+")
@@ -176,3 +182,32 @@ class ImportResult:
         if self.rejects_file:
             lines.append(f"错误行已写入 (bad rows written to): {self.rejects_file}")
         return "\n".join(lines)
+
+
+REJECTS_HEADINGS = {
+    "zh-hans": ("工作表", "行号", "错误原因", "错误行"),
+    "en": ("sheet", "row", "reason", "bad rows"),
+    "": ("工作表 (sheet)", "行号 (row)", "错误原因 (reason)", "错误行"),
+}
+
+
+def write_rejects(
+    target: str | Path,
+    bad_rows: Iterable[tuple[Row, Problem]],
+    table: Any,
+    *,
+    language: str = "",
+) -> None:
+    """The bad rows with their original cells and a reason column, as text (export writer);
+    headings and reasons in `language` ("zh-hans", "en"), or in both ("")."""
+    from linli.core.export import write_xlsx
+
+    sheet, number, reason, title = REJECTS_HEADINGS[language]
+    headers = [sheet, number, *table.union_headers(), reason]
+    width = len(headers) - 3
+    pick = {"zh-hans": lambda p: p.zh, "en": lambda p: p.en}.get(language, str)
+    rows = []
+    for row, problem in bad_rows:
+        cells = table.cells_by_union_header(row)
+        rows.append([row.sheet, row.number, *cells[:width], pick(problem)])
+    write_xlsx(str(target), headers, rows, sheet_title=title)

@@ -28,8 +28,8 @@ The contract of an importer kind
   and then. Matching must make a re-import of the same file change nothing (`updated == 0`).
   The engine writes the one audit entry (who, file, counts); importers write none.
 - `options` (optional): the extra `--NAME VALUE` options of `linli import` this kind takes, as
-  (name, help) pairs; their values reach the importer as `self.params` (a dict, empty on the
-  upload page, so an importer needing one reads it from a column there);
+  (name, help) pairs (help through gettext_noop: the upload page shows a field for each);
+  their values reach the importer as `self.params` (a dict of the ones given);
 - `self.town` (may be unsaved when `may_create_town` and the town is new: the engine saves it
   before `apply`), `self.user` (None from the command line without `--user`), `self.committee`
   (the uploader's scope, from `import_scope()`: set for committee staff, None for the town).
@@ -81,7 +81,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -91,7 +91,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.db import transaction
 
 from linli.core.bulk import BATCH, insert_rows
-from linli.core.import_report import ImportResult, RowProblem, held_text
+from linli.core.import_report import ImportResult, RowProblem, held_text, write_rejects
 from linli.core.import_template import is_example_row
 from linli.core.progress import EVERY as PROGRESS_EVERY
 from linli.core.spreadsheet import Column, Row, SpreadsheetError, read_rows
@@ -440,35 +440,6 @@ def _finish(
             write_rejects(rejects, bad_rows, table)
             result.rejects_file = str(rejects)
     result.seconds = time.perf_counter() - started
-
-
-REJECTS_HEADINGS = {
-    "zh-hans": ("工作表", "行号", "错误原因", "错误行"),
-    "en": ("sheet", "row", "reason", "bad rows"),
-    "": ("工作表 (sheet)", "行号 (row)", "错误原因 (reason)", "错误行"),
-}
-
-
-def write_rejects(
-    target: str | Path,
-    bad_rows: Iterable[tuple[Row, Problem]],
-    table: Any,
-    *,
-    language: str = "",
-) -> None:
-    """The bad rows with their original cells and a reason column, as text (export writer);
-    headings and reasons in `language` ("zh-hans", "en"), or in both ("")."""
-    from linli.core.export import write_xlsx
-
-    sheet, number, reason, title = REJECTS_HEADINGS[language]
-    headers = [sheet, number, *table.union_headers(), reason]
-    width = len(headers) - 3
-    pick = {"zh-hans": lambda p: p.zh, "en": lambda p: p.en}.get(language, str)
-    rows = []
-    for row, problem in bad_rows:
-        cells = table.cells_by_union_header(row)
-        rows.append([row.sheet, row.number, *cells[:width], pick(problem)])
-    write_xlsx(str(target), headers, rows, sheet_title=title)
 
 
 def _create_town(town: Town, *, user: User | None) -> None:

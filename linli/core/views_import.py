@@ -68,9 +68,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     upload=upload,
                     kind=kind,
                     skip_bad_rows="skip_bad_rows" in request.POST,
-                    # Each kind's options are named "<kind>-<option>" on the page.
                     params={
-                        name: request.POST.get(f"{kind}-{name}", "")
+                        name: request.POST.get(_option_field(kind, name), "")
                         for name, _help in kinds[kind].options
                     },
                 )
@@ -89,7 +88,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 k,
                 gettext(cls.label),
                 [
-                    (f"{k}-{n}", gettext(h), request.POST.get(f"{k}-{n}", ""))
+                    (_option_field(k, n), gettext(h), request.POST.get(_option_field(k, n), ""))
                     for n, h in cls.options
                 ],
             )
@@ -169,6 +168,11 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     response = HttpResponse(template_xlsx(importer), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
+
+
+def _option_field(kind: str, option: str) -> str:
+    """A kind's option on the upload page: "samples-round" (kinds share option names)."""
+    return f"{kind}-{option}"
 
 
 def _language() -> str:

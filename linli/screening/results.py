@@ -188,13 +188,14 @@ def _write_postgres(
     negative_at = _ints([times(r.reported_at) for r in negatives])
     moved = _ints([r.tube_id for r in moving])
     moved_from = _ints([statuses(r.moves_from) for r in moving])
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {lab_result} (tube_id, lab, result, reported_at, created_at) "  # noqa: S608
             "SELECT v.id, (%s::text[])[v.l], (%s::text[])[v.r], (%s::timestamptz[])[v.k], %s "
             "FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS v(id, k, l, r) "
             "ON CONFLICT DO NOTHING",
-            [labs.array(), results.array(), times.array(), timezone.now(), ids, at, lab, result],
+            [labs.array(), results.array(), times.array(), now, ids, at, lab, result],
         )
         if negatives:
             cursor.execute(
@@ -213,7 +214,7 @@ def _write_postgres(
             f"INSERT INTO {change} (tube_id, from_status, to_status, by_id, at, reason) "  # noqa: S608
             "SELECT v.id, (%s::text[])[v.s], %s, %s, %s, %s "
             "FROM unnest(%s::bigint[], %s::int[]) AS v(id, s)",
-            [statuses.array(), T.RESULTED, by_id, timezone.now(), reason, moved, moved_from],
+            [statuses.array(), T.RESULTED, by_id, now, reason, moved, moved_from],
         )
 
 
@@ -284,9 +285,10 @@ def _adapter() -> Callable[[dt.datetime], object]:
 
 
 def _insert_lab_results(chunk: Sequence[LabRow]) -> None:
-    """Insert the chunk's LabResults in bulk. The importer left out the rows already recorded,
-    so a conflict means another import of the same rows committed meanwhile: then the chunk
-    goes again with ignore_conflicts (the unique constraint keeps each result once)."""
+    """Insert the rows' LabResults in bulk (`insert_rows` chunks them). The importer left out
+    the rows already recorded, so a conflict means another import of the same rows committed
+    meanwhile: then they go again with ignore_conflicts (the unique constraint keeps each
+    result once)."""
     adapt = _adapter()
     created = adapt(timezone.now())
     try:
