@@ -145,7 +145,6 @@ def _yesterday(
             )
             for t in tubes
         ],
-        reason="demo",
     )
     # That evening, the first members retested at home; the first of them positive: a case.
     follow_up = PoolFollowUp.objects.filter(round=round_).first()

@@ -186,15 +186,15 @@ def retests_resulted(*, user: User | None, town_id: int) -> int:
     waiting = PoolMember.objects.filter(
         follow_up__town_id=town_id,
         result=Result.PENDING,
-        retest__result__in=[Result.NEGATIVE, Result.POSITIVE],
-    ).select_related("retest")
+        retest__tube__result__in=[Result.NEGATIVE, Result.POSITIVE],
+    ).select_related("retest__tube")
     for member in waiting:
-        assert member.retest is not None
+        assert member.retest is not None and member.retest.tube is not None
         member_result(
             user=user,
             member=member,
-            result=member.retest.result,
-            at=member.retest.result_at,
+            result=member.retest.tube.result,
+            at=member.retest.tube.resulted_at,
             audited=False,
         )
         done += 1

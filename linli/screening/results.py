@@ -1,14 +1,13 @@
-"""Lab results (检测结果) applied to tubes and their samples, set-based so a lab's file of
-100,000 tubes lands in seconds (bench/lab_import.py):
+"""Lab results (检测结果) applied to tubes, set-based so a lab's file of 100,000 tubes lands in
+seconds (bench/lab_import.py). A file writes what is new and nothing that can be read off it:
 
-- each new (tube, lab, reported_at) is a `LabResult` (inserted with ignore_conflicts: the
-  unique constraint makes a re-import a no-op);
-- a tube's first result moves it to resulted (the tube workflow's sealed/boxed → resulted, a
-  system move by the importer's user: the table is checked per tube and the history rows are
-  written in bulk, as the deliveries import does; the engine writes the one audit entry);
-- negative: the tube's pending samples are negative (PostgreSQL: one UPDATE of the tubes and
-  one of their samples for the whole file, the ids bound as arrays; SQLite: two per chunk of
-  `BATCH`);
+- each new (tube, lab, reported_at) is a `LabResult` (the unique constraint makes a re-import
+  a no-op). It is also the record of the tube's move to resulted: the tube workflow's sealed/
+  boxed → resulted is checked per tube, and the lab, the report time and when it was recorded
+  are on the LabResult (who imported the file is on the import's audit entry), so no
+  TubeChange repeats it 100,000 times;
+- negative: the tube is resulted and negative. Its samples are not rewritten: a PCR sample
+  that is pending in a resulted tube has its tube's result (`Sample.result`);
 - positive single tube (capacity 1): its sample is positive, counted, and a case is opened;
 - positive pool: its samples are pool_positive and a follow-up lists each as a member, kept in
   place (`linli.screening.pools`).
@@ -17,11 +16,10 @@ A result reported more than `LATE_AFTER` (24 h) after the tube's last sample is 
 applied, and the import names each such row.
 
 Where the time goes (bench/lab_import.py, 100,000 tubes, 300,000 samples): on PostgreSQL
-almost all of it is the server writing rows, not round trips, so the file is four statements
-(`_write_postgres`: the ids go as array literals). The tube and sample UPDATEs are HOT updates
-(no index holds the columns they change, and their tables leave half of each page free:
-migration 0002), and a LabResult has one foreign key to check at commit. SQLite writes in
-chunks of `BATCH`.
+almost all of it is the server writing rows and checking each LabResult's foreign key at
+commit, not round trips, so the file is two statements (`_write_postgres`: the ids go as
+array literals). The tube UPDATE is a HOT update (no index holds the columns it changes, and
+the table leaves half of each page free: migration 0002). SQLite writes in chunks of `BATCH`.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ from django.utils import timezone
 from linli.core.bulk import BATCH, insert_rows
 from linli.core.validators import Problem
 from linli.screening import counters
-from linli.screening.models import LabResult, Result, Sample, Tube, TubeChange
+from linli.screening.models import LabResult, Result, Sample, Tube
 
 if TYPE_CHECKING:
     from linli.accounts.models import User
@@ -93,13 +91,11 @@ def apply_lab_rows(
     user: User | None,
     town_id: int,
     rows: Sequence[LabRow],
-    reason: str = "",
     progress: Callable[[int, int], None] | None = None,
 ) -> Applied:
     """Write checked lab rows (call inside a transaction; the importer checked each row)."""
     from linli.screening.workflow import TUBE_WORKFLOW
 
-    by = user if user is not None and user.is_authenticated else None
     done = Applied()
     for row in rows:
         if row.moves_from and (row.moves_from, T.RESULTED) not in TUBE_WORKFLOW.table:
@@ -108,19 +104,12 @@ def apply_lab_rows(
             )
     total = len(rows)
     # The whole file in a few set-wise statements (each backend batches its own way): the
-    # LabResults, the negative tubes and their samples, the tubes' history; then the few
-    # positives one by one.
+    # LabResults and the negative tubes; then the few positives one by one.
     moving = [r for r in rows if r.moves_from]
     negatives = [r for r in moving if r.result == Result.NEGATIVE]
     positives = [r for r in moving if r.result == Result.POSITIVE]
     write = _write_postgres if connection.vendor == "postgresql" else _write_in_chunks
-    write(
-        rows,
-        negatives,
-        moving,
-        by_id=by.pk if by is not None else None,
-        reason=reason[:300],
-    )
+    write(rows, negatives)
     if progress is not None:
         progress(total // 2, total)
     done.lab_results = total
@@ -140,7 +129,7 @@ def apply_lab_rows(
 
 
 class _Codes:
-    """Few distinct values (report times, labs, statuses) numbered 1, 2, …: a row sends its
+    """Few distinct values (report times, labs, results) numbered 1, 2, …: a row sends its
     value's number, and the values go once, as an array."""
 
     def __init__(self) -> None:
@@ -159,43 +148,30 @@ def _ints(values: Sequence[int]) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def _write_postgres(
-    rows: Sequence[LabRow],
-    negatives: Sequence[LabRow],
-    moving: Sequence[LabRow],
-    *,
-    by_id: int | None,
-    reason: str,
-) -> None:
-    """Four statements for the whole file, every row's values bound as integer arrays (tube
-    ids, and the numbers of its time, lab, result and former status among the few distinct
-    ones): no per-row values for the driver to adapt, no statement text growing with the file.
+def _write_postgres(rows: Sequence[LabRow], negatives: Sequence[LabRow]) -> None:
+    """Two statements for the whole file, every row's values bound as integer arrays (tube
+    ids, and the numbers of its time, lab and result among the few distinct ones): no per-row
+    values for the driver to adapt, no statement text growing with the file.
 
     - the LabResults (a result another import committed meanwhile is kept once: ON CONFLICT);
-    - the negative tubes: resulted, at their row's time;
-    - their pending samples: negative, at their tube's time (joined; updated in place, see
-      migration 0002);
-    - the moving tubes' history rows (TubeChange), as the tube workflow's transition writes."""
+    - the negative tubes: resulted, at their row's time (updated in place, see migration
+      0002)."""
     qn = connection.ops.quote_name
-    tube, sample = qn(Tube._meta.db_table), qn(Sample._meta.db_table)
-    lab_result, change = qn(LabResult._meta.db_table), qn(TubeChange._meta.db_table)
-    times, labs, results, statuses = _Codes(), _Codes(), _Codes(), _Codes()
+    tube, lab_result = qn(Tube._meta.db_table), qn(LabResult._meta.db_table)
+    times, labs, results = _Codes(), _Codes(), _Codes()
     ids = _ints([r.tube_id for r in rows])
     at = _ints([times(r.reported_at) for r in rows])
     lab = _ints([labs(r.lab) for r in rows])
     result = _ints([results(r.result) for r in rows])
     negative = _ints([r.tube_id for r in negatives])
     negative_at = _ints([times(r.reported_at) for r in negatives])
-    moved = _ints([r.tube_id for r in moving])
-    moved_from = _ints([statuses(r.moves_from) for r in moving])
-    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {lab_result} (tube_id, lab, result, reported_at, created_at) "  # noqa: S608
             "SELECT v.id, (%s::text[])[v.l], (%s::text[])[v.r], (%s::timestamptz[])[v.k], %s "
             "FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS v(id, k, l, r) "
             "ON CONFLICT DO NOTHING",
-            [labs.array(), results.array(), times.array(), now, ids, at, lab, result],
+            [labs.array(), results.array(), times.array(), timezone.now(), ids, at, lab, result],
         )
         if negatives:
             cursor.execute(
@@ -204,68 +180,32 @@ def _write_postgres(
                 f"AS v(id, k) WHERE {tube}.id = v.id",
                 [T.RESULTED, Result.NEGATIVE, times.array(), negative, negative_at],
             )
-            cursor.execute(
-                f"UPDATE {sample} SET result = %s, result_at = t.resulted_at "  # noqa: S608
-                f"FROM {tube} t WHERE t.id = ANY(%s::bigint[]) AND {sample}.tube_id = t.id "
-                f"AND {sample}.result = %s",
-                [Result.NEGATIVE, negative, Result.PENDING],
-            )
-        cursor.execute(
-            f"INSERT INTO {change} (tube_id, from_status, to_status, by_id, at, reason) "  # noqa: S608
-            "SELECT v.id, (%s::text[])[v.s], %s, %s, %s, %s "
-            "FROM unnest(%s::bigint[], %s::int[]) AS v(id, s)",
-            [statuses.array(), T.RESULTED, by_id, now, reason, moved, moved_from],
-        )
 
 
-def _write_in_chunks(
-    rows: Sequence[LabRow],
-    negatives: Sequence[LabRow],
-    moving: Sequence[LabRow],
-    *,
-    by_id: int | None,
-    reason: str,
-) -> None:
+def _write_in_chunks(rows: Sequence[LabRow], negatives: Sequence[LabRow]) -> None:
     """SQLite: the same writes as `_write_postgres`, a chunk of `BATCH` rows at a time."""
     _insert_lab_results(rows)
     adapt = _adapter()
     for start in range(0, len(negatives), BATCH):
         _negatives_chunk(negatives[start : start + BATCH], adapt)
-    stamp = adapt(timezone.now())
-    insert_rows(
-        TubeChange,
-        ["tube_id", "from_status", "to_status", "by_id", "at", "reason"],
-        [(r.tube_id, r.moves_from, T.RESULTED, by_id, stamp, reason) for r in moving],
-        returning=False,
-    )
 
 
 def _negatives_chunk(rows: Sequence[LabRow], adapt: Callable[[dt.datetime], object]) -> None:
-    """SQLite (≥ 3.33), a chunk at a time: one UPDATE … FROM (VALUES …) for the tubes and one
-    UPDATE for their samples, on the driver's own cursor (Django's would rewrite each "%s" of
-    these long statements). The tube ids are integers of our own rows, written into the
-    statement; statuses and times are bound."""
+    """SQLite (≥ 3.33), a chunk at a time: one UPDATE … FROM (VALUES …) of the tubes, on the
+    driver's own cursor (Django's would rewrite each "%s" of this long statement). The tube
+    ids are integers of our own rows, written into the statement; statuses and times are
+    bound."""
     import sqlite3
 
-    qn = connection.ops.quote_name
-    tube, sample = qn(Tube._meta.db_table), qn(Sample._meta.db_table)
-    ids = ",".join(str(int(r.tube_id)) for r in rows)
+    tube = connection.ops.quote_name(Tube._meta.db_table)
     values = ", ".join(f"({int(r.tube_id)}, ?)" for r in rows)
     with connection.cursor() as cursor:
-        raw = cursor.cursor
         sqlite3.Cursor.execute(
-            raw,
+            cursor.cursor,
             f"WITH v(id, at) AS (VALUES {values}) "  # noqa: S608
             f"UPDATE {tube} SET status = ?, result = ?, resulted_at = v.at "
             f"FROM v WHERE {tube}.id = v.id",
             [*(adapt(r.reported_at) for r in rows), T.RESULTED, Result.NEGATIVE],
-        )
-        sqlite3.Cursor.execute(
-            raw,
-            f"UPDATE {sample} SET result = ?, result_at = "  # noqa: S608
-            f"(SELECT t.resulted_at FROM {tube} t WHERE t.id = {sample}.tube_id) "
-            f"WHERE tube_id IN ({ids}) AND result = ?",
-            [Result.NEGATIVE, Result.PENDING],
         )
 
 

@@ -10,7 +10,8 @@
 
 The town's screening office moves rounds, follow-ups and cases; whoever works the round's
 desks opens, seals and boxes tubes; a lab result (imported by the office) marks a tube
-resulted.
+resulted, a move recorded by the tube's `LabResult` rather than a `TubeChange`
+(`linli.screening.results`).
 """
 
 from __future__ import annotations

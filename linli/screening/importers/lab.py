@@ -208,6 +208,5 @@ class LabResultsImporter(Importer):
             user=self.user,
             town_id=self.town.pk,
             rows=plan.payload,
-            reason=f"import {self.file_name}",
             progress=self.progress,
         )

@@ -165,8 +165,10 @@ class Sample(models.Model):
     reason = models.CharField(_("重采原因"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     taken_at = models.DateTimeField(_("采样时间"))
-    # PCR: follows the tube's result (a positive pool's members: pool_positive until their
-    # retest); antigen: the reported result.
+    # PCR: positive (a positive single tube) or pool_positive (a positive pool's members,
+    # until their retest's result replaces it); otherwise it stays pending and its result is
+    # its tube's (`tube.result`): a lab's negative tube rewrites none of its samples.
+    # Antigen: the reported result.
     result = models.CharField(
         _("结果"), max_length=20, choices=Result.choices, default=Result.PENDING
     )
@@ -190,14 +192,20 @@ class Sample(models.Model):
                 condition=Q(attempt=1) | ~Q(reason=""), name="sample_resample_has_reason"
             ),
         ]
-        # No index holds result or result_at: results update samples in place (HOT updates,
-        # with the fillfactor set in migration 0002).
+        # No index holds result or result_at: a positive updates its samples in place.
         indexes = [models.Index(fields=["round", "building"])]
         verbose_name = _("采样记录")
         verbose_name_plural = _("采样记录")
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.resident_id}#{self.attempt}"
+
+    @property
+    def outcome(self) -> str:
+        """The person's result: the sample's own, or while it is pending its tube's."""
+        if self.result == Result.PENDING and self.tube is not None:
+            return self.tube.result
+        return self.result
 
 
 class LabResult(models.Model):

@@ -80,9 +80,10 @@ def test_results_move_tubes_samples_counters_cases_and_pools_and_a_reimport_chan
         assert tube.status == Tube.Status.RESULTED
     assert tubes["neg"].result == Result.NEGATIVE and tubes["pool"].result == Result.POSITIVE
     assert local(tubes["neg"].resulted_at) == at
-    li = Sample.objects.get(round=s.round, resident=s.residents["li"])
-    assert local(li.result_at) == at
-    results = dict(Sample.objects.filter(round=s.round).values_list("resident__name", "result"))
+    # A negative tube's samples are not rewritten: each person's result is the tube's.
+    samples = Sample.objects.filter(round=s.round).select_related("resident", "tube")
+    assert {x.resident.name: x.result for x in samples}["李秀英"] == Result.PENDING
+    results = {x.resident.name: x.outcome for x in samples}
     assert results == {
         "李秀英": "negative",
         "陈国强": "negative",
@@ -104,7 +105,13 @@ def test_results_move_tubes_samples_counters_cases_and_pools_and_a_reimport_chan
     members = {m.resident.name: m for m in follow_up.members.select_related("resident")}
     assert set(members) == {"王建国", "赵丽华"}
     assert all(m.building == s.b2 and m.kept_in_place_at for m in members.values())
-    assert TubeChange.objects.filter(to_status=Tube.Status.RESULTED).count() == 3
+    # The lab's LabResult records each tube's move to resulted; no TubeChange repeats it.
+    assert not TubeChange.objects.filter(to_status=Tube.Status.RESULTED).exists()
+    assert set(LabResult.objects.values_list("tube__barcode", "lab", "result")) == {
+        ("NEG001", LAB, "negative"),
+        ("POOL01", LAB, "positive"),
+        ("ONE001", LAB, "positive"),
+    }
     counts = (LabResult.objects.count(), TubeChange.objects.count(), Case.objects.count())
     run(path)
     assert (LabResult.objects.count(), TubeChange.objects.count(), Case.objects.count()) == counts
@@ -117,7 +124,8 @@ def test_a_second_lab_agreeing_is_recorded_and_one_disagreeing_is_a_bad_row(scr,
     later = local(timezone.now() - dt.timedelta(hours=1))
     run(sheet(tmp_path, [["NEG001", "第三方检测所", "阴性", later]], name="b.xlsx"))
     assert LabResult.objects.filter(tube=tubes["neg"]).count() == 2
-    assert TubeChange.objects.filter(tube=tubes["neg"], to_status="resulted").count() == 1
+    tubes["neg"].refresh_from_db()
+    assert local(tubes["neg"].resulted_at) == at  # the first lab's result moved the tube
     result = engine(
         "lab-results",
         sheet(tmp_path, [["NEG001", "另一家", "阳性", later]], name="c.xlsx"),
@@ -208,10 +216,8 @@ def test_each_negative_tube_and_its_samples_take_their_own_rows_report_time(scr,
     times = {t.barcode: local(t.resulted_at) for t in Tube.objects.filter(round=scr.round)}
     assert times == {"NEG001": first, "POOL01": second, "ONE001": third}
     samples = {
-        name: (result, local(at))
-        for name, result, at in Sample.objects.filter(round=scr.round).values_list(
-            "resident__name", "result", "result_at"
-        )
+        x.resident.name: (x.outcome, local(x.tube.resulted_at))
+        for x in Sample.objects.filter(round=scr.round).select_related("resident", "tube")
     }
     assert samples == {
         "李秀英": ("negative", first),
@@ -222,5 +228,4 @@ def test_each_negative_tube_and_its_samples_take_their_own_rows_report_time(scr,
         "张三丰": ("negative", third),
     }
     assert LabResult.objects.count() == 4
-    assert TubeChange.objects.filter(to_status=Tube.Status.RESULTED).count() == 3
     assert not Case.objects.exists() and not PoolFollowUp.objects.exists()
