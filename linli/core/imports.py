@@ -29,7 +29,9 @@ The contract of an importer kind
   The engine writes the one audit entry (who, file, counts); importers write none.
 - `options` (optional): the extra `--NAME VALUE` options of `linli import` this kind takes, as
   (name, help) pairs (help through gettext_noop: the upload page shows a field for each);
-  their values reach the importer as `self.params` (a dict of the ones given);
+  their values reach the importer as `self.params` (a dict of the ones given).
+  `suggestions(option, town_id)` gives values the page offers for a field (the town's rounds);
+  any other text may still be typed;
 - `self.town` (may be unsaved when `may_create_town` and the town is new: the engine saves it
   before `apply`), `self.user` (None from the command line without `--user`), `self.committee`
   (the uploader's scope, from `import_scope()`: set for committee staff, None for the town).
@@ -166,6 +168,11 @@ class Importer:
         self.params = dict(params or {})
         self._progress = progress
         self._seen: dict[Hashable, int] = {}
+
+    @classmethod
+    def suggestions(cls, option: str, town_id: int) -> list[str]:
+        """Values the upload page offers for one of `options` (none unless a kind says)."""
+        return []
 
     # -- hooks ---------------------------------------------------------------------------------
     def prepare(self) -> None:

@@ -88,7 +88,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 k,
                 gettext(cls.label),
                 [
-                    (_option_field(k, n), gettext(h), request.POST.get(_option_field(k, n), ""))
+                    (
+                        _option_field(k, n),
+                        gettext(h),
+                        request.POST.get(_option_field(k, n), ""),
+                        cls.suggestions(n, user.town_id),  # type: ignore[arg-type]  # _staff: has a town
+                    )
                     for n, h in cls.options
                 ],
             )

@@ -29,6 +29,7 @@ from linli.screening.importers.common import (
     find_round,
     parse_day,
     parse_when,
+    round_names,
 )
 from linli.screening.models import Case, Result, Sample, TestRound
 from linli.screening.results import result_word
@@ -59,6 +60,10 @@ class AntigenResultsImporter(PeopleMixin, Importer):
         ),
     )
     list_url = "screening:cases"
+
+    @classmethod
+    def suggestions(cls, option: str, town_id: int) -> list[str]:
+        return round_names(town_id, TestRound.Kind.ANTIGEN) if option == "round" else []
 
     def prepare(self) -> None:
         self.now = timezone.now()

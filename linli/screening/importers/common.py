@@ -29,6 +29,7 @@ _FORMATS = (
     "%Y-%m-%dT%H:%M",
 )
 FUTURE_SLACK = dt.timedelta(minutes=5)
+SUGGESTED = 20  # rounds offered on the upload page
 
 
 def parse_when(
@@ -141,3 +142,12 @@ class PeopleMixin(Importer):
 
 def find_round(town_id: int, name: str) -> TestRound | None:
     return TestRound.objects.filter(town_id=town_id, name=name.strip()).first()
+
+
+def round_names(town_id: int, kind: str) -> list[str]:
+    """The town's open and closed rounds of `kind`, newest first: what the upload page offers
+    for --round."""
+    rounds = TestRound.objects.filter(
+        town_id=town_id, kind=kind, status__in=[TestRound.Status.OPEN, TestRound.Status.CLOSED]
+    )
+    return list(rounds.order_by("-date", "-id").values_list("name", flat=True)[:SUGGESTED])

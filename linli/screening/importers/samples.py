@@ -37,6 +37,7 @@ from linli.screening.importers.common import (
     find_round,
     parse_day,
     parse_when,
+    round_names,
 )
 from linli.screening.models import Sample, SamplingPoint, TestRound, Tube, TubeChange
 
@@ -76,6 +77,12 @@ class SamplesImporter(PeopleMixin, Importer):
         ("date", gettext_noop("新建轮次的日期 YYYY-MM-DD (the date of a round to create)")),
     )
     list_url = "screening:follow_ups"
+
+    @classmethod
+    def suggestions(cls, option: str, town_id: int) -> list[str]:
+        if option == "round":
+            return round_names(town_id, TestRound.Kind.PCR)
+        return [TestRound.Kind.PCR] if option == "kind" else []
 
     def prepare(self) -> None:
         self.now = timezone.now()

@@ -4,6 +4,7 @@ elsewhere, from a sheet written as a hospital's Excel holds it (openpyxl, in the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -172,6 +173,8 @@ def test_the_upload_page_takes_the_round_and_a_round_to_create(scr, client_for, 
     client = client_for("town")
     page = client.get(reverse("places:import")).content.decode()
     assert 'data-for-kind="samples"' in page and 'name="samples-round"' in page
+    assert offered(page, "samples-round") == ["第1轮核酸"]
+    assert offered(page, "samples-kind") == ["pcr"]
 
     def upload(**fields):
         data = {"kind": "samples", "file": SimpleUploadedFile(path.name, path.read_bytes())}
@@ -195,3 +198,33 @@ def test_the_upload_page_takes_the_round_and_a_round_to_create(scr, client_for, 
     assert "导入完成" in done.content.decode()
     made = TestRound.objects.get(name="4月20日外院核酸")
     assert Sample.objects.filter(round=made).count() == 6
+
+
+def offered(page, field):
+    """The values a field's datalist offers on the upload page."""
+    found = re.search(f'<datalist id="{field}-list">(.*?)</datalist>', page, re.S)
+    return re.findall(r'<option value="([^"]*)">', found.group(1)) if found else []
+
+
+def test_the_upload_page_offers_the_towns_rounds_of_each_kind(scr, client_for):
+    """The round fields offer the town's open and closed rounds of the kind the import takes,
+    newest first; a planned round, and another town's, are not offered."""
+    from django.urls import reverse
+
+    from linli.places.models import Town
+
+    s = scr
+    earlier = timezone.localdate() - dt.timedelta(days=3)
+    for name, kind, status, day, town in [
+        ("4月17日抗原", "antigen", "closed", earlier, s.town),
+        ("4月19日抗原", "antigen", "open", timezone.localdate(), s.town),
+        ("4月17日核酸", "pcr", "closed", earlier, s.town),
+        ("明日核酸", "pcr", "planned", timezone.localdate(), s.town),
+        ("别镇核酸", "pcr", "open", timezone.localdate(), Town.objects.create(name="洞泾镇")),
+    ]:
+        TestRound.objects.create(town=town, name=name, kind=kind, status=status, date=day)
+    page = client_for("town").get(reverse("places:import")).content.decode()
+    assert offered(page, "samples-round") == ["第1轮核酸", "4月17日核酸"]
+    assert offered(page, "antigen-results-round") == ["4月19日抗原", "4月17日抗原"]
+    assert offered(page, "antigen-results-date") == []
+    assert 'name="antigen-results-date" value="" maxlength="200" autocomplete="off">' in page

@@ -116,6 +116,13 @@ class DeliveriesImporter(Importer):
     options = [("round", gettext_noop("发放轮次名称 (the package round's name)"))]
     list_url = "supplies:rounds"
 
+    @classmethod
+    def suggestions(cls, option: str, town_id: int) -> list[str]:
+        if option != "round":
+            return []
+        rounds = PackageRound.objects.filter(town_id=town_id)  # newest first
+        return list(rounds.values_list("name", flat=True)[:20])
+
     def prepare(self) -> None:
         self.now = timezone.now()
         self.rounds: dict[str, PackageRound | None] = {}

@@ -171,3 +171,13 @@ def test_a_csv_in_gb18030_is_read_too(world, tmp_path):
     path.write_bytes(text.encode("gb18030"))
     run_import(path, "--round", made.name)
     assert delivery(made, s.households["lb1_301"]).signer == "刘"
+
+
+def test_the_upload_page_offers_the_towns_package_rounds(world, client_for):
+    from django.urls import reverse
+
+    s, x, _first = world
+    round_of(s, x, name="第二轮蔬菜包", delivering=False)
+    page = client_for("town").get(reverse("places:import")).content.decode()
+    offered = page.split('<datalist id="deliveries-round-list">')[1].split("</datalist>")[0]
+    assert offered == '<option value="第二轮蔬菜包"><option value="第一轮大礼包">'
