@@ -33,7 +33,10 @@ BUILDING_BODY = (
 
 
 def _end_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+    """23:59 of the day; an hour from now if the demo is built later than that (an expiry
+    must be in the future: a demo built in the day's last minute failed here)."""
+    end = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+    return max(end, timezone.now() + dt.timedelta(hours=1))
 
 
 @transaction.atomic

@@ -5,12 +5,14 @@ the pages `town`, `kaiwu` and `leader` see; a second run adds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.duty.models import Duty
@@ -81,3 +83,13 @@ def test_the_demo_sends_a_sampling_notice_and_a_building_notice_once():
     demo()
     assert Notice.objects.count() == 2
     assert Receipt.objects.filter(read_at__isnull=False).count() == 2
+
+
+def test_a_demo_built_in_the_days_last_minute_still_sends_todays_notice(monkeypatch):
+    """Today's notice expires at 23:59; built after that (the clock stopped at 23:59:30), it
+    expires an hour later instead of refusing an expiry in the past."""
+    late = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(23, 59, 30)))
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    demo()
+    sampling = Notice.objects.get(template=Notice.Template.SAMPLING)
+    assert sampling.status == "sent" and sampling.expires_at == late + dt.timedelta(hours=1)
