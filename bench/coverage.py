@@ -249,7 +249,8 @@ def build(residents: int) -> dict[str, Any]:
             "reason": "''",
             "source": "'desk'",
             "taken_at": ts,
-            "result": f"CASE WHEN {y} % 100003 = 7 THEN 'positive' ELSE 'negative' END",
+            # As a lab's file leaves them: a negative tube's samples stay pending.
+            "result": f"CASE WHEN {y} % 100003 = 7 THEN 'positive' ELSE 'pending' END",
             "created_at": ts,
         },
         sampled,
