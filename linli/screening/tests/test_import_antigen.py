@@ -75,7 +75,10 @@ def test_self_tests_land_with_a_positive_in_recheck_and_a_reimport_changes_nothi
 
 
 def test_bad_rows_land_nothing(scr, antigen, tmp_path):
+    """Times without a day fall on --date: yesterday, so that 07:30 is past at any hour (on
+    the round's day it is in the future before 07:30, and row 3 was a bad row at night)."""
     r = scr.residents
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     later = (timezone.localtime() + dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
     path = sheet(
         tmp_path,
@@ -86,7 +89,8 @@ def test_bad_rows_land_nothing(scr, antigen, tmp_path):
             [r["liu"].id_number, "刘晓红", "阴性", "07:50"],
         ],
     )
-    result = engine("antigen-results", path, town=scr.town, params={"round": antigen.name})
+    params = {"round": antigen.name, "date": yesterday.isoformat()}
+    result = engine("antigen-results", path, town=scr.town, params=params)
     reasons = {e.row: e.zh for e in result.errors}
     assert set(reasons) == {4, 5, 6}
     assert "阴性 或 阳性" in reasons[4] and "晚于现在" in reasons[5] and "姓名" in reasons[6]
