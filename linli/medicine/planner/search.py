@@ -167,15 +167,22 @@ def plan(
     search.construct()
     # More jobs carried than the places force (the two-hospital limit, or reds waiting):
     # neighbourhoods (which always hold tomorrow's bin) until that is mended or plainly
-    # cannot be, whatever the time limit.
+    # cannot be, whatever the time limit. A mending step accepts any km that carries no more
+    # (an infinite temperature): carrying fewer may need a longer route first (two runners
+    # splitting a hospital's jobs so that neither visits a third), which a descent never
+    # takes. Steps alternate putting the urgent jobs back first with the neighbourhood's own
+    # orders. Mending that carries no fewer is undone: the search starts from shorter routes.
     floor = max(0, len(day.jobs) - sum(cells.capacity))
-    for _ in range(MENDING):
+    unmended, carry_cost = search.snapshot(everyone), search.cost[search.carry]
+    for step in range(MENDING):
         carried = search.x[search.carry]
         if not search.n_runners or (
             sum(carried.values()) <= floor and not cells.reds_carried(carried)
         ):
             break
-        search.neighbourhood(0.0, urgent_first=True)
+        search.neighbourhood(math.inf, urgent_first=step % 2 == 0)
+    if search.cost[search.carry] > carry_cost - EPS:
+        search.restore(unmended)
     search.descend(everyone, deadline=deadline)
     last_report = 0.0
     while search.n_runners and day.jobs:

@@ -317,3 +317,30 @@ def test_a_town_sized_day_is_valid_and_no_worse_than_greedy_in_half_a_second() -
     check(day, result)
     assert len(result.carried_over) == 10  # 130 requests, 8 × 15 places
     assert result.total_km <= baseline.total_km + 1e-9
+
+
+def test_with_no_time_at_all_a_plan_still_carries_the_fewest():
+    """Two runners of 5 places from one gate, at most two hospitals each; 2 reds at H0, 2 at
+    H2 and 6 yellows at H1. Worked by hand: all 10 go only if each runner takes one hospital's
+    reds and 3 of H1's yellows. The shortest start puts both reds' hospitals on one runner and
+    carries a yellow; the plan must mend that even with no time to search (a loaded machine
+    ran out of its 0.05 s here)."""
+    gate = Point(30.8791, 121.5921)
+    jobs = [Job("R0", "H0", "G0", "red"), Job("R1", "H0", "G1", "red")]
+    jobs += [Job("R2", "H2", "G1", "red"), Job("R3", "H2", "G0", "red")]
+    jobs += [Job(f"Y{i}", "H1", f"G{i % 2}", "yellow") for i in range(6)]
+    day = Day(
+        runners=[Runner("r0", gate, 5), Runner("r1", gate, 5)],
+        jobs=jobs,
+        hospitals={
+            "H0": Point(30.9739, 121.7848),
+            "H1": Point(30.8863, 121.5073),
+            "H2": Point(30.9574, 121.5554),
+        },
+        gates={"G0": gate, "G1": Point(30.8607, 121.6283)},
+    )
+    result = plan(day, time_limit=0)
+    check(day, result)
+    assert result.carried_over == []
+    hospitals = sorted(sorted(set(run.hospitals)) for run in result.runs)
+    assert hospitals == [["H0", "H1"], ["H1", "H2"]]
