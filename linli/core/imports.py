@@ -105,6 +105,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH",
+    "SUGGESTED",
     "Column",
     "ImportResult",
     "Importer",
@@ -171,7 +172,8 @@ class Importer:
 
     @classmethod
     def suggestions(cls, option: str, town_id: int) -> list[str]:
-        """Values the upload page offers for one of `options` (none unless a kind says)."""
+        """Values the upload page offers for one of `options`, at most `SUGGESTED` (none
+        unless a kind says)."""
         return []
 
     # -- hooks ---------------------------------------------------------------------------------
@@ -247,6 +249,7 @@ def import_scope(user: User) -> Committee | None:
 
 
 _registry: dict[str, type[Importer]] = {}
+SUGGESTED = 20  # values offered for an option on the upload page (`Importer.suggestions`)
 
 
 def register_importer(importer: type[Importer]) -> None:

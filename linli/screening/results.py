@@ -224,7 +224,7 @@ def _adapter() -> Callable[[dt.datetime], object]:
     return adapted
 
 
-def _insert_lab_results(chunk: Sequence[LabRow]) -> None:
+def _insert_lab_results(rows: Sequence[LabRow]) -> None:
     """Insert the rows' LabResults in bulk (`insert_rows` chunks them). The importer left out
     the rows already recorded, so a conflict means another import of the same rows committed
     meanwhile: then they go again with ignore_conflicts (the unique constraint keeps each
@@ -236,14 +236,14 @@ def _insert_lab_results(chunk: Sequence[LabRow]) -> None:
             insert_rows(
                 LabResult,
                 ["tube_id", "lab", "result", "reported_at", "created_at"],
-                [(r.tube_id, r.lab, r.result, adapt(r.reported_at), created) for r in chunk],
+                [(r.tube_id, r.lab, r.result, adapt(r.reported_at), created) for r in rows],
                 returning=False,
             )
     except IntegrityError:
         LabResult.objects.bulk_create(
             [
                 LabResult(tube_id=r.tube_id, lab=r.lab, result=r.result, reported_at=r.reported_at)
-                for r in chunk
+                for r in rows
             ],
             batch_size=BATCH,
             ignore_conflicts=True,

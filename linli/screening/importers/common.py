@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from linli.core.imports import Column, Importer
+from linli.core.imports import SUGGESTED, Column, Importer
 from linli.core.validators import EXAMPLE_ID_NUMBER, Problem, parse_id_number
 from linli.places.models import Resident
 from linli.screening.models import TestRound
@@ -29,7 +29,6 @@ _FORMATS = (
     "%Y-%m-%dT%H:%M",
 )
 FUTURE_SLACK = dt.timedelta(minutes=5)
-SUGGESTED = 20  # rounds offered on the upload page
 
 
 def parse_when(

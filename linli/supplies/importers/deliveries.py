@@ -24,7 +24,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from linli.core.imports import BATCH, Column, Importer, Plan, Row
+from linli.core.imports import BATCH, SUGGESTED, Column, Importer, Plan, Row
 from linli.core.validators import Problem
 from linli.places.importers import BUILDING, COMMITTEE, COMPOUND, ROOM, building_name, room_name
 from linli.supplies.models import (
@@ -121,7 +121,7 @@ class DeliveriesImporter(Importer):
         if option != "round":
             return []
         rounds = PackageRound.objects.filter(town_id=town_id)  # newest first
-        return list(rounds.values_list("name", flat=True)[:20])
+        return list(rounds.values_list("name", flat=True)[:SUGGESTED])
 
     def prepare(self) -> None:
         self.now = timezone.now()
